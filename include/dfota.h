@@ -1,0 +1,255 @@
+/*
+ * dfota: drive a Quectel module's DFOTA firmware upgrade over its serial AT port.
+ *
+ * One session follows one module: it validates the target, sends AT+QFOTADL, and
+ * follows the module's +QIND "FOTA" URCs through its reboots to one result. The
+ * session never sleeps blindly and never blocks without a deadline; it keeps no
+ * global state, so several sessions (several modems) can run in one process.
+ *
+ * Typical use:
+ *
+ *     struct dfota_config cfg;
+ *     dfota_config_init(&cfg);
+ *     cfg.port = "/dev/ttyUSB2";
+ *     cfg.on_event = on_event;
+ *     struct dfota *s;
+ *     if (dfota_open(&s, &cfg) == DFOTA_OK && dfota_start(s, url) == DFOTA_OK)
+ *         result = dfota_run(s);
+ *     dfota_close(s);
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef DFOTA_H
+#define DFOTA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DFOTA_VERSION_MAJOR 0
+#define DFOTA_VERSION_MINOR 1
+#define DFOTA_VERSION_PATCH 0
+#define DFOTA_VERSION_STRING "0.1.0"
+
+#if defined(DFOTA_BUILDING) && defined(__GNUC__)
+#define DFOTA_API __attribute__((visibility("default")))
+#else
+#define DFOTA_API
+#endif
+
+/** Results of the library's calls and of a whole upgrade. */
+enum dfota_result {
+    DFOTA_OK = 0,             /**< Done: the upgrade (or query) succeeded. */
+    DFOTA_IN_PROGRESS = 1,    /**< dfota_process(): not finished yet. */
+    DFOTA_ERR_INVALID = -1,   /**< Invalid argument or target; nothing was sent. */
+    DFOTA_ERR_PORT = -2,      /**< The port could not be opened or stayed away too long. */
+    DFOTA_ERR_REJECTED = -3,  /**< The module answered ERROR to a command. */
+    DFOTA_ERR_DOWNLOAD = -4,  /**< The module failed to download the package. */
+    DFOTA_ERR_UPDATE = -5,    /**< The module failed to apply the package. */
+    DFOTA_ERR_TIMEOUT = -6,   /**< No answer or no URC within its window. */
+    DFOTA_ERR_CANCELLED = -7, /**< dfota_cancel() was called. */
+    DFOTA_ERR_STATE = -8,     /**< The call does not fit the session's state. */
+    DFOTA_ERR_NOMEM = -9,     /**< Out of memory in dfota_open(). */
+};
+
+/** Returns a short constant English description of a result. Never NULL. */
+DFOTA_API const char *dfota_strerror(int result);
+
+/** Returns the meaning of a module error code (505, 601, 701, ...), or NULL if unknown. */
+DFOTA_API const char *dfota_code_meaning(int code);
+
+/* ---------------------------------------------------------------------------------------
+ * Port backends. The library brings its own (libserialport, POSIX termios); gateway
+ * firmware can plug in its UART driver instead by filling struct dfota_port_ops.
+ * ------------------------------------------------------------------------------------- */
+
+/** Status values returned by the port operations. */
+enum dfota_port_status {
+    DFOTA_PORT_OK = 0,       /**< Done. */
+    DFOTA_PORT_READY = 1,    /**< wait(): readable (open) or maybe present again (closed). */
+    DFOTA_PORT_TIMEOUT = -1, /**< The deadline passed first. */
+    DFOTA_PORT_HANGUP = -2,  /**< The device went away (USB re-enumeration, EIO, POLLHUP). */
+    DFOTA_PORT_ABSENT = -3,  /**< open(): the device is not there (yet). */
+    DFOTA_PORT_ERROR = -4,   /**< Any other failure. */
+};
+
+/**
+ * A serial transport. Every operation gets the ctx given beside the ops. None may block
+ * longer than the timeout it is given; read never blocks.
+ */
+struct dfota_port_ops {
+    /** Opens the device and sets it up (raw 8N1 at the configured speed).
+     *  Returns DFOTA_PORT_OK, DFOTA_PORT_ABSENT (not there now) or DFOTA_PORT_ERROR. */
+    int (*open)(void *ctx);
+    /** Closes the device if open. Must be safe to call when closed. */
+    void (*close)(void *ctx);
+    /** Reads up to len bytes that are already there. Returns the count (0: nothing yet),
+     *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. */
+    int (*read)(void *ctx, uint8_t *buf, size_t len);
+    /** Writes all len bytes within timeout_ms. Returns DFOTA_PORT_OK, DFOTA_PORT_TIMEOUT,
+     *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. */
+    int (*write)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
+    /** While open: waits up to timeout_ms for input. Returns DFOTA_PORT_READY,
+     *  DFOTA_PORT_TIMEOUT, DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR.
+     *  While closed: waits up to timeout_ms for the device to (maybe) appear; returns
+     *  DFOTA_PORT_READY when open() is worth trying again, else DFOTA_PORT_TIMEOUT. */
+    int (*wait)(void *ctx, uint32_t timeout_ms);
+    /** A file descriptor that becomes readable when wait() would return READY, or -1.
+     *  May be NULL. */
+    int (*fd)(void *ctx);
+};
+
+/* ---------------------------------------------------------------------------------------
+ * Events and logging.
+ * ------------------------------------------------------------------------------------- */
+
+/** Where the upgrade stands; carried by every event. */
+enum dfota_phase {
+    DFOTA_PHASE_PREPARING,    /**< Synchronising, reading the version, sending the command. */
+    DFOTA_PHASE_DOWNLOADING,  /**< The module is fetching the package. */
+    DFOTA_PHASE_REBOOTING,    /**< The module reboots into recovery; the port is away. */
+    DFOTA_PHASE_WAITING,      /**< Waiting for the first URC after the reboot. */
+    DFOTA_PHASE_UPDATING,     /**< The module is applying the package. */
+    DFOTA_PHASE_FINAL_REBOOT, /**< Applied; the module reboots into the new firmware. */
+    DFOTA_PHASE_DONE,         /**< Finished (see the DONE event's result). */
+};
+
+/** What happened. */
+enum dfota_event_type {
+    DFOTA_EVENT_VERSION,           /**< text: firmware version (before, or after: phase). */
+    DFOTA_EVENT_MODEL,             /**< text: the module's model (from ATI). */
+    DFOTA_EVENT_DOWNLOAD_START,    /**< via: how the module downloads. */
+    DFOTA_EVENT_DOWNLOAD_PROGRESS, /**< percent: download progress, where reported. */
+    DFOTA_EVENT_DOWNLOAD_END,      /**< code: 0 ok, else the module's error code. */
+    DFOTA_EVENT_PORT_LOST,         /**< The port went away (a reboot). */
+    DFOTA_EVENT_PORT_BACK,         /**< The port is open again. */
+    DFOTA_EVENT_UPDATE_START,      /**< attempt: 1 for the first, 2 after one END,502 ... */
+    DFOTA_EVENT_PROGRESS,          /**< percent: update progress; never goes backwards. */
+    DFOTA_EVENT_UPDATE_END,        /**< code: 0 ok, else the module's error code. */
+    DFOTA_EVENT_RESTORE,           /**< percent: the module restores its old firmware. */
+    DFOTA_EVENT_PHASE,             /**< The phase changed (see phase). */
+    DFOTA_EVENT_DONE,              /**< result, code, text: the outcome. Always last. */
+};
+
+/** How the module downloads the package. */
+enum dfota_via { DFOTA_VIA_NONE, DFOTA_VIA_FTP, DFOTA_VIA_HTTP, DFOTA_VIA_HTTPS, DFOTA_VIA_FILE };
+
+/** One event. Valid only during the callback; copy what you keep. */
+struct dfota_event {
+    enum dfota_event_type type;
+    enum dfota_phase phase;
+    enum dfota_via via;
+    int percent;      /**< 0..100 where meaningful, else -1. */
+    int code;         /**< The module's code where meaningful, else -1. */
+    int attempt;      /**< Update attempt (1-based) where meaningful, else 0. */
+    int result;       /**< DONE: an enum dfota_result. */
+    const char *text; /**< Version, model, or a human-readable message; never NULL. */
+};
+
+enum dfota_log_level { DFOTA_LOG_ERROR, DFOTA_LOG_WARN, DFOTA_LOG_INFO, DFOTA_LOG_DEBUG };
+
+typedef void (*dfota_event_cb)(void *user, const struct dfota_event *event);
+/** Receives log lines (the AT dialogue at DEBUG); passwords are already redacted. */
+typedef void (*dfota_log_cb)(void *user, enum dfota_log_level level, const char *text);
+
+/* ---------------------------------------------------------------------------------------
+ * Configuration and the session.
+ * ------------------------------------------------------------------------------------- */
+
+struct dfota_config {
+    /** Device path (symlinks such as /dev/serial/by-id/... are fine). */
+    const char *port;
+    /** "VID:PID[:SERIAL]" in hex (e.g. "2c7c:030b"): find the port by USB identity, also
+     *  after re-enumeration under another name. NULL: use port alone. */
+    const char *usb;
+    uint32_t baud; /**< Default 115200. */
+    bool rtscts;   /**< Hardware flow control. Default false. */
+    /** A user-supplied transport; when set, port/usb/baud are not used by the library. */
+    const struct dfota_port_ops *port_ops;
+    void *port_ctx;
+    /** Monotonic clock in milliseconds. NULL: the system's monotonic clock (required
+     *  when the library is built without an OS backend). */
+    uint64_t (*now_ms)(void *user);
+    /** Local package prefix in the module's file system. Default "/usrdata/cache/ufs/". */
+    const char *ufs_prefix;
+    uint32_t first_urc_timeout_ms; /**< After the reboot, for the first URC. Default 90000. */
+    uint32_t port_timeout_ms;      /**< How long the port may stay away. Default 120000. */
+    uint32_t stall_timeout_ms;     /**< No URC at all while updating. Default 600000. */
+    uint32_t command_timeout_ms;   /**< For each AT command's answer. Default 5000. */
+    uint32_t download_timeout_ms;  /**< From the command to the download's end. Default 1800000. */
+    dfota_event_cb on_event;
+    dfota_log_cb on_log;
+    enum dfota_log_level log_level; /**< Most verbose level passed to on_log. Default INFO. */
+    void *user;                     /**< Passed to the callbacks and now_ms. */
+};
+
+/** Fills cfg with the documented defaults; port and callbacks are left NULL. */
+DFOTA_API void dfota_config_init(struct dfota_config *cfg);
+
+/** Checks a target (URL or local path) against the module's rules without a session.
+ *  Returns DFOTA_OK or DFOTA_ERR_INVALID; on error writes the broken rule into msg
+ *  (NUL-terminated, truncated to msg_size; msg may be NULL). */
+DFOTA_API int dfota_check_target(const char *target, const char *ufs_prefix, char *msg,
+                                 size_t msg_size);
+
+/** Writes target into out with any password replaced by "***" (NUL-terminated). */
+DFOTA_API void dfota_redact(const char *target, char *out, size_t out_size);
+
+struct dfota;
+
+/**
+ * Creates a session and opens its port. The config is copied; the strings it points to
+ * must outlive the session. This is the only call that allocates.
+ * Returns DFOTA_OK and sets *out, or DFOTA_ERR_INVALID (bad config), DFOTA_ERR_NOMEM or
+ * DFOTA_ERR_PORT (with *out NULL in every error case).
+ */
+DFOTA_API int dfota_open(struct dfota **out, const struct dfota_config *cfg);
+
+/** Validates target and begins the upgrade: AT, ATE0, version, then AT+QFOTADL.
+ *  Returns DFOTA_OK, DFOTA_ERR_INVALID (see dfota_error_text(); nothing was sent) or
+ *  DFOTA_ERR_STATE (already started). Drive it with dfota_run() or dfota_process(). */
+DFOTA_API int dfota_start(struct dfota *s, const char *target);
+
+/** Follows an upgrade already under way (after the host restarted) without sending
+ *  AT+QFOTADL: waits for the module's URCs through its reboots. */
+DFOTA_API int dfota_watch(struct dfota *s);
+
+/** Reads the model and firmware version (events MODEL and VERSION), then finishes. */
+DFOTA_API int dfota_info(struct dfota *s);
+
+/** Runs the session until it finishes. Returns its result (DFOTA_OK or an error). */
+DFOTA_API int dfota_run(struct dfota *s);
+
+/** Event-loop integration: a descriptor to poll for input (or the port's return), or -1
+ *  when there is none (then rely on dfota_timeout_ms()). Changes across reboots: ask
+ *  again after each dfota_process(). */
+DFOTA_API int dfota_fd(struct dfota *s);
+
+/** Milliseconds until dfota_process() must be called at the latest (0: now). */
+DFOTA_API uint32_t dfota_timeout_ms(struct dfota *s);
+
+/** Does all pending work without blocking. Returns DFOTA_IN_PROGRESS or the result. */
+DFOTA_API int dfota_process(struct dfota *s);
+
+/** Asks the session to stop at once; dfota_run()/dfota_process() then return
+ *  DFOTA_ERR_CANCELLED. Safe to call from a signal handler. The module carries on. */
+DFOTA_API void dfota_cancel(struct dfota *s);
+
+/** The module's code behind the result (505, 701, ...), or -1. */
+DFOTA_API int dfota_module_code(const struct dfota *s);
+
+/** A human-readable message about the last error or the result; never NULL. */
+DFOTA_API const char *dfota_error_text(const struct dfota *s);
+
+/** Closes the port and frees the session. NULL is fine. */
+DFOTA_API void dfota_close(struct dfota *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DFOTA_H */

@@ -1,0 +1,325 @@
+/* The AT engine. Framing is a small state machine (idle, in a line, discarding an
+ * overlong line); what a line is (echo, final result, response, URC) is decided in one
+ * place, at_classify(). */
+#include "at.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const at_default_urc_prefixes[] = {
+    "+QIND:",  "RDY",     "+CPIN:", "+QUSIM:", "+CFUN:",  "+CREG:",       "+CGREG:",
+    "+CEREG:", "+QIURC:", "+CMTI:", "RING",    "+CRING:", "POWERED DOWN", "+QSTAT:",
+};
+
+enum at_line_kind { AT_LINE_ECHO, AT_LINE_FINAL, AT_LINE_CONNECT, AT_LINE_RESPONSE, AT_LINE_URC };
+
+static char at_upper(char c)
+{
+    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+}
+
+static bool at_starts_with(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++) {
+        if (at_upper(*s) != at_upper(*prefix))
+            return false;
+    }
+    return true;
+}
+
+static bool at_equals_nocase(const char *a, const char *b)
+{
+    return at_starts_with(a, b) && strlen(a) == strlen(b);
+}
+
+static void at_log(struct at_engine *at, enum dfota_log_level level, const char *fmt_prefix,
+                   const char *text)
+{
+    char buf[AT_LINE_MAX + 32];
+
+    if (!at->cb.log)
+        return;
+    snprintf(buf, sizeof(buf), "%s%s", fmt_prefix, text);
+    at->cb.log(at->cb.user, level, buf);
+}
+
+void at_init(struct at_engine *at, const struct at_callbacks *cb, const char *const *urc_prefixes,
+             size_t urc_prefix_count)
+{
+    memset(at, 0, sizeof(*at));
+    at->cb = *cb;
+    if (urc_prefixes) {
+        at->urc_prefixes = urc_prefixes;
+        at->urc_prefix_count = urc_prefix_count;
+    } else {
+        at->urc_prefixes = at_default_urc_prefixes;
+        at->urc_prefix_count = sizeof(at_default_urc_prefixes) / sizeof(at_default_urc_prefixes[0]);
+    }
+}
+
+bool at_busy(const struct at_engine *at)
+{
+    return at->pending;
+}
+
+uint64_t at_deadline(const struct at_engine *at)
+{
+    return at->pending ? at->deadline : UINT64_MAX;
+}
+
+static bool at_text_is_sendable(const char *text)
+{
+    size_t len = strlen(text);
+
+    return len > 0 && len <= AT_CMD_MAX && !strchr(text, '\r') && !strchr(text, '\n');
+}
+
+int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
+{
+    uint8_t out[AT_CMD_MAX + 1];
+    size_t len;
+
+    if (at->pending)
+        return DFOTA_ERR_STATE;
+    if (!cmd->text || !at_text_is_sendable(cmd->text))
+        return DFOTA_ERR_INVALID;
+    len = strlen(cmd->text);
+    memcpy(at->cmd_text, cmd->text, len + 1);
+    at->cmd = *cmd;
+    at->cmd.text = at->cmd_text;
+    at->echo_allowed = true;
+    at->mode = AT_MODE_LINE;
+    at->raw_sent = 0;
+    at->awaiting_ack = false;
+    at->deadline = now + cmd->timeout_ms;
+    at_log(at, DFOTA_LOG_DEBUG, ">> ", at->cmd_text);
+
+    memcpy(out, cmd->text, len);
+    out[len] = '\r';
+    if (at->cb.write(at->cb.user, out, len + 1) != DFOTA_PORT_OK)
+        return DFOTA_ERR_PORT;
+    at->pending = true;
+    return DFOTA_OK;
+}
+
+static void at_finish(struct at_engine *at, enum at_result result, int code)
+{
+    at->pending = false;
+    at->mode = AT_MODE_LINE;
+    at->cb.final(at->cb.user, result, code);
+}
+
+/* "+CME ERROR: 407" -> 407; verbose forms ("+CME ERROR: SIM busy") -> -1. */
+static int at_parse_error_code(const char *text)
+{
+    int code = 0;
+    bool any = false;
+
+    while (*text == ' ')
+        text++;
+    for (; *text >= '0' && *text <= '9' && code < 100000; text++) {
+        code = code * 10 + (*text - '0');
+        any = true;
+    }
+    return any ? code : -1;
+}
+
+static bool at_final_result(const char *line, enum at_result *result, int *code)
+{
+    *code = -1;
+    if (at_equals_nocase(line, "OK")) {
+        *result = AT_RESULT_OK;
+    } else if (at_equals_nocase(line, "ERROR")) {
+        *result = AT_RESULT_ERROR;
+    } else if (at_starts_with(line, "+CME ERROR:")) {
+        *result = AT_RESULT_CME;
+        *code = at_parse_error_code(line + strlen("+CME ERROR:"));
+    } else if (at_starts_with(line, "+CMS ERROR:")) {
+        *result = AT_RESULT_CMS;
+        *code = at_parse_error_code(line + strlen("+CMS ERROR:"));
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool at_is_urc_prefix(const struct at_engine *at, const char *line)
+{
+    for (size_t i = 0; i < at->urc_prefix_count; i++) {
+        if (at_starts_with(line, at->urc_prefixes[i]))
+            return true;
+    }
+    return false;
+}
+
+static bool at_is_echo(const struct at_engine *at, const char *line)
+{
+    return at->echo_allowed && at_equals_nocase(line, at->cmd_text);
+}
+
+/* The one place that decides what a line is. */
+static enum at_line_kind at_classify(const struct at_engine *at, const char *line)
+{
+    enum at_result result;
+    int code;
+    bool wanted_prefix;
+
+    if (!at->pending)
+        return AT_LINE_URC;
+    if (at_is_echo(at, line))
+        return AT_LINE_ECHO;
+    if (at_final_result(line, &result, &code))
+        return AT_LINE_FINAL;
+    if (at->cmd.raw && at->raw_sent == 0 && at_starts_with(line, "CONNECT"))
+        return AT_LINE_CONNECT;
+    wanted_prefix =
+        at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && at_starts_with(line, at->cmd.prefix);
+    if (wanted_prefix)
+        return AT_LINE_RESPONSE;
+    if (at_is_urc_prefix(at, line))
+        return AT_LINE_URC;
+    if (at->cmd.resp == AT_RESP_TEXT)
+        return AT_LINE_RESPONSE;
+    return AT_LINE_URC;
+}
+
+static void at_raw_send_block(struct at_engine *at, uint64_t now)
+{
+    size_t left = at->cmd.raw_len - at->raw_sent;
+    size_t n = (at->cmd.ack_block > 0 && at->cmd.ack_block < left) ? at->cmd.ack_block : left;
+
+    if (n > 0 && at->cb.write(at->cb.user, at->cmd.raw + at->raw_sent, n) != DFOTA_PORT_OK) {
+        at_log(at, DFOTA_LOG_WARN, "raw transfer: ", "write failed");
+        at_finish(at, AT_RESULT_HANGUP, -1);
+        return;
+    }
+    at->raw_sent += n;
+    at->deadline = now + at->cmd.timeout_ms;
+    /* In ack mode every full block is acknowledged, the last one included. */
+    at->awaiting_ack = at->cmd.ack_block > 0 && n == at->cmd.ack_block;
+    if (!at->awaiting_ack && at->raw_sent == at->cmd.raw_len)
+        at->mode = AT_MODE_LINE;
+}
+
+static void at_dispatch_line(struct at_engine *at, const char *line, uint64_t now)
+{
+    enum at_result result;
+    int code;
+
+    at_log(at, DFOTA_LOG_DEBUG, "<< ", line);
+    switch (at_classify(at, line)) {
+    case AT_LINE_ECHO:
+        at->echo_allowed = false;
+        break;
+    case AT_LINE_FINAL:
+        at_final_result(line, &result, &code);
+        at_finish(at, result, code);
+        break;
+    case AT_LINE_CONNECT:
+        at->echo_allowed = false;
+        at->mode = AT_MODE_RAW;
+        at_raw_send_block(at, now);
+        break;
+    case AT_LINE_RESPONSE:
+        at->echo_allowed = false;
+        at->cb.response(at->cb.user, line);
+        break;
+    case AT_LINE_URC:
+        at->cb.urc(at->cb.user, line);
+        break;
+    }
+}
+
+static void at_end_line(struct at_engine *at, uint64_t now)
+{
+    if (at->frame == AT_FRAME_LINE && at->line_len > 0) {
+        at->line[at->line_len] = '\0';
+        at_dispatch_line(at, at->line, now);
+    }
+    at->frame = AT_FRAME_IDLE;
+    at->line_len = 0;
+}
+
+static void at_frame_byte(struct at_engine *at, uint8_t byte, uint64_t now)
+{
+    if (byte == '\r' || byte == '\n') {
+        at_end_line(at, now);
+        return;
+    }
+    if (byte == '\0' || at->frame == AT_FRAME_DISCARD)
+        return;
+    if (at->line_len == AT_LINE_MAX) {
+        at_log(at, DFOTA_LOG_WARN, "", "dropped a line longer than the line buffer");
+        at->frame = AT_FRAME_DISCARD;
+        at->line_len = 0;
+        return;
+    }
+    at->frame = AT_FRAME_LINE;
+    at->line[at->line_len++] = (char)byte;
+}
+
+/* In raw mode the only input expected is the acknowledgement byte. */
+static void at_raw_byte(struct at_engine *at, uint8_t byte, uint64_t now)
+{
+    if (!at->awaiting_ack || byte != at->cmd.ack_byte)
+        return;
+    at->awaiting_ack = false;
+    if (at->raw_sent == at->cmd.raw_len)
+        at->mode = AT_MODE_LINE;
+    else
+        at_raw_send_block(at, now);
+}
+
+void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (at->mode == AT_MODE_RAW && at->pending)
+            at_raw_byte(at, data[i], now);
+        else
+            at_frame_byte(at, data[i], now);
+    }
+}
+
+void at_tick(struct at_engine *at, uint64_t now)
+{
+    if (at->pending && now >= at->deadline) {
+        at_log(at, DFOTA_LOG_WARN, "no answer to ", at->cmd_text);
+        at_finish(at, AT_RESULT_TIMEOUT, -1);
+    }
+}
+
+void at_port_lost(struct at_engine *at)
+{
+    at->frame = AT_FRAME_IDLE;
+    at->line_len = 0;
+    if (at->pending)
+        at_finish(at, AT_RESULT_HANGUP, -1);
+    at->mode = AT_MODE_LINE;
+}
+
+void at_abort(struct at_engine *at)
+{
+    at->pending = false;
+    at->mode = AT_MODE_LINE;
+    at->frame = AT_FRAME_IDLE;
+    at->line_len = 0;
+}
+
+const char *at_result_name(enum at_result result)
+{
+    switch (result) {
+    case AT_RESULT_OK:
+        return "OK";
+    case AT_RESULT_ERROR:
+        return "ERROR";
+    case AT_RESULT_CME:
+        return "+CME ERROR";
+    case AT_RESULT_CMS:
+        return "+CMS ERROR";
+    case AT_RESULT_TIMEOUT:
+        return "timeout";
+    case AT_RESULT_HANGUP:
+        return "hang-up";
+    }
+    return "?";
+}

@@ -1,0 +1,116 @@
+/* The AT engine: bytes in, lines out; one command in flight; URCs apart.
+ *
+ * The engine does no I/O of its own and reads no clock: it writes through a callback
+ * and is given the time. All its memory is the struct the caller owns. It knows nothing
+ * of DFOTA: which lines are URCs is a list of prefixes it is given or defaults to. */
+#ifndef DFOTA_AT_H
+#define DFOTA_AT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dfota.h"
+
+#define AT_LINE_MAX 256 /* longest line kept; longer ones are dropped whole */
+#define AT_CMD_MAX 160  /* longest command line (AT+QFOTADL with a 100-byte target fits) */
+
+/* How a command's own response lines look. */
+enum at_resp {
+    AT_RESP_NONE,   /* no response lines: anything before the result is a URC */
+    AT_RESP_PREFIX, /* lines starting with cmd->prefix (e.g. "+QFLDS:") */
+    AT_RESP_TEXT,   /* bare text lines (ATI, AT+QGMR) */
+};
+
+enum at_result {
+    AT_RESULT_OK,
+    AT_RESULT_ERROR,
+    AT_RESULT_CME,     /* +CME ERROR: code */
+    AT_RESULT_CMS,     /* +CMS ERROR: code */
+    AT_RESULT_TIMEOUT, /* no final result by the deadline */
+    AT_RESULT_HANGUP,  /* the port went away while the command was pending */
+};
+
+struct at_cmd {
+    const char *text; /* "AT+QGMR"; the engine appends CR */
+    enum at_resp resp;
+    const char *prefix; /* for AT_RESP_PREFIX */
+    uint32_t timeout_ms;
+    /* Raw transfer after "CONNECT" (AT+QFUPL): exactly raw_len bytes out. With ack_block
+     * > 0 the module acknowledges each ack_block bytes with ack_byte before the next
+     * block goes out. raw must stay valid until the final result. */
+    const uint8_t *raw;
+    size_t raw_len;
+    size_t ack_block;
+    uint8_t ack_byte;
+};
+
+struct at_callbacks {
+    /* Writes bytes to the port; returns a dfota_port_status. */
+    int (*write)(void *user, const uint8_t *buf, size_t len);
+    /* A response line of the pending command. */
+    void (*response)(void *user, const char *line);
+    /* The pending command finished; code is the CME/CMS number or -1. The engine is idle
+     * again when this runs, so the callback may send the next command. */
+    void (*final)(void *user, enum at_result result, int code);
+    /* An unsolicited line. */
+    void (*urc)(void *user, const char *line);
+    /* The dialogue and warnings. May be NULL. */
+    void (*log)(void *user, enum dfota_log_level level, const char *text);
+    void *user;
+};
+
+enum at_frame { AT_FRAME_IDLE, AT_FRAME_LINE, AT_FRAME_DISCARD };
+enum at_mode { AT_MODE_LINE, AT_MODE_RAW };
+
+struct at_engine {
+    struct at_callbacks cb;
+    const char *const *urc_prefixes;
+    size_t urc_prefix_count;
+    /* framing */
+    enum at_frame frame;
+    char line[AT_LINE_MAX + 1];
+    size_t line_len;
+    /* the command in flight */
+    bool pending;
+    struct at_cmd cmd;
+    char cmd_text[AT_CMD_MAX + 1];
+    bool echo_allowed;
+    uint64_t deadline;
+    /* raw transfer */
+    enum at_mode mode;
+    size_t raw_sent;
+    bool awaiting_ack;
+};
+
+/* Sets up the engine. urc_prefixes NULL selects the default list (+QIND:, RDY, +CPIN:,
+ * +QUSIM:, +CFUN:, +CREG:, ...); the array must outlive the engine. */
+void at_init(struct at_engine *at, const struct at_callbacks *cb, const char *const *urc_prefixes,
+             size_t urc_prefix_count);
+
+/* Sends a command. Returns DFOTA_OK; DFOTA_ERR_STATE if one is pending; DFOTA_ERR_INVALID
+ * if the text is too long or holds CR/LF; DFOTA_ERR_PORT if the write failed (the write
+ * callback saw why), and then nothing is pending. */
+int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now);
+
+/* Feeds bytes read from the port. */
+void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now);
+
+/* Ends the pending command with AT_RESULT_TIMEOUT if its deadline has passed. */
+void at_tick(struct at_engine *at, uint64_t now);
+
+/* The pending command's deadline, or UINT64_MAX when idle. */
+uint64_t at_deadline(const struct at_engine *at);
+
+/* The port went away: drops any half line, leaves raw mode, and ends the pending
+ * command with AT_RESULT_HANGUP. */
+void at_port_lost(struct at_engine *at);
+
+/* Forgets the pending command without a callback (the session was cancelled). */
+void at_abort(struct at_engine *at);
+
+bool at_busy(const struct at_engine *at);
+
+const char *at_result_name(enum at_result result);
+
+#endif

@@ -1,0 +1,247 @@
+/* POSIX termios serial backend on a file descriptor. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
+
+#include "port_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "port_sys.h"
+
+struct baud_speed {
+    uint32_t baud;
+    speed_t speed;
+};
+
+static const struct baud_speed baud_speeds[] = {
+    {1200, B1200},       {2400, B2400},   {4800, B4800},     {9600, B9600},     {19200, B19200},
+    {38400, B38400},     {57600, B57600}, {115200, B115200}, {230400, B230400},
+#ifdef B460800
+    {460800, B460800},
+#endif
+#ifdef B921600
+    {921600, B921600},
+#endif
+#ifdef B1000000
+    {1000000, B1000000},
+#endif
+#ifdef B2000000
+    {2000000, B2000000},
+#endif
+#ifdef B3000000
+    {3000000, B3000000},
+#endif
+#ifdef B4000000
+    {4000000, B4000000},
+#endif
+};
+
+static bool speed_for_baud(uint32_t baud, speed_t *speed)
+{
+    for (size_t i = 0; i < sizeof baud_speeds / sizeof baud_speeds[0]; i++) {
+        if (baud_speeds[i].baud == baud) {
+            *speed = baud_speeds[i].speed;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* errno values meaning the device node or the device behind it is not there. */
+static bool errno_means_absent(int err)
+{
+    return err == ENOENT || err == ENXIO || err == ENODEV || err == EIO;
+}
+
+static bool errno_means_hangup(int err)
+{
+    return err == EIO || err == ENXIO || err == ENODEV;
+}
+
+/* With VMIN 0 Linux returns 0 from read() on an empty tty even when non-blocking; with
+ * VMIN 1 an empty tty answers EAGAIN, so 0 (end of file) means the device hung up. */
+static void set_eof_means_hangup(struct termios *tio)
+{
+    tio->c_cc[VMIN] = 1;
+    tio->c_cc[VTIME] = 0;
+}
+
+static int configure_tty(int fd, uint32_t baud, bool rtscts)
+{
+    struct termios tio;
+    speed_t speed;
+    if (!speed_for_baud(baud, &speed)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (tcgetattr(fd, &tio) != 0)
+        return -1;
+    cfmakeraw(&tio);
+    tio.c_cflag &= (tcflag_t) ~(CSTOPB | PARENB | CSIZE | CRTSCTS);
+    tio.c_cflag |= CS8 | CLOCAL | CREAD;
+    if (rtscts)
+        tio.c_cflag |= CRTSCTS;
+    set_eof_means_hangup(&tio);
+    if (cfsetispeed(&tio, speed) != 0 || cfsetospeed(&tio, speed) != 0)
+        return -1;
+    if (tcsetattr(fd, TCSANOW, &tio) != 0)
+        return -1;
+    /* Old bytes from before a reboot would be mistaken for fresh answers. */
+    (void)tcflush(fd, TCIOFLUSH);
+    return 0;
+}
+
+int port_posix_open(const char *path, uint32_t baud, bool rtscts, int *fd, int *os_error)
+{
+    *fd = -1;
+    *os_error = 0;
+    int f = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (f < 0) {
+        *os_error = errno;
+        return errno_means_absent(*os_error) ? DFOTA_PORT_ABSENT : DFOTA_PORT_ERROR;
+    }
+    if (configure_tty(f, baud, rtscts) != 0) {
+        *os_error = errno;
+        (void)close(f);
+        /* A device that vanishes between open and setup is simply not there. */
+        return errno_means_absent(*os_error) ? DFOTA_PORT_ABSENT : DFOTA_PORT_ERROR;
+    }
+    *fd = f;
+    return DFOTA_PORT_OK;
+}
+
+void port_posix_close(int fd)
+{
+    if (fd >= 0)
+        (void)close(fd);
+}
+
+int port_posix_adopt(int fd)
+{
+    struct termios tio;
+    if (tcgetattr(fd, &tio) != 0)
+        return DFOTA_PORT_ERROR;
+    set_eof_means_hangup(&tio);
+    if (tcsetattr(fd, TCSANOW, &tio) != 0)
+        return DFOTA_PORT_ERROR;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        return DFOTA_PORT_ERROR;
+    int fdflags = fcntl(fd, F_GETFD);
+    if (fdflags < 0 || fcntl(fd, F_SETFD, fdflags | FD_CLOEXEC) != 0)
+        return DFOTA_PORT_ERROR;
+    return DFOTA_PORT_OK;
+}
+
+int port_posix_read(int fd, uint8_t *buf, size_t len)
+{
+    if (len > INT_MAX)
+        len = INT_MAX;
+    for (;;) {
+        ssize_t n = read(fd, buf, len);
+        if (n > 0)
+            return (int)n;
+        /* A tty only reports end-of-file once it has been hung up. */
+        if (n == 0)
+            return len == 0 ? 0 : DFOTA_PORT_HANGUP;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        return errno_means_hangup(errno) ? DFOTA_PORT_HANGUP : DFOTA_PORT_ERROR;
+    }
+}
+
+static int remaining_ms(uint64_t deadline)
+{
+    uint64_t now = port_sys_now_ms();
+    if (now >= deadline)
+        return 0;
+    uint64_t left = deadline - now;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* poll() for events until the deadline, restarting after signals.
+ * Returns poll's result (0 on timeout) and the revents. */
+static int poll_until(int fd, short events, uint64_t deadline, short *revents)
+{
+    struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+    for (;;) {
+        int rc = poll(&p, 1, remaining_ms(deadline));
+        if (rc < 0 && errno == EINTR)
+            continue;
+        *revents = p.revents;
+        return rc;
+    }
+}
+
+/* POLLHUP and POLLIN come together while a hung-up tty still holds input; that input
+ * must be read before the hang-up is reported, or the module's last words are lost. */
+static bool input_pending(int fd)
+{
+    int count = 0;
+    if (ioctl(fd, FIONREAD, &count) != 0)
+        return false;
+    return count > 0;
+}
+
+int port_posix_wait(int fd, uint32_t timeout_ms)
+{
+    short revents = 0;
+    int rc = poll_until(fd, POLLIN, port_sys_now_ms() + timeout_ms, &revents);
+    if (rc < 0)
+        return DFOTA_PORT_ERROR;
+    if (rc == 0)
+        return DFOTA_PORT_TIMEOUT;
+    if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        if ((revents & POLLIN) && !(revents & POLLNVAL) && input_pending(fd))
+            return DFOTA_PORT_READY;
+        return DFOTA_PORT_HANGUP;
+    }
+    return DFOTA_PORT_READY;
+}
+
+/* One write attempt: bytes written (0 when the driver's buffer is full) or a status. */
+static ssize_t write_some(int fd, const uint8_t *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = write(fd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        return errno_means_hangup(errno) ? DFOTA_PORT_HANGUP : DFOTA_PORT_ERROR;
+    }
+}
+
+int port_posix_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    uint64_t deadline = port_sys_now_ms() + timeout_ms;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write_some(fd, buf + done, len - done);
+        if (n < 0)
+            return (int)n;
+        done += (size_t)n;
+        if (done == len)
+            break;
+        short revents = 0;
+        int rc = poll_until(fd, POLLOUT, deadline, &revents);
+        if (rc < 0)
+            return DFOTA_PORT_ERROR;
+        if (rc == 0)
+            return DFOTA_PORT_TIMEOUT;
+        if (revents & (POLLHUP | POLLERR | POLLNVAL))
+            return DFOTA_PORT_HANGUP;
+    }
+    return DFOTA_PORT_OK;
+}

@@ -1,0 +1,228 @@
+/* +QIND: "FOTA" URC lines -> typed values.
+ *
+ * Modules and firmware versions spell these lines in many ways (see QUECTEL-DFOTA.md):
+ * spaces after commas, any case, "37%", HTTPS variants, even the application note's own
+ * misspelling. The parser reads fields instead of matching whole strings, so each
+ * variation is one entry in a table rather than one more special case. */
+#include "qind.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* Bigger numbers than any percent or module code are clamped, never overflowed. */
+#define QIND_NUMBER_CAP 99999999
+
+/* A field of the line, [begin, end). */
+struct field {
+    const char *begin;
+    const char *end;
+};
+
+struct kind_spelling {
+    const char *name; /* upper case */
+    enum qind_kind kind;
+    bool https;
+};
+
+static const struct kind_spelling kind_spellings[] = {
+    {"FTPSTART", QIND_FTPSTART, false},       {"FTPEND", QIND_FTPEND, false},
+    {"HTTPSTART", QIND_HTTPSTART, false},     {"HTTPEND", QIND_HTTPEND, false},
+    {"HTTPEPEND", QIND_HTTPEND, false}, /* the application note's table says so */
+    {"HTTPSSTART", QIND_HTTPSTART, true},     {"HTTPSEND", QIND_HTTPEND, true},
+    {"DOWNLOADING", QIND_DOWNLOADING, false}, {"START", QIND_START, false},
+    {"UPDATING", QIND_UPDATING, false},       {"END", QIND_END, false},
+    {"RESTORE", QIND_RESTORE, false},         {"FILESTART", QIND_FILESTART, false},
+    {"FILEEND", QIND_FILEEND, false},
+};
+
+/* Own ASCII helpers: <ctype.h> depends on the locale. */
+static char ascii_upper(char c)
+{
+    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+    while (p < end && is_blank(*p))
+        p++;
+    return p;
+}
+
+static struct field trim(struct field f)
+{
+    f.begin = skip_blanks(f.begin, f.end);
+    while (f.end > f.begin && is_blank(f.end[-1]))
+        f.end--;
+    return f;
+}
+
+/* word is upper case; the field may be in any case. */
+static bool field_equals_nocase(struct field f, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(f.end - f.begin) != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (ascii_upper(f.begin[i]) != word[i])
+            return false;
+    }
+    return true;
+}
+
+static bool field_equals(struct field f, const char *word)
+{
+    size_t n = strlen(word);
+    return (size_t)(f.end - f.begin) == n && memcmp(f.begin, word, n) == 0;
+}
+
+/* Reads one comma-separated field starting at *p, quoted or not, and leaves *p after
+ * the comma that ends it (or at end). A quoted field may hold commas: BG96's
+ * "Last upgrade was not finished,continue upgrade". An unclosed quote runs to the end. */
+static struct field next_field(const char **p, const char *end)
+{
+    const char *q = skip_blanks(*p, end);
+    struct field f = {q, q};
+    if (q < end && *q == '"') {
+        f.begin = ++q;
+        while (q < end && *q != '"')
+            q++;
+        f.end = q;
+        if (q < end)
+            q++;
+        while (q < end && *q != ',')
+            q++;
+    } else {
+        while (q < end && *q != ',')
+            q++;
+        f.end = q;
+    }
+    *p = (q < end) ? q + 1 : end;
+    return trim(f);
+}
+
+/* Decimal digits, an optional '%', nothing else; -1 when that is not what is there. */
+static int parse_number(struct field f)
+{
+    const char *p = f.begin;
+    long value = 0;
+    if (p >= f.end || !is_digit(*p))
+        return -1;
+    for (; p < f.end && is_digit(*p); p++) {
+        value = value * 10 + (*p - '0');
+        if (value > QIND_NUMBER_CAP)
+            value = QIND_NUMBER_CAP;
+    }
+    if (p < f.end && *p == '%')
+        p++;
+    return p == f.end ? (int)value : -1;
+}
+
+static const struct kind_spelling *find_kind(struct field name)
+{
+    size_t count = sizeof kind_spellings / sizeof kind_spellings[0];
+    for (size_t i = 0; i < count; i++) {
+        if (field_equals_nocase(name, kind_spellings[i].name))
+            return &kind_spellings[i];
+    }
+    return NULL;
+}
+
+/* "+QIND" then ':' with blanks allowed around it; leaves *p after the colon. */
+static bool skip_qind_prefix(const char **p, const char *end)
+{
+    static const char prefix[] = "+QIND";
+    size_t n = sizeof prefix - 1;
+    struct field head = {*p, *p + n};
+    if ((size_t)(end - *p) < n || !field_equals_nocase(head, prefix))
+        return false;
+    const char *q = skip_blanks(*p + n, end);
+    if (q >= end || *q != ':')
+        return false;
+    *p = q + 1;
+    return true;
+}
+
+/* Fills out from the fields after "FOTA": the kind, then its number if any. */
+static void parse_fota_fields(const char *p, const char *end, struct qind *out)
+{
+    struct field name = next_field(&p, end);
+    const struct kind_spelling *spelling = find_kind(name);
+    if (spelling == NULL) {
+        out->kind = QIND_UNKNOWN;
+        return;
+    }
+    out->kind = spelling->kind;
+    out->https = spelling->https;
+    if (p < end)
+        out->number = parse_number(next_field(&p, end));
+}
+
+bool qind_parse(const char *line, struct qind *out)
+{
+    struct qind scratch;
+    if (out == NULL)
+        out = &scratch;
+    out->kind = QIND_NONE;
+    out->number = -1;
+    out->https = false;
+    if (line == NULL)
+        return false;
+
+    struct field whole = trim((struct field){line, line + strlen(line)});
+    if (field_equals(whole, "RDY")) {
+        out->kind = QIND_RDY;
+        return true;
+    }
+    const char *p = whole.begin;
+    if (!skip_qind_prefix(&p, whole.end))
+        return false;
+    if (!field_equals_nocase(next_field(&p, whole.end), "FOTA"))
+        return false;
+    parse_fota_fields(p, whole.end, out);
+    return true;
+}
+
+const char *qind_kind_name(enum qind_kind kind)
+{
+    switch (kind) {
+    case QIND_NONE:
+        return "NONE";
+    case QIND_RDY:
+        return "RDY";
+    case QIND_FTPSTART:
+        return "FTPSTART";
+    case QIND_FTPEND:
+        return "FTPEND";
+    case QIND_HTTPSTART:
+        return "HTTPSTART";
+    case QIND_HTTPEND:
+        return "HTTPEND";
+    case QIND_DOWNLOADING:
+        return "DOWNLOADING";
+    case QIND_START:
+        return "START";
+    case QIND_UPDATING:
+        return "UPDATING";
+    case QIND_END:
+        return "END";
+    case QIND_RESTORE:
+        return "RESTORE";
+    case QIND_FILESTART:
+        return "FILESTART";
+    case QIND_FILEEND:
+        return "FILEEND";
+    case QIND_UNKNOWN:
+        return "UNKNOWN";
+    }
+    return "INVALID";
+}

@@ -1,0 +1,457 @@
+/* The session: ties the port, the AT engine and the state machine together, keeps the
+ * port open across reboots, and implements dfota.h. */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "at.h"
+#include "fota.h"
+#include "qind.h"
+#include "target.h"
+#ifdef DFOTA_HAVE_SYS_PORT
+#include "port_sys.h"
+#endif
+
+/* While the port is away, try to open it at least this often even if the backend
+ * reports nothing: a safety net, not the way the port is found again. */
+#define SESSION_CLOSED_RETRY_MS 100
+#define SESSION_READ_CHUNK 512
+#define SESSION_LOG_MAX 384
+
+struct dfota {
+    struct dfota_config cfg;
+    const struct dfota_port_ops *ops;
+    void *port_ctx;
+    bool own_port;
+    bool port_open;
+    bool hangup_seen;
+    bool started;
+    volatile sig_atomic_t cancelled;
+    uint64_t now;
+    struct at_engine at;
+    struct fota fota;
+    int result;
+    int code;
+    char error[FOTA_TEXT_MAX * 2];
+};
+
+/* ---- logging and events ------------------------------------------------------------- */
+
+static void session_log(struct dfota *s, enum dfota_log_level level, const char *fmt, ...)
+{
+    char raw[SESSION_LOG_MAX];
+    char clean[SESSION_LOG_MAX];
+    va_list ap;
+
+    if (!s->cfg.on_log || level > s->cfg.log_level)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    va_end(ap);
+    target_redact(raw, clean, sizeof(clean)); /* every line: it may quote the target */
+    s->cfg.on_log(s->cfg.user, level, clean);
+}
+
+static void session_log_cb(void *user, enum dfota_log_level level, const char *text)
+{
+    session_log(user, level, "%s", text);
+}
+
+static void session_emit(struct dfota *s, const struct dfota_event *event)
+{
+    char clean[FOTA_TEXT_MAX * 2];
+    struct dfota_event copy = *event;
+
+    if (!s->cfg.on_event)
+        return;
+    target_redact(event->text, clean, sizeof(clean));
+    copy.text = clean;
+    s->cfg.on_event(s->cfg.user, &copy);
+}
+
+/* ---- the port ------------------------------------------------------------------------- */
+
+static uint64_t session_now(struct dfota *s)
+{
+    if (s->cfg.now_ms)
+        return s->cfg.now_ms(s->cfg.user);
+#ifdef DFOTA_HAVE_SYS_PORT
+    return port_sys_now_ms();
+#else
+    return 0; /* unreachable: dfota_open() refuses a config without a clock */
+#endif
+}
+
+static int session_write(void *user, const uint8_t *buf, size_t len)
+{
+    struct dfota *s = user;
+
+    if (!s->port_open)
+        return DFOTA_PORT_ERROR;
+    return s->ops->write(s->port_ctx, buf, len, s->cfg.command_timeout_ms);
+}
+
+static void session_port_lost(struct dfota *s)
+{
+    if (!s->port_open)
+        return;
+    s->ops->close(s->port_ctx); /* at once: the dead handle must not block the new node */
+    s->port_open = false;
+    s->hangup_seen = false;
+    session_log(s, DFOTA_LOG_INFO, "port lost");
+    at_port_lost(&s->at);
+    fota_on_port_lost(&s->fota, s->now);
+}
+
+static void session_try_reopen(struct dfota *s)
+{
+    int rc = s->ops->open(s->port_ctx);
+
+    if (rc != DFOTA_PORT_OK)
+        return;
+    s->port_open = true;
+    session_log(s, DFOTA_LOG_INFO, "port back");
+    fota_on_port_back(&s->fota, s->now);
+}
+
+/* ---- the AT engine's callbacks -------------------------------------------------------- */
+
+static void session_on_response(void *user, const char *line)
+{
+    struct dfota *s = user;
+    fota_on_response(&s->fota, line);
+}
+
+static void session_on_final(void *user, enum at_result result, int code)
+{
+    struct dfota *s = user;
+    fota_on_result(&s->fota, result, code, s->now);
+}
+
+static void session_on_urc(void *user, const char *line)
+{
+    struct dfota *s = user;
+    struct qind urc;
+
+    if (qind_parse(line, &urc)) {
+        session_log(s, DFOTA_LOG_INFO, "URC %s %d", qind_kind_name(urc.kind), urc.number);
+        fota_on_urc(&s->fota, &urc, s->now);
+    }
+}
+
+/* ---- driving the machine -------------------------------------------------------------- */
+
+static void session_finish(struct dfota *s, const struct fota_out *out)
+{
+    s->result = out->event.result;
+    s->code = out->event.code;
+    snprintf(s->error, sizeof(s->error), "%s", out->text);
+    session_log(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s", out->text);
+    if (s->port_open) {
+        s->ops->close(s->port_ctx);
+        s->port_open = false;
+    }
+}
+
+static void session_send(struct dfota *s, const struct at_cmd *cmd)
+{
+    int rc = at_send(&s->at, cmd, s->now);
+
+    if (rc == DFOTA_ERR_PORT)
+        session_port_lost(s);
+    else if (rc != DFOTA_OK)
+        session_log(s, DFOTA_LOG_ERROR, "could not send %s: %s", cmd->text, dfota_strerror(rc));
+}
+
+/* Carries out what the machine asked for; each step may make it ask for more. */
+static void session_drain(struct dfota *s)
+{
+    struct fota_out out;
+
+    while (fota_next_output(&s->fota, &out)) {
+        switch (out.kind) {
+        case FOTA_OUT_EVENT:
+            session_emit(s, &out.event);
+            break;
+        case FOTA_OUT_SEND:
+            session_send(s, &out.cmd);
+            break;
+        case FOTA_OUT_REOPEN:
+            session_try_reopen(s);
+            break;
+        case FOTA_OUT_DONE:
+            session_finish(s, &out);
+            session_emit(s, &out.event);
+            break;
+        }
+    }
+}
+
+static void session_read_all(struct dfota *s)
+{
+    uint8_t buf[SESSION_READ_CHUNK];
+    int n;
+
+    while (s->port_open) {
+        n = s->ops->read(s->port_ctx, buf, sizeof(buf));
+        if (n == 0)
+            return;
+        if (n < 0) {
+            session_port_lost(s);
+            return;
+        }
+        at_feed(&s->at, buf, (size_t)n, s->now);
+        session_drain(s);
+    }
+}
+
+static void session_cancel_now(struct dfota *s)
+{
+    struct fota_out out;
+
+    at_abort(&s->at);
+    memset(&out, 0, sizeof(out));
+    out.kind = FOTA_OUT_DONE;
+    out.event.type = DFOTA_EVENT_DONE;
+    out.event.phase = DFOTA_PHASE_DONE;
+    out.event.result = DFOTA_ERR_CANCELLED;
+    out.event.code = -1;
+    out.event.percent = -1;
+    snprintf(out.text, sizeof(out.text), "cancelled");
+    out.event.text = out.text;
+    session_finish(s, &out);
+    session_emit(s, &out.event);
+}
+
+int dfota_process(struct dfota *s)
+{
+    if (!s->started)
+        return DFOTA_ERR_STATE;
+    if (s->result != DFOTA_IN_PROGRESS)
+        return s->result;
+    s->now = session_now(s);
+    if (s->cancelled) {
+        session_cancel_now(s);
+        return s->result;
+    }
+    if (s->hangup_seen)
+        session_port_lost(s);
+    session_drain(s);
+    session_read_all(s);
+    if (!s->port_open && !fota_done(&s->fota))
+        session_try_reopen(s);
+    at_tick(&s->at, s->now);
+    fota_on_tick(&s->fota, s->now);
+    session_drain(s);
+    return s->result;
+}
+
+uint32_t dfota_timeout_ms(struct dfota *s)
+{
+    uint64_t deadline = fota_deadline(&s->fota);
+    uint64_t now = session_now(s);
+    uint64_t wait;
+
+    if (at_deadline(&s->at) < deadline)
+        deadline = at_deadline(&s->at);
+    if (s->result != DFOTA_IN_PROGRESS || s->cancelled || deadline <= now)
+        return 0;
+    wait = deadline - now;
+    if (!s->port_open && wait > SESSION_CLOSED_RETRY_MS)
+        wait = SESSION_CLOSED_RETRY_MS;
+    return wait > UINT32_MAX ? UINT32_MAX : (uint32_t)wait;
+}
+
+int dfota_fd(struct dfota *s)
+{
+    return s->ops->fd ? s->ops->fd(s->port_ctx) : -1;
+}
+
+int dfota_run(struct dfota *s)
+{
+    int rc;
+
+    while ((rc = dfota_process(s)) == DFOTA_IN_PROGRESS) {
+        int w = s->ops->wait(s->port_ctx, dfota_timeout_ms(s));
+        if (w == DFOTA_PORT_HANGUP && s->port_open)
+            s->hangup_seen = true;
+    }
+    return rc;
+}
+
+void dfota_cancel(struct dfota *s)
+{
+    if (s)
+        s->cancelled = 1;
+}
+
+int dfota_module_code(const struct dfota *s)
+{
+    return s->code;
+}
+
+const char *dfota_error_text(const struct dfota *s)
+{
+    return s->error;
+}
+
+/* ---- set-up ----------------------------------------------------------------------------- */
+
+void dfota_config_init(struct dfota_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->baud = 115200;
+    cfg->ufs_prefix = TARGET_DEFAULT_UFS_PREFIX;
+    cfg->first_urc_timeout_ms = 90000;
+    cfg->port_timeout_ms = 120000;
+    cfg->stall_timeout_ms = 600000;
+    cfg->command_timeout_ms = 5000;
+    cfg->download_timeout_ms = 1800000;
+    cfg->log_level = DFOTA_LOG_INFO;
+}
+
+static int session_make_port(struct dfota *s)
+{
+    if (s->cfg.port_ops) {
+        s->ops = s->cfg.port_ops;
+        s->port_ctx = s->cfg.port_ctx;
+        return DFOTA_OK;
+    }
+#ifdef DFOTA_HAVE_SYS_PORT
+    {
+        struct port_sys_config pc = {s->cfg.port,   s->cfg.usb,     s->cfg.baud,
+                                     s->cfg.rtscts, session_log_cb, s};
+        int rc = port_sys_new(&pc, &s->ops, &s->port_ctx, s->error, sizeof(s->error));
+        s->own_port = rc == DFOTA_OK;
+        return rc;
+    }
+#else
+    snprintf(s->error, sizeof(s->error), "built without a port backend: set port_ops");
+    return DFOTA_ERR_INVALID;
+#endif
+}
+
+static int session_check_config(const struct dfota_config *cfg, char *msg, size_t size)
+{
+    if (!cfg->port_ops && !cfg->port && !cfg->usb) {
+        snprintf(msg, size, "no port: set port, usb or port_ops");
+        return DFOTA_ERR_INVALID;
+    }
+    if (cfg->port_ops && (!cfg->port_ops->open || !cfg->port_ops->close || !cfg->port_ops->read ||
+                          !cfg->port_ops->write || !cfg->port_ops->wait)) {
+        snprintf(msg, size, "port_ops lacks a required operation");
+        return DFOTA_ERR_INVALID;
+    }
+#ifndef DFOTA_HAVE_SYS_PORT
+    if (!cfg->now_ms) {
+        snprintf(msg, size, "no clock: set now_ms");
+        return DFOTA_ERR_INVALID;
+    }
+#endif
+    if (cfg->baud == 0 || cfg->command_timeout_ms == 0) {
+        snprintf(msg, size, "baud and command_timeout_ms must not be 0");
+        return DFOTA_ERR_INVALID;
+    }
+    return DFOTA_OK;
+}
+
+static void session_init_engines(struct dfota *s)
+{
+    struct at_callbacks cb = {session_write,  session_on_response, session_on_final,
+                              session_on_urc, session_log_cb,      s};
+    struct fota_timing timing = {s->cfg.first_urc_timeout_ms, s->cfg.port_timeout_ms,
+                                 s->cfg.stall_timeout_ms, s->cfg.command_timeout_ms,
+                                 s->cfg.download_timeout_ms};
+
+    at_init(&s->at, &cb, NULL, 0);
+    fota_init(&s->fota, &timing);
+}
+
+static void session_free(struct dfota *s)
+{
+    if (s->port_open)
+        s->ops->close(s->port_ctx);
+#ifdef DFOTA_HAVE_SYS_PORT
+    if (s->own_port)
+        port_sys_free(s->port_ctx);
+#endif
+    free(s);
+}
+
+int dfota_open(struct dfota **out, const struct dfota_config *cfg)
+{
+    struct dfota *s;
+    int rc;
+
+    if (!out || !cfg)
+        return DFOTA_ERR_INVALID;
+    *out = NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return DFOTA_ERR_NOMEM;
+    s->cfg = *cfg;
+    s->result = DFOTA_IN_PROGRESS;
+    s->code = -1;
+    rc = session_check_config(cfg, s->error, sizeof(s->error));
+    if (rc == DFOTA_OK)
+        rc = session_make_port(s);
+    if (rc == DFOTA_OK && s->ops->open(s->port_ctx) != DFOTA_PORT_OK) {
+        snprintf(s->error, sizeof(s->error), "could not open the port");
+        rc = DFOTA_ERR_PORT;
+    }
+    if (rc != DFOTA_OK) {
+        session_log(s, DFOTA_LOG_ERROR, "%s", s->error);
+        session_free(s);
+        return rc;
+    }
+    s->port_open = true;
+    session_init_engines(s);
+    *out = s;
+    return DFOTA_OK;
+}
+
+static int session_begin(struct dfota *s, enum fota_mode mode, const char *target,
+                         enum dfota_via via)
+{
+    if (s->started)
+        return DFOTA_ERR_STATE;
+    s->started = true;
+    s->now = session_now(s);
+    fota_begin(&s->fota, mode, target, via, s->now);
+    session_drain(s);
+    return DFOTA_OK;
+}
+
+int dfota_start(struct dfota *s, const char *target)
+{
+    enum dfota_via via;
+
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    if (s->started)
+        return DFOTA_ERR_STATE;
+    if (target_check(target, s->cfg.ufs_prefix, &via, s->error, sizeof(s->error)) != DFOTA_OK) {
+        session_log(s, DFOTA_LOG_ERROR, "invalid target: %s", s->error);
+        return DFOTA_ERR_INVALID;
+    }
+    session_log(s, DFOTA_LOG_INFO, "upgrading from %s", target);
+    return session_begin(s, FOTA_MODE_UPGRADE, target, via);
+}
+
+int dfota_watch(struct dfota *s)
+{
+    return s ? session_begin(s, FOTA_MODE_WATCH, NULL, DFOTA_VIA_NONE) : DFOTA_ERR_INVALID;
+}
+
+int dfota_info(struct dfota *s)
+{
+    return s ? session_begin(s, FOTA_MODE_INFO, NULL, DFOTA_VIA_NONE) : DFOTA_ERR_INVALID;
+}
+
+void dfota_close(struct dfota *s)
+{
+    if (s)
+        session_free(s);
+}

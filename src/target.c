@@ -1,0 +1,431 @@
+/* Targets for AT+QFOTADL: validation against the module's limits, and redaction.
+ *
+ * Every refusal happens here, before a byte reaches the port: the module answers a bad
+ * target only much later (a 6xx/7xx download error) or not at all. No message written
+ * here ever quotes the password, nor any part of the target that could hold it. */
+#include "target.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PORT_MAX 65535UL
+
+/* A span of the target, [begin, begin + len). */
+struct span {
+    const char *begin;
+    size_t len;
+};
+
+/* The pieces of a URL, as the module splits them. */
+struct url_parts {
+    struct span user;
+    struct span password;
+    struct span host;
+    struct span port;
+    struct span path; /* after the '/' that ends the authority */
+    bool has_userinfo;
+    bool has_password;
+    bool has_port;
+    bool has_path;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int
+refuse(char *msg, size_t msg_size, const char *fmt, ...)
+{
+    if (msg != NULL && msg_size > 0) {
+        va_list args;
+        va_start(args, fmt);
+        (void)vsnprintf(msg, msg_size, fmt, args);
+        va_end(args);
+    }
+    return DFOTA_ERR_INVALID;
+}
+
+static char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool span_equals_nocase(struct span s, const char *word)
+{
+    size_t n = strlen(word);
+    if (s.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (ascii_lower(s.begin[i]) != word[i])
+            return false;
+    }
+    return true;
+}
+
+static bool is_control(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+/* A quote ends the AT string argument and a control character ends or corrupts the
+ * command line, so neither can travel inside AT+QFOTADL="...". */
+static int check_characters(const char *target, char *msg, size_t msg_size)
+{
+    for (size_t i = 0; target[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)target[i];
+        if (c == '"')
+            return refuse(msg, msg_size, "target contains a double quote at byte %zu", i);
+        if (is_control(c))
+            return refuse(msg, msg_size, "target contains a control character at byte %zu", i);
+    }
+    return DFOTA_OK;
+}
+
+static int check_part_length(const char *name, struct span part, char *msg, size_t msg_size)
+{
+    if (part.len > TARGET_MAX_PART)
+        return refuse(msg, msg_size, "%s is %zu bytes; the module accepts at most %d", name,
+                      part.len, TARGET_MAX_PART);
+    return DFOTA_OK;
+}
+
+/* The file name is what follows the last '/'; the module needs one to fetch. */
+static int check_file_name(struct span path, char *msg, size_t msg_size)
+{
+    if (path.len == 0 || path.begin[path.len - 1] == '/')
+        return refuse(msg, msg_size, "file name is missing (the path is empty or ends with '/')");
+    return DFOTA_OK;
+}
+
+/* ---- local files in the module's file system ---------------------------------------- */
+
+static int check_local(const char *target, size_t len, const char *prefix, char *msg,
+                       size_t msg_size)
+{
+    size_t prefix_len = strlen(prefix);
+    /* "/cache/ufs" and "/cache/ufs/" name the same directory. */
+    bool prefix_has_slash = prefix_len > 0 && prefix[prefix_len - 1] == '/';
+    const char *shown_slash = prefix_has_slash ? "" : "/";
+
+    if (len > TARGET_MAX_LEN)
+        return refuse(msg, msg_size, "local path is %zu bytes; the module accepts at most %d", len,
+                      TARGET_MAX_LEN);
+    if (strncmp(target, prefix, prefix_len) != 0 ||
+        (!prefix_has_slash && target[prefix_len] != '/'))
+        return refuse(msg, msg_size, "local path must start with %s%s", prefix, shown_slash);
+
+    size_t name_at = prefix_has_slash ? prefix_len : prefix_len + 1;
+    struct span name = {target + name_at, len - name_at};
+    return check_file_name(name, msg, msg_size);
+}
+
+/* ---- URLs --------------------------------------------------------------------------- */
+
+static const char *find_char(struct span s, char c)
+{
+    const void *p = memchr(s.begin, c, s.len);
+    return (const char *)p;
+}
+
+static const char *find_last_char(struct span s, char c)
+{
+    for (size_t i = s.len; i > 0; i--) {
+        if (s.begin[i - 1] == c)
+            return s.begin + i - 1;
+    }
+    return NULL;
+}
+
+/* user[:password]; the password may itself hold ':' (only the first one splits). */
+static void split_userinfo(struct span userinfo, struct url_parts *parts)
+{
+    const char *colon = find_char(userinfo, ':');
+    parts->has_userinfo = true;
+    parts->user = userinfo;
+    if (colon != NULL) {
+        parts->has_password = true;
+        parts->user.len = (size_t)(colon - userinfo.begin);
+        parts->password.begin = colon + 1;
+        parts->password.len = userinfo.len - parts->user.len - 1;
+    }
+}
+
+/* host[:port], where host may be a bracketed IPv6 literal holding colons itself. */
+static void split_hostport(struct span hostport, struct url_parts *parts)
+{
+    struct span after_host = hostport;
+    if (hostport.len > 0 && hostport.begin[0] == '[') {
+        const char *close = find_char(hostport, ']');
+        if (close != NULL) {
+            after_host.begin = close + 1;
+            after_host.len = hostport.len - (size_t)(after_host.begin - hostport.begin);
+        }
+    }
+    const char *colon = find_char(after_host, ':');
+    parts->host = hostport;
+    if (colon != NULL) {
+        parts->has_port = true;
+        parts->host.len = (size_t)(colon - hostport.begin);
+        parts->port.begin = colon + 1;
+        parts->port.len = hostport.len - parts->host.len - 1;
+    }
+}
+
+/* Splits what follows "scheme://". The authority ends at the first '/'; a password with
+ * '@' in it is kept whole because the userinfo ends at the authority's last '@'. */
+static void split_url(const char *rest, size_t len, struct url_parts *parts)
+{
+    struct span all = {rest, len};
+    struct span authority = all;
+    const char *slash = find_char(all, '/');
+    memset(parts, 0, sizeof *parts);
+    if (slash != NULL) {
+        authority.len = (size_t)(slash - rest);
+        parts->has_path = true;
+        parts->path.begin = slash + 1;
+        parts->path.len = len - authority.len - 1;
+    }
+    struct span hostport = authority;
+    const char *at = find_last_char(authority, '@');
+    if (at != NULL) {
+        struct span userinfo = {authority.begin, (size_t)(at - authority.begin)};
+        split_userinfo(userinfo, parts);
+        hostport.begin = at + 1;
+        hostport.len = authority.len - userinfo.len - 1;
+    }
+    split_hostport(hostport, parts);
+}
+
+/* Only ever prints the port's digits: a port that is not all digits is not echoed,
+ * since a mistyped target could hold the password where the port should be. */
+static int check_port(struct span port, char *msg, size_t msg_size)
+{
+    unsigned long value = 0;
+    if (port.len == 0)
+        return refuse(msg, msg_size, "port is empty; give 1-65535 or leave out the ':'");
+    for (size_t i = 0; i < port.len; i++) {
+        char c = port.begin[i];
+        if (c < '0' || c > '9')
+            return refuse(msg, msg_size, "port must be digits only (1-65535)");
+        if (value <= PORT_MAX)
+            value = value * 10UL + (unsigned long)(c - '0');
+    }
+    if (value < 1 || value > PORT_MAX)
+        return refuse(msg, msg_size, "port %.*s is outside 1-65535", (int)port.len, port.begin);
+    return DFOTA_OK;
+}
+
+/* No URL may carry a raw space before its path; and a space in a password would also
+ * end it early for target_redact(), which must find the whole password in a log line. */
+static int check_no_space(const char *name, struct span part, char *msg, size_t msg_size)
+{
+    if (find_char(part, ' ') != NULL)
+        return refuse(msg, msg_size, "%s contains a space", name);
+    return DFOTA_OK;
+}
+
+/* The module's FTP syntax is ftp://user:password@server:port/file_path with each part
+ * limited; anonymous ftp://server/file_path is accepted too. */
+static int check_ftp_parts(const struct url_parts *parts, char *msg, size_t msg_size)
+{
+    int rc;
+    if (parts->has_userinfo) {
+        if (parts->user.len == 0)
+            return refuse(msg, msg_size, "user is empty");
+        if (!parts->has_password || parts->password.len == 0)
+            return refuse(msg, msg_size,
+                          "password is missing; write ftp://user:password@host/file");
+        if ((rc = check_part_length("user", parts->user, msg, msg_size)) != DFOTA_OK)
+            return rc;
+        if ((rc = check_part_length("password", parts->password, msg, msg_size)) != DFOTA_OK)
+            return rc;
+        if ((rc = check_no_space("user", parts->user, msg, msg_size)) != DFOTA_OK)
+            return rc;
+        if ((rc = check_no_space("password", parts->password, msg, msg_size)) != DFOTA_OK)
+            return rc;
+    }
+    /* An '@' after the first '/' means a password with '/' in it (the module cannot tell
+     * where it ends) or a misplaced '@'; either way the module would misread the URL. */
+    if (find_char(parts->path, '@') != NULL)
+        return refuse(msg, msg_size, "'@' after the first '/' (a password cannot contain '/')");
+    if ((rc = check_part_length("host", parts->host, msg, msg_size)) != DFOTA_OK)
+        return rc;
+    return check_part_length("file path", parts->path, msg, msg_size);
+}
+
+static int check_url(const char *target, size_t len, struct span scheme, enum dfota_via via,
+                     char *msg, size_t msg_size)
+{
+    struct url_parts parts;
+    int rc;
+    size_t rest_at = scheme.len + 3; /* past "://" */
+
+    if (len > TARGET_MAX_LEN)
+        return refuse(msg, msg_size, "URL is %zu bytes; the module accepts at most %d", len,
+                      TARGET_MAX_LEN);
+    split_url(target + rest_at, len - rest_at, &parts);
+    if (parts.has_userinfo && via != DFOTA_VIA_FTP)
+        return refuse(msg, msg_size, "user and password are only supported with ftp://");
+    if (parts.host.len == 0)
+        return refuse(msg, msg_size, "host is empty");
+    if ((rc = check_no_space("host", parts.host, msg, msg_size)) != DFOTA_OK)
+        return rc;
+    if (parts.has_port && (rc = check_port(parts.port, msg, msg_size)) != DFOTA_OK)
+        return rc;
+    if (!parts.has_path)
+        return refuse(msg, msg_size, "file name is missing (the URL has no path)");
+    if (via == DFOTA_VIA_FTP && (rc = check_ftp_parts(&parts, msg, msg_size)) != DFOTA_OK)
+        return rc;
+    return check_file_name(parts.path, msg, msg_size);
+}
+
+static enum dfota_via via_of_scheme(struct span scheme)
+{
+    if (span_equals_nocase(scheme, "ftp"))
+        return DFOTA_VIA_FTP;
+    if (span_equals_nocase(scheme, "http"))
+        return DFOTA_VIA_HTTP;
+    if (span_equals_nocase(scheme, "https"))
+        return DFOTA_VIA_HTTPS;
+    return DFOTA_VIA_NONE;
+}
+
+static int classify_and_check(const char *target, const char *prefix, enum dfota_via *via,
+                              char *msg, size_t msg_size)
+{
+    size_t len = strlen(target);
+    if (target[0] == '/') {
+        *via = DFOTA_VIA_FILE;
+        return check_local(target, len, prefix, msg, msg_size);
+    }
+    const char *sep = strstr(target, "://");
+    if (sep == NULL)
+        return refuse(msg, msg_size,
+                      "target is neither a URL (ftp://, http://, https://) nor a local path "
+                      "under %s",
+                      prefix);
+    struct span scheme = {target, (size_t)(sep - target)};
+    *via = via_of_scheme(scheme);
+    if (*via == DFOTA_VIA_NONE)
+        return refuse(msg, msg_size, "unknown scheme; use ftp://, http:// or https://");
+    return check_url(target, len, scheme, *via, msg, msg_size);
+}
+
+int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via, char *msg,
+                 size_t msg_size)
+{
+    enum dfota_via found = DFOTA_VIA_NONE;
+    int rc;
+
+    if (msg != NULL && msg_size > 0)
+        msg[0] = '\0';
+    if (via != NULL)
+        *via = DFOTA_VIA_NONE;
+    if (ufs_prefix == NULL || ufs_prefix[0] == '\0')
+        ufs_prefix = TARGET_DEFAULT_UFS_PREFIX;
+    if (target == NULL)
+        return refuse(msg, msg_size, "target is missing (NULL)");
+    if (target[0] == '\0')
+        return refuse(msg, msg_size, "target is empty");
+    if ((rc = check_characters(target, msg, msg_size)) != DFOTA_OK)
+        return rc;
+    if ((rc = classify_and_check(target, ufs_prefix, &found, msg, msg_size)) != DFOTA_OK)
+        return rc;
+    if (via != NULL)
+        *via = found;
+    return DFOTA_OK;
+}
+
+/* ---- redaction ---------------------------------------------------------------------- */
+
+/* Bounded output: silently stops one byte short of the end so a NUL always fits. */
+struct writer {
+    char *out;
+    size_t size;
+    size_t len;
+};
+
+static void writer_put(struct writer *w, char c)
+{
+    if (w->len + 1 < w->size)
+        w->out[w->len++] = c;
+}
+
+static void writer_puts(struct writer *w, const char *s)
+{
+    while (*s != '\0')
+        writer_put(w, *s++);
+}
+
+/* Where a password cannot reach in a log line: a quote closes the AT argument. */
+static bool ends_password(char c)
+{
+    return c == '\0' || c == ' ' || c == '"' || is_control((unsigned char)c);
+}
+
+/* Given the text right after "://", finds the password of "user:password@": sets
+ * [*pw_begin, *pw_end) and returns true, or false when there is none. Ends at the last '@'
+ * before the first '/' (a password with '@'), or failing that at the first '@' at all (a
+ * password with '/'): redacting too much beats leaking a piece of the password. */
+static bool find_password(const char *p, const char **pw_begin, const char **pw_end)
+{
+    while (*p != ':') {
+        if (*p == '@' || *p == '/' || ends_password(*p))
+            return false;
+        p++;
+    }
+    const char *begin = p + 1;
+    const char *last_at_before_slash = NULL;
+    const char *first_at = NULL;
+    bool slash_seen = false;
+    for (const char *q = begin; !ends_password(*q); q++) {
+        if (*q == '/')
+            slash_seen = true;
+        if (*q == '@') {
+            if (first_at == NULL)
+                first_at = q;
+            if (!slash_seen)
+                last_at_before_slash = q;
+        }
+    }
+    const char *end = last_at_before_slash != NULL ? last_at_before_slash : first_at;
+    if (end == NULL)
+        return false;
+    *pw_begin = begin;
+    *pw_end = end;
+    return true;
+}
+
+void target_redact(const char *text, char *out, size_t out_size)
+{
+    struct writer w = {out, out_size, 0};
+    if (out == NULL || out_size == 0)
+        return;
+    for (const char *p = text; p != NULL && *p != '\0';) {
+        const char *pw_begin;
+        const char *pw_end;
+        if (strncmp(p, "://", 3) == 0 && find_password(p + 3, &pw_begin, &pw_end)) {
+            while (p < pw_begin)
+                writer_put(&w, *p++);
+            writer_puts(&w, "***");
+            p = pw_end;
+            continue;
+        }
+        writer_put(&w, *p++);
+    }
+    out[w.len] = '\0';
+}
+
+/* ---- public wrappers ---------------------------------------------------------------- */
+
+DFOTA_API int dfota_check_target(const char *target, const char *ufs_prefix, char *msg,
+                                 size_t msg_size)
+{
+    return target_check(target, ufs_prefix, NULL, msg, msg_size);
+}
+
+DFOTA_API void dfota_redact(const char *target, char *out, size_t out_size)
+{
+    target_redact(target, out, out_size);
+}

@@ -1,0 +1,124 @@
+#include "fake_module.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool starts_with(const char *s, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+static void fake_module_play(struct fake_module *fm)
+{
+    uint64_t t0 = fm->fp->now;
+    char line[FAKE_PORT_STEP_BYTES];
+
+    for (size_t i = 0; i < fm->script_len; i++) {
+        const struct fake_script_step *st = &fm->script[i];
+        switch (st->act) {
+        case FAKE_URC:
+            snprintf(line, sizeof(line), "\r\n%s\r\n", st->text);
+            fake_port_push_at(fm->fp, t0 + st->dt_ms, line);
+            break;
+        case FAKE_LOST:
+            fake_port_hangup_at(fm->fp, t0 + st->dt_ms);
+            break;
+        case FAKE_BACK:
+            fake_port_present_at(fm->fp, t0 + st->dt_ms);
+            break;
+        }
+    }
+}
+
+static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t len)
+{
+    char reply[256];
+    const char *version = fm->upgraded ? fm->version_after : fm->version;
+
+    if (starts_with(cmd, len, "ATE0")) {
+        fm->echo = false;
+        fake_port_push(fm->fp, "\r\nOK\r\n");
+    } else if (starts_with(cmd, len, "AT+QGMR")) {
+        if (fm->qgmr_error) {
+            fake_port_push(fm->fp, "\r\nERROR\r\n");
+            return;
+        }
+        snprintf(reply, sizeof(reply), "\r\n%s_01.001.01.001\r\n\r\nOK\r\n", version);
+        fake_port_push(fm->fp, reply);
+    } else if (starts_with(cmd, len, "ATI")) {
+        snprintf(reply, sizeof(reply), "\r\nQuectel\r\nEM060K\r\nRevision: %s\r\n\r\nOK\r\n",
+                 version);
+        fake_port_push(fm->fp, reply);
+    } else if (starts_with(cmd, len, "AT+QFOTADL=")) {
+        fm->dl_commands++;
+        if (!fm->dl_answer)
+            return;
+        snprintf(reply, sizeof(reply), "\r\n%s\r\n", fm->dl_answer);
+        fake_port_push(fm->fp, reply);
+        if (strcmp(fm->dl_answer, "OK") == 0) {
+            fm->upgraded = true; /* the version asked after the final reboot */
+            fake_module_play(fm);
+        }
+    } else if (len == 3 && memcmp(cmd, "AT\r", 3) == 0) {
+        fake_port_push(fm->fp, "\r\nOK\r\n");
+    } else {
+        fake_port_push(fm->fp, "\r\nERROR\r\n");
+    }
+}
+
+static void fake_module_respond(struct fake_port *fp, const char *data, size_t len, void *user)
+{
+    struct fake_module *fm = user;
+
+    (void)fp;
+    if (fm->silent)
+        return;
+    if (fm->echo)
+        fake_port_push_bytes(fm->fp, data, len);
+    fake_module_answer(fm, data, len);
+}
+
+void fake_module_init(struct fake_module *fm, struct fake_port *fp)
+{
+    memset(fm, 0, sizeof(*fm));
+    fm->fp = fp;
+    fm->echo = true;
+    fm->dl_answer = "OK";
+    fm->version = "EM060KGLAAR01A07M4G";
+    fm->version_after = "EM060KGLAAR01A09M4G";
+    fp->responder = fake_module_respond;
+    fp->responder_user = fm;
+}
+
+static void fake_module_add(struct fake_module *fm, uint64_t dt_ms, enum fake_act act,
+                            const char *text)
+{
+    if (fm->script_len == FAKE_MODULE_SCRIPT_MAX)
+        return;
+    fm->script[fm->script_len].dt_ms = dt_ms;
+    fm->script[fm->script_len].act = act;
+    fm->script[fm->script_len].text = text;
+    fm->script_len++;
+}
+
+void fake_module_urc(struct fake_module *fm, uint64_t dt_ms, const char *text)
+{
+    fake_module_add(fm, dt_ms, FAKE_URC, text);
+}
+
+void fake_module_lost(struct fake_module *fm, uint64_t dt_ms)
+{
+    fake_module_add(fm, dt_ms, FAKE_LOST, NULL);
+}
+
+void fake_module_back(struct fake_module *fm, uint64_t dt_ms)
+{
+    fake_module_add(fm, dt_ms, FAKE_BACK, NULL);
+}
+
+void fake_module_reboot(struct fake_module *fm, uint64_t dt_ms, uint64_t away_ms)
+{
+    fake_module_lost(fm, dt_ms);
+    fake_module_back(fm, dt_ms + away_ms);
+}

@@ -1,0 +1,46 @@
+/* A scripted Quectel module on the fake port, for the session tests: answers the AT
+ * dialogue and, once AT+QFOTADL is accepted, plays a script of URCs, hang-ups and
+ * returns at times relative to the command. */
+#ifndef DFOTA_FAKE_MODULE_H
+#define DFOTA_FAKE_MODULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fake_port.h"
+
+#define FAKE_MODULE_SCRIPT_MAX 128
+
+enum fake_act { FAKE_URC, FAKE_LOST, FAKE_BACK };
+
+struct fake_script_step {
+    uint64_t dt_ms; /* after AT+QFOTADL */
+    enum fake_act act;
+    const char *text;
+};
+
+struct fake_module {
+    struct fake_port *fp;
+    bool echo;
+    bool silent;           /* answers nothing at all */
+    bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
+    const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
+    const char *version;   /* before the upgrade */
+    const char *version_after;
+    bool upgraded; /* answers version_after from now on */
+    struct fake_script_step script[FAKE_MODULE_SCRIPT_MAX];
+    size_t script_len;
+    int dl_commands; /* AT+QFOTADL received */
+};
+
+/* Sets the module up on fp (which must outlive it) and hooks it as fp's responder. */
+void fake_module_init(struct fake_module *fm, struct fake_port *fp);
+
+/* Appends script steps: URC text (a whole line, CRLF added), or a port loss/return. */
+void fake_module_urc(struct fake_module *fm, uint64_t dt_ms, const char *text);
+void fake_module_lost(struct fake_module *fm, uint64_t dt_ms);
+void fake_module_back(struct fake_module *fm, uint64_t dt_ms);
+/* A reboot: lost at dt_ms, back away_ms later. */
+void fake_module_reboot(struct fake_module *fm, uint64_t dt_ms, uint64_t away_ms);
+
+#endif

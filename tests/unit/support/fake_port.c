@@ -1,0 +1,212 @@
+#include "fake_port.h"
+
+#include <string.h>
+
+void fake_port_init(struct fake_port *fp)
+{
+    memset(fp, 0, sizeof(*fp));
+    fp->present = true;
+}
+
+uint64_t fake_port_now(void *user)
+{
+    return ((struct fake_port *)user)->now;
+}
+
+static void fake_port_compact(struct fake_port *fp)
+{
+    if (fp->in_pos == 0)
+        return;
+    memmove(fp->in, fp->in + fp->in_pos, fp->in_len - fp->in_pos);
+    fp->in_len -= fp->in_pos;
+    fp->in_pos = 0;
+}
+
+void fake_port_push_bytes(struct fake_port *fp, const void *data, size_t len)
+{
+    if (!fp->is_open || fp->hung_up)
+        return;
+    fake_port_compact(fp);
+    if (len > FAKE_PORT_IN_MAX - fp->in_len)
+        len = FAKE_PORT_IN_MAX - fp->in_len;
+    memcpy(fp->in + fp->in_len, data, len);
+    fp->in_len += len;
+}
+
+void fake_port_push(struct fake_port *fp, const char *text)
+{
+    fake_port_push_bytes(fp, text, strlen(text));
+}
+
+/* Keeps steps sorted by time, in the order given for equal times. */
+static struct fake_step *fake_port_add_step(struct fake_port *fp, uint64_t at_ms,
+                                            enum fake_step_kind kind)
+{
+    size_t i = fp->step_count;
+
+    if (fp->step_count == FAKE_PORT_STEPS)
+        return NULL;
+    while (i > 0 && fp->steps[i - 1].at_ms > at_ms) {
+        fp->steps[i] = fp->steps[i - 1];
+        i--;
+    }
+    fp->step_count++;
+    memset(&fp->steps[i], 0, sizeof(fp->steps[i]));
+    fp->steps[i].at_ms = at_ms;
+    fp->steps[i].kind = kind;
+    return &fp->steps[i];
+}
+
+void fake_port_push_at(struct fake_port *fp, uint64_t at_ms, const char *text)
+{
+    struct fake_step *step = fake_port_add_step(fp, at_ms, FAKE_STEP_BYTES);
+    size_t len = strlen(text);
+
+    if (!step)
+        return;
+    if (len > FAKE_PORT_STEP_BYTES)
+        len = FAKE_PORT_STEP_BYTES;
+    memcpy(step->bytes, text, len);
+    step->len = len;
+}
+
+void fake_port_hangup_at(struct fake_port *fp, uint64_t at_ms)
+{
+    fake_port_add_step(fp, at_ms, FAKE_STEP_HANGUP);
+}
+
+void fake_port_present_at(struct fake_port *fp, uint64_t at_ms)
+{
+    fake_port_add_step(fp, at_ms, FAKE_STEP_PRESENT);
+}
+
+void fake_port_clear_output(struct fake_port *fp)
+{
+    fp->out_len = 0;
+    fp->out[0] = '\0';
+}
+
+static void fake_port_apply(struct fake_port *fp, const struct fake_step *step)
+{
+    switch (step->kind) {
+    case FAKE_STEP_BYTES:
+        fake_port_push_bytes(fp, step->bytes, step->len);
+        break;
+    case FAKE_STEP_HANGUP:
+        fp->present = false;
+        if (fp->is_open)
+            fp->hung_up = true;
+        break;
+    case FAKE_STEP_PRESENT:
+        fp->present = true;
+        break;
+    }
+}
+
+/* Applies every step due by now. */
+static void fake_port_run_due(struct fake_port *fp)
+{
+    while (fp->step_count > 0 && fp->steps[0].at_ms <= fp->now) {
+        struct fake_step step = fp->steps[0];
+        memmove(fp->steps, fp->steps + 1, (fp->step_count - 1) * sizeof(fp->steps[0]));
+        fp->step_count--;
+        fake_port_apply(fp, &step);
+    }
+}
+
+static int fake_open(void *ctx)
+{
+    struct fake_port *fp = ctx;
+
+    fp->open_calls++;
+    fake_port_run_due(fp);
+    if (!fp->present)
+        return DFOTA_PORT_ABSENT;
+    fp->is_open = true;
+    fp->hung_up = false;
+    fp->in_len = fp->in_pos = 0;
+    return DFOTA_PORT_OK;
+}
+
+static void fake_close(void *ctx)
+{
+    struct fake_port *fp = ctx;
+
+    fp->is_open = false;
+    fp->hung_up = false;
+    fp->in_len = fp->in_pos = 0;
+}
+
+static int fake_read(void *ctx, uint8_t *buf, size_t len)
+{
+    struct fake_port *fp = ctx;
+    size_t avail;
+
+    if (!fp->is_open)
+        return DFOTA_PORT_ERROR;
+    fake_port_run_due(fp);
+    avail = fp->in_len - fp->in_pos;
+    if (avail == 0)
+        return fp->hung_up ? DFOTA_PORT_HANGUP : 0;
+    if (len > avail)
+        len = avail;
+    if (fp->read_chunk > 0 && len > fp->read_chunk)
+        len = fp->read_chunk;
+    memcpy(buf, fp->in + fp->in_pos, len);
+    fp->in_pos += len;
+    return (int)len;
+}
+
+static int fake_write(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    struct fake_port *fp = ctx;
+    size_t room = FAKE_PORT_OUT_MAX - fp->out_len;
+
+    (void)timeout_ms;
+    if (!fp->is_open)
+        return DFOTA_PORT_ERROR;
+    if (fp->hung_up)
+        return DFOTA_PORT_HANGUP;
+    memcpy(fp->out + fp->out_len, buf, len < room ? len : room);
+    fp->out_len += len < room ? len : room;
+    fp->out[fp->out_len] = '\0';
+    if (fp->responder)
+        fp->responder(fp, (const char *)buf, len, fp->responder_user);
+    return DFOTA_PORT_OK;
+}
+
+static bool fake_port_ready(const struct fake_port *fp)
+{
+    if (fp->is_open)
+        return fp->hung_up || fp->in_pos < fp->in_len;
+    return fp->present;
+}
+
+static int fake_wait(void *ctx, uint32_t timeout_ms)
+{
+    struct fake_port *fp = ctx;
+    uint64_t until = fp->now + timeout_ms;
+
+    fp->wait_calls++;
+    fake_port_run_due(fp);
+    while (!fake_port_ready(fp) && fp->step_count > 0 && fp->steps[0].at_ms <= until) {
+        fp->now = fp->steps[0].at_ms;
+        fake_port_run_due(fp);
+    }
+    if (!fake_port_ready(fp)) {
+        fp->now = until;
+        return DFOTA_PORT_TIMEOUT;
+    }
+    if (fp->is_open && fp->hung_up && fp->in_pos == fp->in_len)
+        return DFOTA_PORT_HANGUP;
+    return DFOTA_PORT_READY;
+}
+
+const struct dfota_port_ops fake_port_ops = {
+    .open = fake_open,
+    .close = fake_close,
+    .read = fake_read,
+    .write = fake_write,
+    .wait = fake_wait,
+    .fd = NULL,
+};
