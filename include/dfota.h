@@ -96,7 +96,8 @@ struct dfota_port_ops {
     /** While open: waits up to timeout_ms for input. Returns DFOTA_PORT_READY,
      *  DFOTA_PORT_TIMEOUT, DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR.
      *  While closed: waits up to timeout_ms for the device to (maybe) appear; returns
-     *  DFOTA_PORT_READY when open() is worth trying again, else DFOTA_PORT_TIMEOUT. */
+     *  DFOTA_PORT_READY when open() is worth trying again, else DFOTA_PORT_TIMEOUT.
+     *  May return early (TIMEOUT) when a signal interrupts it, so a cancel is seen. */
     int (*wait)(void *ctx, uint32_t timeout_ms);
     /** A file descriptor that becomes readable when wait() would return READY, or -1.
      *  May be NULL. */

@@ -194,10 +194,14 @@ static bool input_pending(int fd)
 
 int port_posix_wait(int fd, uint32_t timeout_ms)
 {
-    short revents = 0;
-    int rc = poll_until(fd, POLLIN, port_sys_now_ms() + timeout_ms, &revents);
+    struct pollfd pfd = {.fd = fd, .events = POLLIN, .revents = 0};
+    /* One poll, not restarted after a signal: the caller may have been cancelled. */
+    int rc = poll(&pfd, 1, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+    if (rc < 0 && errno == EINTR)
+        return DFOTA_PORT_TIMEOUT;
     if (rc < 0)
         return DFOTA_PORT_ERROR;
+    short revents = pfd.revents;
     if (rc == 0)
         return DFOTA_PORT_TIMEOUT;
     if (revents & (POLLHUP | POLLERR | POLLNVAL)) {

@@ -202,20 +202,12 @@ static void disarm_watch(struct port_sys *p)
 }
 #endif
 
-/* Sleeps until fd is readable (fd < 0: just sleeps) or ms pass. Returns true if
- * readable. */
+/* Sleeps until fd is readable (fd < 0: just sleeps), ms pass or a signal comes (the
+ * caller may have been cancelled). Returns true if readable. */
 static bool wait_readable(int fd, uint32_t ms)
 {
-    uint64_t deadline = port_sys_now_ms() + ms;
     struct pollfd pfd = {.fd = fd, .events = POLLIN, .revents = 0};
-    for (;;) {
-        uint64_t now = port_sys_now_ms();
-        int left = now >= deadline ? 0 : (int)(deadline - now);
-        int rc = poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1u : 0u, left);
-        if (rc < 0 && errno == EINTR)
-            continue;
-        return rc > 0;
-    }
+    return poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1u : 0u, (int)ms) > 0;
 }
 
 static int wait_for_return(struct port_sys *p, uint32_t timeout_ms)
