@@ -309,8 +309,11 @@ static int sys_open(void *ctx)
     struct port_sys *p = ctx;
     if (p->fd >= 0)
         return DFOTA_PORT_OK;
-    /* Watch first: a device that appears during a failed attempt must still wake us. */
+    /* Watch first: a device that appears during a failed attempt must still wake us.
+     * Events so far are consumed by this attempt, so an event loop polling fd() does
+     * not wake again for them. */
     (void)arm_watch(p);
+    (void)drain_events(p);
     char device[PATH_MAX];
     int status = resolve_device(p, device);
     if (status == DFOTA_PORT_OK)

@@ -9,6 +9,42 @@ static bool starts_with(const char *s, size_t len, const char *prefix)
     return len >= n && memcmp(s, prefix, n) == 0;
 }
 
+static const char fake_garbage[] = "\x01\xff\xfe garbage \x80\r\n\r+QIND: \"FOTA\",\"\r\n";
+
+/* Puts the fault in place of a move at time t. Returns false when the module is to
+ * fall silent from here on. */
+static bool fake_module_fault(struct fake_module *fm, uint64_t t)
+{
+    switch (fm->fault) {
+    case FAKE_FAULT_LOST_BACK:
+        fake_port_hangup_at(fm->fp, t);
+        fake_port_present_at(fm->fp, t + 1000);
+        return true;
+    case FAKE_FAULT_LOST_FOREVER:
+        fake_port_hangup_at(fm->fp, t);
+        fm->silent = true;
+        return false;
+    case FAKE_FAULT_SILENCE:
+        fm->silent = true;
+        return false;
+    case FAKE_FAULT_ERROR:
+        fake_port_push_at(fm->fp, t, "\r\nERROR\r\n");
+        return true;
+    case FAKE_FAULT_GARBAGE:
+        fake_port_push_at(fm->fp, t, fake_garbage);
+        return true;
+    case FAKE_FAULT_NONE:
+        break;
+    }
+    return true;
+}
+
+/* Counts a move; true when the fault takes its place. */
+static bool fake_module_faulted_move(struct fake_module *fm)
+{
+    return fm->fault != FAKE_FAULT_NONE && fm->moves++ == fm->fault_at;
+}
+
 static void fake_module_play(struct fake_module *fm)
 {
     uint64_t t0 = fm->fp->now;
@@ -16,6 +52,11 @@ static void fake_module_play(struct fake_module *fm)
 
     for (size_t i = 0; i < fm->script_len; i++) {
         const struct fake_script_step *st = &fm->script[i];
+        if (fake_module_faulted_move(fm)) {
+            if (!fake_module_fault(fm, t0 + st->dt_ms))
+                return;
+            continue;
+        }
         switch (st->act) {
         case FAKE_URC:
             snprintf(line, sizeof(line), "\r\n%s\r\n", st->text);
@@ -76,6 +117,10 @@ static void fake_module_respond(struct fake_port *fp, const char *data, size_t l
         return;
     if (fm->echo)
         fake_port_push_bytes(fm->fp, data, len);
+    if (fake_module_faulted_move(fm)) {
+        fake_module_fault(fm, fm->fp->now + 1);
+        return;
+    }
     fake_module_answer(fm, data, len);
 }
 

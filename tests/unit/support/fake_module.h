@@ -19,6 +19,16 @@ struct fake_script_step {
     const char *text;
 };
 
+/* A fault put in place of the module's n-th move (a command's answer or a script step). */
+enum fake_fault {
+    FAKE_FAULT_NONE,
+    FAKE_FAULT_LOST_BACK,    /* the port goes, and is back a second later */
+    FAKE_FAULT_LOST_FOREVER, /* the port goes for good */
+    FAKE_FAULT_SILENCE,      /* the module says nothing more */
+    FAKE_FAULT_ERROR,        /* ERROR instead */
+    FAKE_FAULT_GARBAGE,      /* noise instead */
+};
+
 struct fake_module {
     struct fake_port *fp;
     bool echo;
@@ -31,6 +41,9 @@ struct fake_module {
     struct fake_script_step script[FAKE_MODULE_SCRIPT_MAX];
     size_t script_len;
     int dl_commands; /* AT+QFOTADL received */
+    enum fake_fault fault;
+    int fault_at; /* which move: commands and script steps, counted from 0 in order */
+    int moves;    /* moves made so far */
 };
 
 /* Sets the module up on fp (which must outlive it) and hooks it as fp's responder. */

@@ -1,0 +1,66 @@
+/* The dfota command-line tool: built on dfota.h alone. */
+#ifndef DFOTA_CLI_H
+#define DFOTA_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <dfota.h>
+
+enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO };
+
+/* Exit statuses: a contract with scripts and update agents. */
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAILED = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_PORT = 3,
+    CLI_EXIT_TIMEOUT = 4,
+    CLI_EXIT_INTERRUPTED = 130,
+};
+
+struct cli_options {
+    enum cli_command command;
+    const char *port;
+    const char *usb;
+    uint32_t baud;
+    uint32_t first_urc_timeout_ms;
+    uint32_t port_timeout_ms;
+    const char *ufs_prefix;
+    const char *target;
+    bool json;
+    bool verbose;
+    bool quiet;
+};
+
+enum cli_parse_result { CLI_PARSE_OK, CLI_PARSE_HELP, CLI_PARSE_VERSION, CLI_PARSE_ERROR };
+
+/* Parses argv; on error writes the reason into err. json is set as soon as seen, so a
+ * usage error can still be reported as JSON. */
+enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, char *err,
+                                size_t err_size);
+
+void cli_print_help(void);
+
+/* ---- output (cli_report.c) ---- */
+
+struct cli_report;
+
+/* Sets the reporter up for the chosen mode: JSON lines, a live line on a terminal, or
+ * plain lines. */
+struct cli_report *cli_report_new(const struct cli_options *opt);
+void cli_report_free(struct cli_report *r);
+/* As dfota_event_cb / dfota_log_cb, with the reporter as user. */
+void cli_report_event(void *user, const struct dfota_event *ev);
+void cli_report_log(void *user, enum dfota_log_level level, const char *text);
+/* Redraws the live line (elapsed time) on a terminal; no-op otherwise. */
+void cli_report_tick(struct cli_report *r);
+/* Wants periodic ticks (a live terminal line). */
+bool cli_report_is_live(const struct cli_report *r);
+/* Passed to cli_report_done() for a bad command line (not a library result). */
+#define CLI_RESULT_USAGE 1000
+
+/* The last line: JSON "done" or a human sentence. Returns the exit status. */
+int cli_report_done(struct cli_report *r, int result, int code, const char *message);
+
+#endif

@@ -1,0 +1,145 @@
+/* dfota: upgrade a Quectel module's firmware by DFOTA from the command line.
+ * Runs the session in its own poll() loop (dfota_fd / dfota_timeout_ms / dfota_process)
+ * so that SIGINT and SIGTERM end it at once through a self-pipe. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define LIVE_REFRESH_MS 1000
+
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int signo)
+{
+    int saved = errno;
+    unsigned char byte = (unsigned char)signo;
+
+    (void)!write(signal_pipe[1], &byte, 1);
+    errno = saved;
+}
+
+static bool install_signals(void)
+{
+    struct sigaction sa;
+
+    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return false;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
+}
+
+static int run_loop(struct dfota *s, struct cli_report *report)
+{
+    int rc;
+
+    while ((rc = dfota_process(s)) == DFOTA_IN_PROGRESS) {
+        struct pollfd fds[2] = {{signal_pipe[0], POLLIN, 0}, {dfota_fd(s), POLLIN, 0}};
+        uint32_t timeout = dfota_timeout_ms(s);
+
+        if (cli_report_is_live(report) && timeout > LIVE_REFRESH_MS)
+            timeout = LIVE_REFRESH_MS;
+        if (poll(fds, fds[1].fd >= 0 ? 2 : 1, (int)timeout) > 0 && fds[0].revents)
+            dfota_cancel(s);
+        cli_report_tick(report);
+    }
+    return rc;
+}
+
+static void configure(struct dfota_config *cfg, const struct cli_options *opt,
+                      struct cli_report *report)
+{
+    dfota_config_init(cfg);
+    cfg->port = opt->port;
+    cfg->usb = opt->usb;
+    cfg->baud = opt->baud;
+    cfg->first_urc_timeout_ms = opt->first_urc_timeout_ms;
+    cfg->port_timeout_ms = opt->port_timeout_ms;
+    if (opt->ufs_prefix)
+        cfg->ufs_prefix = opt->ufs_prefix;
+    cfg->on_event = cli_report_event;
+    cfg->on_log = cli_report_log;
+    cfg->log_level =
+        opt->verbose ? DFOTA_LOG_DEBUG : (opt->quiet ? DFOTA_LOG_ERROR : DFOTA_LOG_WARN);
+    cfg->user = report;
+}
+
+static int begin(struct dfota *s, const struct cli_options *opt)
+{
+    switch (opt->command) {
+    case CLI_UPGRADE:
+        return dfota_start(s, opt->target);
+    case CLI_WATCH:
+        return dfota_watch(s);
+    case CLI_INFO:
+        return dfota_info(s);
+    }
+    return DFOTA_ERR_INVALID;
+}
+
+static int run(const struct cli_options *opt, struct cli_report *report)
+{
+    struct dfota_config cfg;
+    struct dfota *s;
+    char why[160];
+    int rc;
+
+    if (opt->command == CLI_UPGRADE &&
+        dfota_check_target(opt->target, opt->ufs_prefix, why, sizeof(why)) != DFOTA_OK)
+        return cli_report_done(report, DFOTA_ERR_INVALID, -1, why);
+    configure(&cfg, opt, report);
+    rc = dfota_open(&s, &cfg);
+    if (rc != DFOTA_OK) {
+        snprintf(why, sizeof(why), "cannot open the port %s: %s", opt->port ? opt->port : opt->usb,
+                 dfota_strerror(rc));
+        return cli_report_done(report, rc == DFOTA_ERR_INVALID ? CLI_RESULT_USAGE : rc, -1, why);
+    }
+    rc = begin(s, opt);
+    if (rc == DFOTA_OK)
+        rc = run_loop(s, report);
+    rc = cli_report_done(report, rc, dfota_module_code(s), dfota_error_text(s));
+    dfota_close(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_options opt;
+    struct cli_report *report;
+    char err[256];
+    int status;
+
+    switch (cli_parse(argc, argv, &opt, err, sizeof(err))) {
+    case CLI_PARSE_HELP:
+        cli_print_help();
+        return CLI_EXIT_OK;
+    case CLI_PARSE_VERSION:
+        printf("dfota %s\n", DFOTA_VERSION_STRING);
+        return CLI_EXIT_OK;
+    case CLI_PARSE_ERROR:
+        fprintf(stderr, "dfota: %s\n", err);
+        if (opt.json && (report = cli_report_new(&opt)) != NULL) {
+            cli_report_done(report, CLI_RESULT_USAGE, -1, err);
+            cli_report_free(report);
+        }
+        return CLI_EXIT_USAGE;
+    case CLI_PARSE_OK:
+        break;
+    }
+    report = cli_report_new(&opt);
+    if (!report || !install_signals()) {
+        fprintf(stderr, "dfota: cannot set up: %s\n", strerror(errno));
+        return CLI_EXIT_PORT;
+    }
+    status = run(&opt, report);
+    cli_report_free(report);
+    return status;
+}

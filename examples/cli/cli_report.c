@@ -1,0 +1,362 @@
+/* What the tool prints: JSON lines, a live status line on a terminal, or plain lines. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define BAR_WIDTH 24
+
+enum report_mode { MODE_JSON, MODE_LIVE, MODE_PLAIN };
+
+struct cli_report {
+    struct cli_options opt;
+    enum report_mode mode;
+    struct timespec start;
+    enum dfota_phase phase;
+    int percent; /* update (or download) progress shown on the bar, -1: none */
+    int attempt;
+    bool line_drawn;
+    char firmware_before[128];
+    char firmware_after[128];
+    char model[128];
+};
+
+static double report_elapsed(const struct cli_report *r)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - r->start.tv_sec) + (double)(now.tv_nsec - r->start.tv_nsec) / 1e9;
+}
+
+static void format_duration(double seconds, char *out, size_t size)
+{
+    long s = (long)seconds;
+
+    if (s >= 3600)
+        snprintf(out, size, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
+    else if (s >= 60)
+        snprintf(out, size, "%ldm%02lds", s / 60, s % 60);
+    else
+        snprintf(out, size, "%lds", s);
+}
+
+struct cli_report *cli_report_new(const struct cli_options *opt)
+{
+    struct cli_report *r = calloc(1, sizeof(*r));
+
+    if (!r)
+        return NULL;
+    r->opt = *opt;
+    if (opt->json)
+        r->mode = MODE_JSON;
+    else if (isatty(STDOUT_FILENO) && !opt->quiet)
+        r->mode = MODE_LIVE;
+    else
+        r->mode = MODE_PLAIN;
+    r->percent = -1;
+    clock_gettime(CLOCK_MONOTONIC, &r->start);
+    return r;
+}
+
+void cli_report_free(struct cli_report *r)
+{
+    free(r);
+}
+
+bool cli_report_is_live(const struct cli_report *r)
+{
+    return r->mode == MODE_LIVE;
+}
+
+/* ---- JSON ------------------------------------------------------------------------------ */
+
+/* Writes text as a JSON string; bytes outside printable ASCII are escaped so the line
+ * stays valid JSON whatever the module printed. */
+static void json_string(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static const char *phase_key(enum dfota_phase phase)
+{
+    static const char *const keys[] = {"preparing", "downloading",  "rebooting", "waiting",
+                                       "updating",  "final_reboot", "done"};
+    return keys[phase];
+}
+
+static const char *via_name(enum dfota_via via)
+{
+    static const char *const names[] = {"none", "ftp", "http", "https", "file"};
+    return names[via];
+}
+
+static void json_event(const struct dfota_event *ev)
+{
+    switch (ev->type) {
+    case DFOTA_EVENT_VERSION:
+        printf("{\"event\":\"version\",\"firmware\":");
+        json_string(stdout, ev->text);
+        printf(",\"stage\":\"%s\"}\n", ev->phase == DFOTA_PHASE_FINAL_REBOOT ? "after" : "before");
+        break;
+    case DFOTA_EVENT_MODEL:
+        printf("{\"event\":\"model\",\"model\":");
+        json_string(stdout, ev->text);
+        printf("}\n");
+        break;
+    case DFOTA_EVENT_PHASE:
+        printf("{\"event\":\"phase\",\"phase\":\"%s\"}\n", phase_key(ev->phase));
+        break;
+    case DFOTA_EVENT_DOWNLOAD_START:
+        printf("{\"event\":\"download_start\",\"via\":\"%s\"}\n", via_name(ev->via));
+        break;
+    case DFOTA_EVENT_DOWNLOAD_PROGRESS:
+        printf("{\"event\":\"download_progress\",\"percent\":%d}\n", ev->percent);
+        break;
+    case DFOTA_EVENT_DOWNLOAD_END:
+        printf("{\"event\":\"download_end\",\"code\":%d}\n", ev->code);
+        break;
+    case DFOTA_EVENT_PORT_LOST:
+        printf("{\"event\":\"port_lost\"}\n");
+        break;
+    case DFOTA_EVENT_PORT_BACK:
+        printf("{\"event\":\"port_back\"}\n");
+        break;
+    case DFOTA_EVENT_UPDATE_START:
+        printf("{\"event\":\"update_start\",\"attempt\":%d}\n", ev->attempt);
+        break;
+    case DFOTA_EVENT_PROGRESS:
+        printf("{\"event\":\"progress\",\"percent\":%d}\n", ev->percent);
+        break;
+    case DFOTA_EVENT_UPDATE_END:
+        printf("{\"event\":\"update_end\",\"code\":%d}\n", ev->code);
+        break;
+    case DFOTA_EVENT_RESTORE:
+        printf("{\"event\":\"restore\",\"percent\":%d}\n", ev->percent);
+        break;
+    case DFOTA_EVENT_DONE:
+        break; /* cli_report_done() writes the last line, with the exit's meaning */
+    }
+    fflush(stdout);
+}
+
+/* ---- human output ---------------------------------------------------------------------- */
+
+static const char *phase_words(enum dfota_phase phase)
+{
+    static const char *const words[] = {
+        "preparing", "downloading",  "rebooting", "waiting for the module",
+        "updating",  "final reboot", "done"};
+    return words[phase];
+}
+
+static void live_clear(struct cli_report *r)
+{
+    if (r->mode == MODE_LIVE && r->line_drawn) {
+        fputs("\r\033[K", stdout);
+        fflush(stdout);
+        r->line_drawn = false;
+    }
+}
+
+void cli_report_tick(struct cli_report *r)
+{
+    char bar[BAR_WIDTH + 1];
+    char elapsed[32];
+
+    if (r->mode != MODE_LIVE || r->phase == DFOTA_PHASE_DONE)
+        return;
+    format_duration(report_elapsed(r), elapsed, sizeof(elapsed));
+    fputs("\r\033[K", stdout);
+    if (r->percent >= 0) {
+        int filled = r->percent * BAR_WIDTH / 100;
+        memset(bar, '#', (size_t)filled);
+        memset(bar + filled, '.', (size_t)(BAR_WIDTH - filled));
+        bar[BAR_WIDTH] = '\0';
+        printf("%-22s [%s] %3d%%  %s", phase_words(r->phase), bar, r->percent, elapsed);
+    } else {
+        printf("%-22s %s", phase_words(r->phase), elapsed);
+    }
+    fflush(stdout);
+    r->line_drawn = true;
+}
+
+static void plain_event(struct cli_report *r, const struct dfota_event *ev)
+{
+    if (r->opt.quiet)
+        return;
+    switch (ev->type) {
+    case DFOTA_EVENT_VERSION:
+        printf("firmware: %s\n", ev->text);
+        break;
+    case DFOTA_EVENT_MODEL:
+        printf("model: %s\n", ev->text);
+        break;
+    case DFOTA_EVENT_PHASE:
+        if (ev->phase != DFOTA_PHASE_DONE)
+            printf("%s\n", phase_words(ev->phase));
+        break;
+    case DFOTA_EVENT_DOWNLOAD_END:
+        printf("download ended: %d\n", ev->code);
+        break;
+    case DFOTA_EVENT_UPDATE_START:
+        if (ev->attempt > 1)
+            printf("update attempt %d\n", ev->attempt);
+        break;
+    case DFOTA_EVENT_UPDATE_END:
+        if (ev->code != 0)
+            printf("update attempt %d ended: %d\n", ev->attempt, ev->code);
+        break;
+    default:
+        return;
+    }
+    fflush(stdout);
+}
+
+static void remember(struct cli_report *r, const struct dfota_event *ev)
+{
+    if (ev->type == DFOTA_EVENT_PHASE) {
+        r->phase = ev->phase;
+        r->percent = -1;
+    } else if (ev->type == DFOTA_EVENT_PROGRESS || ev->type == DFOTA_EVENT_DOWNLOAD_PROGRESS) {
+        r->percent = ev->percent;
+    } else if (ev->type == DFOTA_EVENT_UPDATE_START) {
+        r->attempt = ev->attempt;
+        r->percent = 0;
+    } else if (ev->type == DFOTA_EVENT_MODEL) {
+        snprintf(r->model, sizeof(r->model), "%s", ev->text);
+    } else if (ev->type == DFOTA_EVENT_VERSION && ev->phase == DFOTA_PHASE_FINAL_REBOOT) {
+        snprintf(r->firmware_after, sizeof(r->firmware_after), "%s", ev->text);
+    } else if (ev->type == DFOTA_EVENT_VERSION) {
+        snprintf(r->firmware_before, sizeof(r->firmware_before), "%s", ev->text);
+    }
+}
+
+void cli_report_event(void *user, const struct dfota_event *ev)
+{
+    struct cli_report *r = user;
+
+    remember(r, ev);
+    if (r->mode == MODE_JSON)
+        json_event(ev);
+    else if (r->mode == MODE_PLAIN)
+        plain_event(r, ev);
+    else if (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL) {
+        live_clear(r);
+        printf("%s: %s\n", ev->type == DFOTA_EVENT_MODEL ? "model" : "firmware", ev->text);
+        cli_report_tick(r);
+    } else {
+        cli_report_tick(r);
+    }
+}
+
+void cli_report_log(void *user, enum dfota_log_level level, const char *text)
+{
+    struct cli_report *r = user;
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+
+    live_clear(r);
+    fprintf(stderr, "dfota: %s: %s\n", names[level], text);
+    cli_report_tick(r);
+}
+
+/* ---- the end ---------------------------------------------------------------------------- */
+
+struct outcome {
+    const char *name;
+    int exit_status;
+};
+
+static struct outcome outcome_of(int result)
+{
+    switch (result) {
+    case DFOTA_OK:
+        return (struct outcome){"success", CLI_EXIT_OK};
+    case DFOTA_ERR_REJECTED:
+        return (struct outcome){"rejected", CLI_EXIT_FAILED};
+    case DFOTA_ERR_DOWNLOAD:
+        return (struct outcome){"download_failed", CLI_EXIT_FAILED};
+    case DFOTA_ERR_UPDATE:
+        return (struct outcome){"update_failed", CLI_EXIT_FAILED};
+    case DFOTA_ERR_TIMEOUT:
+        return (struct outcome){"timeout", CLI_EXIT_TIMEOUT};
+    case DFOTA_ERR_INVALID:
+        return (struct outcome){"invalid_target", CLI_EXIT_USAGE};
+    case DFOTA_ERR_CANCELLED:
+        return (struct outcome){"interrupted", CLI_EXIT_INTERRUPTED};
+    case CLI_RESULT_USAGE:
+        return (struct outcome){"usage", CLI_EXIT_USAGE};
+    default:
+        return (struct outcome){"port_error", CLI_EXIT_PORT};
+    }
+}
+
+static void json_nullable(const char *key, const char *value)
+{
+    printf(",\"%s\":", key);
+    if (value[0])
+        json_string(stdout, value);
+    else
+        printf("null");
+}
+
+static void json_done(const struct cli_report *r, struct outcome o, int code, const char *message)
+{
+    printf("{\"event\":\"done\",\"ok\":%s,\"result\":\"%s\",\"code\":",
+           o.exit_status == 0 ? "true" : "false", o.name);
+    if (code >= 0)
+        printf("%d", code);
+    else
+        printf("null");
+    printf(",\"message\":");
+    json_string(stdout, message);
+    json_nullable("firmware_before", r->firmware_before);
+    json_nullable("firmware_after", r->firmware_after);
+    printf(",\"elapsed_s\":%.1f}\n", report_elapsed(r));
+}
+
+static void human_done(struct cli_report *r, struct outcome o, int code, const char *message)
+{
+    static const char *const verbs[] = {"upgrade", "watch", "info"};
+    const char *meaning = code > 0 ? dfota_code_meaning(code) : NULL;
+    char elapsed[32];
+
+    live_clear(r);
+    format_duration(report_elapsed(r), elapsed, sizeof(elapsed));
+    if (o.exit_status == 0) {
+        if (!r->opt.quiet && r->opt.command != CLI_INFO)
+            printf("%s in %s\n", message, elapsed);
+        return;
+    }
+    if (meaning)
+        fprintf(r->opt.quiet ? stderr : stdout, "%s failed: module: %d %s\n", verbs[r->opt.command],
+                code, meaning);
+    else
+        fprintf(r->opt.quiet ? stderr : stdout, "%s failed: %s\n", verbs[r->opt.command], message);
+}
+
+int cli_report_done(struct cli_report *r, int result, int code, const char *message)
+{
+    struct outcome o = outcome_of(result);
+
+    r->phase = DFOTA_PHASE_DONE;
+    if (r->mode == MODE_JSON)
+        json_done(r, o, code, message);
+    else
+        human_done(r, o, code, message);
+    fflush(stdout);
+    return o.exit_status;
+}
