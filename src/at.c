@@ -29,7 +29,11 @@ static bool at_starts_with(const char *s, const char *prefix)
 
 static bool at_equals_nocase(const char *a, const char *b)
 {
-    return at_starts_with(a, b) && strlen(a) == strlen(b);
+    for (; *b; a++, b++) {
+        if (at_upper(*a) != at_upper(*b))
+            return false;
+    }
+    return *a == '\0';
 }
 
 static void at_log(struct at_engine *at, enum dfota_log_level level, const char *fmt_prefix,
@@ -240,22 +244,59 @@ static void at_end_line(struct at_engine *at, uint64_t now)
     at->line_len = 0;
 }
 
-static void at_frame_byte(struct at_engine *at, uint8_t byte, uint64_t now)
+static void at_append(struct at_engine *at, const uint8_t *bytes, size_t n)
 {
-    if (byte == '\r' || byte == '\n') {
-        at_end_line(at, now);
+    if (at->frame == AT_FRAME_DISCARD)
         return;
-    }
-    if (byte == '\0' || at->frame == AT_FRAME_DISCARD)
-        return;
-    if (at->line_len == AT_LINE_MAX) {
+    if (n > AT_LINE_MAX - at->line_len) {
         at_log(at, DFOTA_LOG_WARN, "", "dropped a line longer than the line buffer");
         at->frame = AT_FRAME_DISCARD;
         at->line_len = 0;
         return;
     }
+    memcpy(at->line + at->line_len, bytes, n);
+    at->line_len += n;
     at->frame = AT_FRAME_LINE;
-    at->line[at->line_len++] = (char)byte;
+}
+
+/* True if any of the eight bytes is below 14, i.e. may be CR, LF or NUL. */
+static bool at_word_has_control(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    return ((w - ones * 14) & ~w & ones * 0x80) != 0;
+}
+
+/* Length of the run before the first CR, LF or NUL. Lines are mostly plain text: it
+ * looks at eight bytes at a time until a word may hold one. */
+static size_t at_text_run(const uint8_t *data, size_t len)
+{
+    size_t n = 0;
+    uint64_t w;
+
+    while (n + 8 <= len) {
+        memcpy(&w, data + n, 8);
+        if (at_word_has_control(w))
+            break;
+        n += 8;
+    }
+    while (n < len && data[n] != '\r' && data[n] != '\n' && data[n] != 0)
+        n++;
+    return n;
+}
+
+/* Frames one run of bytes up to and including the next CR, LF or NUL (which is
+ * dropped). Returns how many bytes it consumed. */
+static size_t at_frame_run(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
+{
+    size_t n = at_text_run(data, len);
+
+    if (n > 0)
+        at_append(at, data, n);
+    if (n == len)
+        return n;
+    if (data[n] != '\0')
+        at_end_line(at, now);
+    return n + 1;
 }
 
 /* In raw mode the only input expected is the acknowledgement byte. */
@@ -272,11 +313,13 @@ static void at_raw_byte(struct at_engine *at, uint8_t byte, uint64_t now)
 
 void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
 {
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+
+    while (i < len) {
         if (at->mode == AT_MODE_RAW && at->pending)
-            at_raw_byte(at, data[i], now);
+            at_raw_byte(at, data[i++], now);
         else
-            at_frame_byte(at, data[i], now);
+            i += at_frame_run(at, data + i, len - i, now);
     }
 }
 

@@ -175,6 +175,17 @@ static bool arm_watch(struct port_sys *p)
     return moved;
 }
 
+/* Stops watching while the port is open, but keeps the inotify descriptor: closing one
+ * waits for an RCU grace period (milliseconds), which would delay every reopen. */
+static void pause_watch(struct port_sys *p)
+{
+    if (p->watch >= 0)
+        (void)inotify_rm_watch(p->notify_fd, p->watch);
+    (void)drain_events(p);
+    p->watch = -1;
+    p->watched_dir[0] = '\0';
+}
+
 static void disarm_watch(struct port_sys *p)
 {
     if (p->notify_fd >= 0)
@@ -194,6 +205,11 @@ static bool arm_watch(struct port_sys *p)
 {
     (void)p;
     return false;
+}
+
+static void pause_watch(struct port_sys *p)
+{
+    (void)p;
 }
 
 static void disarm_watch(struct port_sys *p)
@@ -325,7 +341,7 @@ static int sys_open(void *ctx)
     /* ttyUSB2 may return as ttyUSB3: the interface is what identifies the AT port. */
     if (p->usb_interface < 0)
         p->usb_interface = p->interface;
-    disarm_watch(p);
+    pause_watch(p);
     log_opened(p);
     return DFOTA_PORT_OK;
 }

@@ -66,17 +66,17 @@ static struct field trim(struct field f)
     return f;
 }
 
-/* word is upper case; the field may be in any case. */
+/* word is upper case; the field may be in any case. Stops at the first difference:
+ * this runs for every kind in the table on every line. */
 static bool field_equals_nocase(struct field f, const char *word)
 {
-    size_t n = strlen(word);
-    if ((size_t)(f.end - f.begin) != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (ascii_upper(f.begin[i]) != word[i])
+    const char *p = f.begin;
+
+    for (; *word; word++, p++) {
+        if (p == f.end || ascii_upper(*p) != *word)
             return false;
     }
-    return true;
+    return p == f.end;
 }
 
 static bool field_equals(struct field f, const char *word)

@@ -1,0 +1,126 @@
+/* AT engine and URC parsing throughput over a realistic stream. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "at.h"
+#include "bench.h"
+#include "qind.h"
+
+static const char *const stream_pieces[] = {
+    "ATI\r\r\nQuectel\r\nEM060K\r\nRevision: EM060KGLAAR01A07M4G\r\n\r\nOK\r\n",
+    "\r\n+QIND: \"FOTA\",\"HTTPSTART\"\r\n",
+    "\r\n+QIND: \"FOTA\", \"HTTPEND\", 0\r\n",
+    "\r\n+QIND: \"FOTA\",\"HTTPEnd\",0\r\n",
+    "\r\n+QIND: \"FOTA\",\"HTTPSSTART\"\r\n",
+    "\r\n+QIND: \"FOTA\",\"FTPSTART\"\r\n\r\n+QIND: \"FOTA\",\"FTPEND\",0\r\n",
+    "\r\n+QIND: \"FOTA\",\"START\"\r\n",
+    "\r\n+QIND: \"FOTA\",\"UPDATING\",37\r\n",
+    "\r\n+QIND: \"FOTA\",\"UPDATING\",38%\r\n",
+    "\r\n+QIND: \"FOTA\", \"DOWNLOADING\", 55\r\n",
+    "\r\n+QIND: \"FOTA\",\"RESTORE\",1%\r\n",
+    "\r\n+QIND: \"FOTA\",\"END\",0\r\n",
+    "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n",
+    "\r\n+QIND: \"csq\",20,99\r\n",
+    "\x01\xff\xfe noise \x80\x00\r\r\n\n",
+};
+
+struct counts {
+    size_t lines;
+    size_t fota;
+};
+
+static struct at_engine *bench_engine;
+
+static int sink_write(void *user, const uint8_t *buf, size_t len)
+{
+    (void)user;
+    (void)buf;
+    (void)len;
+    return DFOTA_PORT_OK;
+}
+
+static void on_line(void *user, const char *line)
+{
+    ((struct counts *)user)->lines += line[0] != '\0';
+}
+
+static void on_urc(void *user, const char *line)
+{
+    struct counts *c = user;
+    struct qind q;
+
+    c->lines++;
+    c->fota += qind_parse(line, &q);
+}
+
+static void send_ati(void)
+{
+    static const struct at_cmd ati = {.text = "ATI", .resp = AT_RESP_TEXT, .timeout_ms = 300};
+    at_send(bench_engine, &ati, 0);
+}
+
+/* Keeps a command pending, so responses are a command's and URCs come between. */
+static void on_final(void *user, enum at_result result, int code)
+{
+    (void)user;
+    (void)result;
+    (void)code;
+    send_ati();
+}
+
+static uint8_t *build_stream(size_t size)
+{
+    uint8_t *buf = malloc(size);
+    size_t used = 0;
+    unsigned seed = 7;
+
+    while (buf && used < size) {
+        const char *piece = stream_pieces[(size_t)rand_r(&seed) %
+                                          (sizeof(stream_pieces) / sizeof(stream_pieces[0]))];
+        size_t n = strlen(piece) + (piece[0] == '\x01' ? 1 : 0); /* noise keeps its NUL */
+        if (n > size - used)
+            n = size - used;
+        memcpy(buf + used, piece, n);
+        used += n;
+    }
+    return buf;
+}
+
+/* Feeds the stream in chunks (max_chunk 1: one byte at a time); returns MB/s. */
+static double feed(const uint8_t *buf, size_t size, size_t max_chunk, struct counts *c)
+{
+    struct at_engine at;
+    struct at_callbacks cb = {sink_write, on_line, on_final, on_urc, NULL, c};
+    unsigned seed = 11;
+    uint64_t t0;
+
+    at_init(&at, &cb, NULL, 0);
+    bench_engine = &at;
+    send_ati();
+    t0 = bench_now_us();
+    for (size_t off = 0; off < size;) {
+        size_t n = max_chunk == 1 ? 1 : 1 + (size_t)rand_r(&seed) % max_chunk;
+        if (n > size - off)
+            n = size - off;
+        at_feed(&at, buf + off, n, 0);
+        off += n;
+    }
+    return (double)size / (double)(bench_now_us() - t0);
+}
+
+void bench_parse(size_t megabytes)
+{
+    size_t size = megabytes << 20;
+    uint8_t *buf = build_stream(size);
+    struct counts chunked = {0, 0}, bytewise = {0, 0};
+
+    if (!buf)
+        return;
+    bench_print("parse_chunked", feed(buf, size, 4096, &chunked), "MB/s");
+    bench_print("parse_bytewise", feed(buf, size / 4, 1, &bytewise), "MB/s");
+    bench_print("parse_lines", (double)chunked.lines, "lines");
+    bench_print("parse_fota_urcs", (double)chunked.fota, "urcs");
+    free(buf);
+}
