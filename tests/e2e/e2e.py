@@ -1,0 +1,372 @@
+#!/usr/bin/python3
+"""End-to-end cases: the dfota CLI and the library against the module simulator, with
+real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a deadline.
+
+  e2e.py --build DIR --list              the case names
+  e2e.py --build DIR --case NAME --via cli|lib
+  e2e.py --build DIR --pty               the CLI's live progress bar on a terminal
+  e2e.py --build DIR --demo              a complete simulated upgrade, for people
+  e2e.py --build DIR --soak N            N upgrades back to back in one process
+"""
+import argparse
+import json
+import os
+import pty
+import select
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+FTP_USER = "dfota"
+FTP_PASSWORD = "s3cr3t-Pa55"
+PACKAGE = "update.zip"
+QUICK = ["--reboot-ms", "150", "--progress-ms", "10", "--progress-step", "20"]
+RUN_DEADLINE_S = 60
+
+# name: (simulator options, target kind, host options, result, code)
+CASES = {
+    "http_ok": ([], "http", [], "success", 0),
+    "ftp_ok": ([], "ftp", [], "success", 0),
+    "https_ok": (["--spelling", "https"], "https", [], "success", 0),
+    "file_ok": ([], "file", [], "success", 0),
+    "http_701": ([], "http_missing", [], "download_failed", 701),
+    "ftp_601": ([], "ftp_badpass", [], "download_failed", 601),
+    "end_505": (["--ends", "505"], "http", [], "update_failed", 505),
+    "end_510": (["--ends", "510"], "http", [], "update_failed", 510),
+    "end_511": (["--ends", "511"], "http", [], "update_failed", 511),
+    "retry_502_ok": (["--ends", "502,502,0"], "http", [], "success", 0),
+    "retry_502_restore": (["--ends", "502,502,502,502,502,502", "--restore"], "http", [],
+                          "update_failed", 502),
+    "uart": (["--uart"], "http", [], "success", 0),
+    "silent_after_reboot": (["--silent-after-reboot"], "http", ["first_urc=1"], "timeout",
+                            None),
+    "never_back": (["--never-back"], "http", ["port_timeout=1"], "port_error", None),
+    "dl_error": (["--dl-error"], "http", [], "rejected", None),
+    "noise_fragments": (["--noise", "--fragment", "--spelling", "lower", "--percent-sign"],
+                        "http", [], "success", 0),
+    "note_spelling": (["--spelling", "note"], "http", [], "success", 0),
+    "start_lost": (["--early-first-urc"], "http", [], "success", 0),
+}
+
+EXIT_OF = {"success": 0, "rejected": 1, "download_failed": 1, "update_failed": 1,
+           "invalid_target": 2, "port_error": 3, "timeout": 4, "interrupted": 130}
+
+
+def fail(msg):
+    print("FAIL: " + msg, flush=True)
+    sys.exit(1)
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Servers:
+    """Loopback servers over one folder holding the package; started on demand."""
+
+    def __init__(self, root):
+        self.root = root
+        self.running = []
+        with open(os.path.join(root, PACKAGE), "wb") as f:
+            f.write(os.urandom(64 * 1024))
+
+    def _serve(self, server):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.running.append(server)
+        return server.server_address[1]
+
+    def http(self):
+        return self._serve(ThreadingHTTPServer(("127.0.0.1", 0),
+                                               partial(Quiet, directory=self.root)))
+
+    def https(self):
+        cert = os.path.join(self.root, "cert.pem")
+        key = os.path.join(self.root, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True, timeout=30)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=self.root))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        return self._serve(server)
+
+    def ftp(self):
+        from pyftpdlib.authorizers import DummyAuthorizer
+        from pyftpdlib.handlers import FTPHandler
+        from pyftpdlib.servers import ThreadedFTPServer
+        import logging
+        logging.getLogger("pyftpdlib").setLevel(logging.ERROR)
+        auth = DummyAuthorizer()
+        auth.add_user(FTP_USER, FTP_PASSWORD, self.root, perm="elr")
+        handler = type("Handler", (FTPHandler,), {"authorizer": auth})
+        server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+        port = server.address[1]
+        threading.Thread(target=server.serve_forever, kwargs={"handle_exit": False},
+                         daemon=True).start()
+        self.running.append(server)
+        return port
+
+    def stop(self):
+        for s in self.running:
+            if hasattr(s, "shutdown"):
+                try:
+                    s.shutdown()
+                except Exception:
+                    pass
+            if hasattr(s, "close_all"):
+                s.close_all()
+
+    def target(self, kind):
+        if kind == "file":
+            return "/usrdata/cache/ufs/" + PACKAGE
+        if kind.startswith("ftp"):
+            password = "wrong-pass" if kind == "ftp_badpass" else FTP_PASSWORD
+            return "ftp://%s:%s@127.0.0.1:%d/%s" % (FTP_USER, password, self.ftp(), PACKAGE)
+        if kind == "https":
+            return "https://127.0.0.1:%d/%s" % (self.https(), PACKAGE)
+        name = "missing.zip" if kind == "http_missing" else PACKAGE
+        return "http://127.0.0.1:%d/%s" % (self.http(), name)
+
+
+class Simulator:
+    def __init__(self, build, workdir, options):
+        self.link = os.path.join(workdir, "ttyUSB2")
+        self.log = os.path.join(workdir, "sim.log")
+        cmd = [os.path.join(build, "tests", "sim", "dfota-sim"), "--link", self.link,
+               "--log", self.log, "--exit-after", "120"] + options
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        line = read_line(self.proc.stdout, deadline=time.monotonic() + 10)
+        if line.strip() != "ready " + self.link:
+            self.stop()
+            fail("simulator did not get ready (said %r)" % line)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def dialogue(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return "(no simulator log)"
+
+
+def read_line(stream, deadline):
+    """One line from a pipe, or "" at the deadline."""
+    buf = b""
+    fd = stream.fileno()
+    while not buf.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        buf += chunk
+    return buf.decode(errors="replace")
+
+
+def wrapper():
+    """A command to run the host under (DFOTA_E2E_WRAP, e.g. valgrind), or none."""
+    return os.environ.get("DFOTA_E2E_WRAP", "").split()
+
+
+def host_command(build, via, link, target, host_opts):
+    opts = dict(o.split("=") for o in host_opts)
+    if via == "cli":
+        cmd = [os.path.join(build, "examples", "dfota"), "upgrade", "--json", "-v", target,
+               "--port", link]
+        if "first_urc" in opts:
+            cmd += ["--first-urc-timeout", opts["first_urc"]]
+        if "port_timeout" in opts:
+            cmd += ["--port-timeout", opts["port_timeout"]]
+        return cmd
+    return [os.path.join(build, "tests", "e2e", "e2e-lib-runner"), link, target,
+            str(int(float(opts.get("first_urc", "90")) * 1000)),
+            str(int(float(opts.get("port_timeout", "120")) * 1000))]
+
+
+def outcome(via, stdout):
+    """(result name, code, event names) from the host's output."""
+    lines = [l for l in stdout.splitlines() if l.strip()]
+    if not lines:
+        return None, None, []
+    if via == "cli":
+        objects = [json.loads(l) for l in lines]  # stdout carries only JSON
+        done = objects[-1]
+        if done.get("event") != "done":
+            fail("the last JSON line is not 'done': %s" % lines[-1])
+        return done["result"], done["code"], [o["event"] for o in objects]
+    words = lines[-1].split()
+    if words[0] != "done":
+        fail("the runner's last line is not 'done': %s" % lines[-1])
+    code = int(words[2])
+    return words[1], (None if code < 0 else code), [l.split()[1] for l in lines[:-1]]
+
+
+def check_case(name, via, rc, stdout, stderr, events):
+    _, _, _, result, code = CASES[name]
+    if via == "cli" and rc != EXIT_OF[result]:
+        fail("exit status %d, expected %d" % (rc, EXIT_OF[result]))
+    if via == "lib" and (rc == 0) != (result == "success"):
+        fail("exit status %d for %s" % (rc, result))
+    if FTP_PASSWORD in stdout or FTP_PASSWORD in stderr:
+        fail("the FTP password appears in the output")
+    if name == "retry_502_ok" and events.count("update_start") != 3:
+        fail("expected 3 update attempts, saw %d" % events.count("update_start"))
+    if name == "uart" and "port_lost" in events:
+        fail("a UART module never loses the port")
+    if result == "success" and "progress" not in events:
+        fail("no progress reported")
+
+
+def run_case(build, name, via):
+    sim_opts, kind, host_opts, want_result, want_code = CASES[name]
+    work = tempfile.mkdtemp(prefix="dfota-e2e-")
+    servers = Servers(work)
+    sim = None
+    try:
+        target = servers.target(kind)
+        sim = Simulator(build, work, QUICK + sim_opts)
+        cmd = wrapper() + host_command(build, via, sim.link, target, host_opts)
+        started = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                                  timeout=RUN_DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            fail("%s did not finish within %d s" % (via, RUN_DEADLINE_S))
+        result, code, events = outcome(via, proc.stdout)
+        ok = result == want_result and code == want_code
+        print("%s via %s: %s code %s in %.1f s (expected %s %s)" % (
+            name, via, result, code, time.monotonic() - started, want_result, want_code))
+        if not ok:
+            print(proc.stdout + "\n--- stderr\n" + proc.stderr + "\n--- simulator\n" +
+                  sim.dialogue())
+            fail("unexpected outcome")
+        check_case(name, via, proc.returncode, proc.stdout, proc.stderr, events)
+    finally:
+        if sim:
+            sim.stop()
+        servers.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_on_terminal(build, sim_opts, echo):
+    """Runs `dfota upgrade` with a pseudo-terminal as stdout; returns (status, output)."""
+    work = tempfile.mkdtemp(prefix="dfota-demo-")
+    servers = Servers(work)
+    sim = Simulator(build, work, sim_opts)
+    try:
+        cmd = wrapper() + [os.path.join(build, "examples", "dfota"), "upgrade", "--port",
+                           sim.link, servers.target("http")]
+        if echo:
+            print("$ dfota upgrade --port %s %s" % (sim.link, cmd[-1]), flush=True)
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
+        os.close(slave)
+        output = b""
+        deadline = time.monotonic() + RUN_DEADLINE_S
+        while time.monotonic() < deadline:
+            if not select.select([master], [], [], deadline - time.monotonic())[0]:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the tool exited and closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+            if echo:
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.flush()
+        os.close(master)
+        status = proc.wait(timeout=10)
+        return status, output.decode(errors="replace")
+    finally:
+        sim.stop()
+        servers.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_pty(build):
+    status, out = run_on_terminal(build, QUICK + ["--progress-step", "10"], echo=False)
+    if status != 0:
+        fail("dfota on a terminal exited %d:\n%s" % (status, out))
+    if "\r\033[K" not in out or "[##" not in out or "100%" not in out:
+        fail("no live progress bar drawn:\n%r" % out)
+    last = out.strip().splitlines()[-1]
+    if "upgraded EM060KGLAAR01A07M4G" not in last or " in " not in last:
+        fail("no final line: %r" % last)
+    print("progress bar drawn; final line: %s" % last.strip("\r\033[K"))
+
+
+def run_soak(build, count):
+    work = tempfile.mkdtemp(prefix="dfota-soak-")
+    servers = Servers(work)
+    sim = Simulator(build, work, ["--reboot-ms", "20", "--progress-ms", "2",
+                                  "--progress-step", "50", "--first-urc-delay-ms", "5",
+                                  "--exit-after", "600"])
+    try:
+        cmd = [os.path.join(build, "tests", "e2e", "e2e-soak"), sim.link,
+               servers.target("http"), str(count)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=count * 3 + 60)
+        print(proc.stdout.strip())
+        if proc.returncode != 0:
+            print(proc.stderr + "\n--- simulator\n" + sim.dialogue()[-4000:])
+            fail("soak failed")
+    finally:
+        sim.stop()
+        servers.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_demo(build):
+    print("A simulated module on a pseudo-terminal, a loopback HTTP server with a package,")
+    print("and the dfota tool upgrading the module through its reboots:\n", flush=True)
+    status, _ = run_on_terminal(build, ["--reboot-ms", "1500", "--progress-ms", "150",
+                                        "--progress-step", "5"], echo=True)
+    sys.exit(status)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--case")
+    ap.add_argument("--via", choices=["cli", "lib"], default="cli")
+    ap.add_argument("--pty", action="store_true")
+    ap.add_argument("--demo", action="store_true")
+    ap.add_argument("--soak", type=int)
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    if args.list:
+        print(";".join(CASES))
+    elif args.pty:
+        run_pty(build)
+    elif args.demo:
+        run_demo(build)
+    elif args.soak:
+        run_soak(build, args.soak)
+    elif args.case in CASES:
+        run_case(build, args.case, args.via)
+    else:
+        fail("unknown case %r" % args.case)
+
+
+if __name__ == "__main__":
+    main()
