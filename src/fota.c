@@ -86,6 +86,17 @@ static void fota_set_phase(struct fota *m, enum dfota_phase phase)
     fota_emit(m, DFOTA_EVENT_PHASE, -1, -1, NULL);
 }
 
+static void fota_enter_phase(struct fota *m, enum fota_state state, uint64_t deadline,
+                             enum dfota_phase phase)
+{
+    m->state = state;
+    m->deadline = deadline;
+    /* Reading the version after the final reboot is still part of that phase. */
+    if (m->verifying && phase == DFOTA_PHASE_PREPARING)
+        phase = DFOTA_PHASE_FINAL_REBOOT;
+    fota_set_phase(m, phase);
+}
+
 void fota_enter(struct fota *m, enum fota_state state, uint64_t deadline)
 {
     static const enum dfota_phase phase_of[] = {
@@ -103,14 +114,8 @@ void fota_enter(struct fota *m, enum fota_state state, uint64_t deadline)
         [FOTA_FINAL_AWAY] = DFOTA_PHASE_FINAL_REBOOT,
         [FOTA_DONE] = DFOTA_PHASE_DONE,
     };
-    enum dfota_phase phase = phase_of[state];
 
-    m->state = state;
-    m->deadline = deadline;
-    /* Reading the version after the final reboot is still part of that phase. */
-    if (m->verifying && phase == DFOTA_PHASE_PREPARING)
-        phase = DFOTA_PHASE_FINAL_REBOOT;
-    fota_set_phase(m, phase);
+    fota_enter_phase(m, state, deadline, phase_of[state]);
 }
 
 void fota_finish(struct fota *m, int result, int code, const char *text)
@@ -142,9 +147,10 @@ uint64_t fota_deadline(const struct fota *m)
 
 /* ---- the upgrade ------------------------------------------------------------------- */
 
-static void fota_window(struct fota *m, uint64_t now)
+void fota_window(struct fota *m, uint64_t now, bool rebooting)
 {
-    fota_enter(m, FOTA_WAIT_FIRST, now + m->timing.first_urc_ms);
+    fota_enter_phase(m, FOTA_WAIT_FIRST, now + m->timing.first_urc_ms,
+                     rebooting ? DFOTA_PHASE_REBOOTING : DFOTA_PHASE_WAITING);
 }
 
 static void fota_download_urc(struct fota *m, const struct qind *urc, uint64_t now)
@@ -178,7 +184,7 @@ static void fota_download_urc(struct fota *m, const struct qind *urc, uint64_t n
             return;
         }
         /* The module reboots now; on a UART the port stays and the window runs from here. */
-        fota_window(m, now);
+        fota_window(m, now, true);
         break;
     }
 }
@@ -203,7 +209,7 @@ static void fota_update_end(struct fota *m, int code, uint64_t now)
         m->fails_502++;
         if (m->fails_502 < FOTA_MAX_ATTEMPTS) {
             /* The module reboots and tries again: a new window for its next attempt. */
-            fota_window(m, now);
+            fota_window(m, now, true);
             return;
         }
         snprintf(text, sizeof(text), "update failed: module error 502 on all %d attempts",
@@ -282,7 +288,7 @@ void fota_on_urc(struct fota *m, const struct qind *urc, uint64_t now)
     if (!fota_following(m))
         return;
     if (urc->kind == QIND_RDY) {
-        fota_window(m, now); /* rebooted on a UART: the window starts again */
+        fota_window(m, now, false); /* rebooted on a UART: the window starts again */
     } else if (urc->kind == QIND_RESTORE) {
         fota_restore(m, urc->number, now);
     } else if (fota_is_download_urc(urc->kind)) {
@@ -325,7 +331,7 @@ void fota_on_port_back(struct fota *m, uint64_t now)
         fota_begin_verify(m, now);
     } else if (m->state == FOTA_REBOOT) {
         fota_emit(m, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
-        fota_window(m, now);
+        fota_window(m, now, false);
     }
 }
 

@@ -7,6 +7,9 @@
 void fota_emit(struct fota *m, enum dfota_event_type type, int percent, int code, const char *text);
 void fota_send(struct fota *m, const char *text, enum at_resp resp, uint32_t timeout_ms);
 void fota_enter(struct fota *m, enum fota_state state, uint64_t deadline);
+/* Opens the first-URC window; rebooting: the module is on its way down (the phase says
+ * so until the port returns or the module speaks). */
+void fota_window(struct fota *m, uint64_t now, bool rebooting);
 void fota_finish(struct fota *m, int result, int code, const char *text);
 
 /* After END,0 and the final reboot: read the version again. */

@@ -175,7 +175,7 @@ static void fota_download_answered(struct fota *m, enum at_result result, int co
 
     if (result == AT_RESULT_OK) {
         if (m->via == DFOTA_VIA_FILE) /* no download: the module reboots at once */
-            fota_enter(m, FOTA_WAIT_FIRST, now + m->timing.first_urc_ms);
+            fota_window(m, now, true);
         else
             fota_enter(m, FOTA_DOWNLOAD, now + m->timing.download_ms);
     } else if (result == AT_RESULT_TIMEOUT) {

@@ -7,6 +7,8 @@ real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a dead
   e2e.py --build DIR --pty               the CLI's live progress bar on a terminal
   e2e.py --build DIR --demo              a complete simulated upgrade, for people
   e2e.py --build DIR --soak N            N upgrades back to back in one process
+  e2e.py --build DIR --plain             the CLI's plain lines when not on a terminal
+  e2e.py --build DIR --interrupt-then-watch   SIGINT mid-update, then dfota watch
 """
 import argparse
 import json
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -166,6 +169,22 @@ class Simulator:
             return "(no simulator log)"
 
 
+@contextmanager
+def module_and_servers(build, sim_options):
+    """A scratch folder, the loopback servers over it and a simulator; all gone after."""
+    work = tempfile.mkdtemp(prefix="dfota-e2e-")
+    servers = Servers(work)
+    sim = None
+    try:
+        sim = Simulator(build, work, sim_options)
+        yield servers, sim
+    finally:
+        if sim:
+            sim.stop()
+        servers.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def read_line(stream, deadline):
     """One line from a pipe, or "" at the deadline."""
     buf = b""
@@ -237,13 +256,8 @@ def check_case(name, via, rc, stdout, stderr, events):
 
 def run_case(build, name, via):
     sim_opts, kind, host_opts, want_result, want_code = CASES[name]
-    work = tempfile.mkdtemp(prefix="dfota-e2e-")
-    servers = Servers(work)
-    sim = None
-    try:
-        target = servers.target(kind)
-        sim = Simulator(build, work, QUICK + sim_opts)
-        cmd = wrapper() + host_command(build, via, sim.link, target, host_opts)
+    with module_and_servers(build, QUICK + sim_opts) as (servers, sim):
+        cmd = wrapper() + host_command(build, via, sim.link, servers.target(kind), host_opts)
         started = time.monotonic()
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
@@ -251,33 +265,28 @@ def run_case(build, name, via):
         except subprocess.TimeoutExpired:
             fail("%s did not finish within %d s" % (via, RUN_DEADLINE_S))
         result, code, events = outcome(via, proc.stdout)
-        ok = result == want_result and code == want_code
         print("%s via %s: %s code %s in %.1f s (expected %s %s)" % (
             name, via, result, code, time.monotonic() - started, want_result, want_code))
-        if not ok:
+        if result != want_result or code != want_code:
             print(proc.stdout + "\n--- stderr\n" + proc.stderr + "\n--- simulator\n" +
                   sim.dialogue())
             fail("unexpected outcome")
         check_case(name, via, proc.returncode, proc.stdout, proc.stderr, events)
-    finally:
-        if sim:
-            sim.stop()
-        servers.stop()
-        shutil.rmtree(work, ignore_errors=True)
+
+
+def tool_command(build, *args):
+    return wrapper() + [os.path.join(build, "examples", "dfota")] + list(args)
 
 
 def run_on_terminal(build, sim_opts, echo):
     """Runs `dfota upgrade` with a pseudo-terminal as stdout; returns (status, output)."""
-    work = tempfile.mkdtemp(prefix="dfota-demo-")
-    servers = Servers(work)
-    sim = Simulator(build, work, sim_opts)
-    try:
-        cmd = wrapper() + [os.path.join(build, "examples", "dfota"), "upgrade", "--port",
-                           sim.link, servers.target("http")]
+    with module_and_servers(build, sim_opts) as (servers, sim):
+        target = servers.target("http")
         if echo:
-            print("$ dfota upgrade --port %s %s" % (sim.link, cmd[-1]), flush=True)
+            print("$ dfota upgrade --port %s %s" % (sim.link, target), flush=True)
         master, slave = pty.openpty()
-        proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(tool_command(build, "upgrade", "--port", sim.link, target),
+                                stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
         os.close(slave)
         output = b""
         deadline = time.monotonic() + RUN_DEADLINE_S
@@ -295,12 +304,7 @@ def run_on_terminal(build, sim_opts, echo):
                 sys.stdout.buffer.write(chunk)
                 sys.stdout.flush()
         os.close(master)
-        status = proc.wait(timeout=10)
-        return status, output.decode(errors="replace")
-    finally:
-        sim.stop()
-        servers.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        return proc.wait(timeout=10), output.decode(errors="replace")
 
 
 def run_pty(build):
@@ -315,13 +319,69 @@ def run_pty(build):
     print("progress bar drawn; final line: %s" % last.strip("\r\033[K"))
 
 
+def run_plain(build):
+    """Not on a terminal and without --json: plain lines, no control characters."""
+    with module_and_servers(build, QUICK) as (servers, sim):
+        proc = subprocess.run(tool_command(build, "upgrade", "--port", sim.link,
+                                           servers.target("http")),
+                              capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+    out = proc.stdout
+    if proc.returncode != 0 or any(c in out for c in "\r\033\b"):
+        fail("plain output: exit %d\n%r" % (proc.returncode, out))
+    for line in ("downloading", "rebooting", "updating", "final reboot"):
+        if line + "\n" not in out:
+            fail("no '%s' line in:\n%s" % (line, out))
+    if not out.splitlines()[-1].startswith("upgraded EM060KGLAAR01A07M4G"):
+        fail("no final line in:\n%s" % out)
+    print(out)
+
+
+def json_lines_until(proc, event, deadline):
+    """Reads the tool's JSON lines until one has the given event; returns them all."""
+    seen = []
+    while time.monotonic() < deadline:
+        line = read_line(proc.stdout, deadline)
+        if not line:
+            break
+        seen.append(json.loads(line))
+        if seen[-1]["event"] == event:
+            return seen
+    fail("no %r event; saw %s" % (event, [o["event"] for o in seen]))
+
+
+def run_interrupt_then_watch(build):
+    """SIGINT in the middle of the update: exit 130 at once; then `dfota watch` follows
+    the module, which carried on by itself, to the end."""
+    slow = ["--reboot-ms", "150", "--progress-ms", "100", "--progress-step", "5"]
+    with module_and_servers(build, slow) as (servers, sim):
+        upgrade = subprocess.Popen(tool_command(build, "upgrade", "--json", "--port", sim.link,
+                                                servers.target("http")),
+                                   stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        json_lines_until(upgrade, "progress", time.monotonic() + 30)
+        interrupted_at = time.monotonic()
+        upgrade.send_signal(signal.SIGINT)
+        rest = upgrade.stdout.read().decode().splitlines()
+        status = upgrade.wait(timeout=10)
+        took = time.monotonic() - interrupted_at
+        if status != 130 or json.loads(rest[-1])["result"] != "interrupted" or took > 2:
+            fail("SIGINT: exit %d, %s, after %.2f s" % (status, rest[-1], took))
+        watch = subprocess.run(tool_command(build, "watch", "--json", "--port", sim.link),
+                               capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+        events = [json.loads(l) for l in watch.stdout.splitlines()]
+        if watch.returncode != 0 or events[-1]["result"] != "success" or \
+                "update_end" not in [e["event"] for e in events]:
+            fail("watch: exit %d\n%s\n%s" % (watch.returncode, watch.stdout,
+                                             sim.dialogue()))
+    print("interrupted in %.2f s (exit 130); watch followed to: %s" % (
+        took, events[-1]["message"]))
+
+
 def run_soak(build, count):
-    work = tempfile.mkdtemp(prefix="dfota-soak-")
-    servers = Servers(work)
-    sim = Simulator(build, work, ["--reboot-ms", "20", "--progress-ms", "2",
-                                  "--progress-step", "50", "--first-urc-delay-ms", "5",
-                                  "--exit-after", "600"])
-    try:
+    # Quick, but with the END URC some 60 ms after the port's return, so that a host
+    # slowed down by a loaded machine still sees it (an earlier one may be lost, as on USB).
+    fast = ["--reboot-ms", "20", "--progress-ms", "10", "--progress-step", "50",
+            "--first-urc-delay-ms", "30", "--exit-after", "600"]
+    with module_and_servers(build, fast) as (servers, sim):
         cmd = [os.path.join(build, "tests", "e2e", "e2e-soak"), sim.link,
                servers.target("http"), str(count)]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=count * 3 + 60)
@@ -329,10 +389,6 @@ def run_soak(build, count):
         if proc.returncode != 0:
             print(proc.stderr + "\n--- simulator\n" + sim.dialogue()[-4000:])
             fail("soak failed")
-    finally:
-        sim.stop()
-        servers.stop()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def run_demo(build):
@@ -352,6 +408,8 @@ def main():
     ap.add_argument("--pty", action="store_true")
     ap.add_argument("--demo", action="store_true")
     ap.add_argument("--soak", type=int)
+    ap.add_argument("--plain", action="store_true")
+    ap.add_argument("--interrupt-then-watch", action="store_true")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     if args.list:
@@ -362,6 +420,10 @@ def main():
         run_demo(build)
     elif args.soak:
         run_soak(build, args.soak)
+    elif args.plain:
+        run_plain(build)
+    elif args.interrupt_then_watch:
+        run_interrupt_then_watch(build)
     elif args.case in CASES:
         run_case(build, args.case, args.via)
     else:
