@@ -131,11 +131,22 @@ static int at_parse_error_code(const char *text)
 static bool at_final_result(const char *line, enum at_result *result, int *code)
 {
     *code = -1;
-    if (at_equals_nocase(line, "OK")) {
+    /* Dispatch on the first letter: this runs for every line. */
+    switch (at_upper(line[0])) {
+    case 'O':
         *result = AT_RESULT_OK;
-    } else if (at_equals_nocase(line, "ERROR")) {
+        return at_equals_nocase(line, "OK");
+    case 'E':
         *result = AT_RESULT_ERROR;
-    } else if (at_starts_with(line, "+CME ERROR:")) {
+        return at_equals_nocase(line, "ERROR");
+    case '+':
+        if (at_upper(line[1]) == 'C' && at_upper(line[2]) == 'M')
+            break;
+        return false;
+    default:
+        return false;
+    }
+    if (at_starts_with(line, "+CME ERROR:")) {
         *result = AT_RESULT_CME;
         *code = at_parse_error_code(line + strlen("+CME ERROR:"));
     } else if (at_starts_with(line, "+CMS ERROR:")) {
@@ -149,8 +160,11 @@ static bool at_final_result(const char *line, enum at_result *result, int *code)
 
 static bool at_is_urc_prefix(const struct at_engine *at, const char *line)
 {
+    char first = at_upper(line[0]);
+
     for (size_t i = 0; i < at->urc_prefix_count; i++) {
-        if (at_starts_with(line, at->urc_prefixes[i]))
+        const char *prefix = at->urc_prefixes[i];
+        if (at_upper(prefix[0]) == first && at_starts_with(line, prefix))
             return true;
     }
     return false;

@@ -20,19 +20,25 @@ struct field {
 
 struct kind_spelling {
     const char *name; /* upper case */
+    size_t len;
     enum qind_kind kind;
     bool https;
 };
 
+#define SPELLING(name, kind, https)                                                                \
+    {                                                                                              \
+        name, sizeof(name) - 1, kind, https                                                        \
+    }
+
 static const struct kind_spelling kind_spellings[] = {
-    {"FTPSTART", QIND_FTPSTART, false},       {"FTPEND", QIND_FTPEND, false},
-    {"HTTPSTART", QIND_HTTPSTART, false},     {"HTTPEND", QIND_HTTPEND, false},
-    {"HTTPEPEND", QIND_HTTPEND, false}, /* the application note's table says so */
-    {"HTTPSSTART", QIND_HTTPSTART, true},     {"HTTPSEND", QIND_HTTPEND, true},
-    {"DOWNLOADING", QIND_DOWNLOADING, false}, {"START", QIND_START, false},
-    {"UPDATING", QIND_UPDATING, false},       {"END", QIND_END, false},
-    {"RESTORE", QIND_RESTORE, false},         {"FILESTART", QIND_FILESTART, false},
-    {"FILEEND", QIND_FILEEND, false},
+    SPELLING("FTPSTART", QIND_FTPSTART, false),       SPELLING("FTPEND", QIND_FTPEND, false),
+    SPELLING("HTTPSTART", QIND_HTTPSTART, false),     SPELLING("HTTPEND", QIND_HTTPEND, false),
+    SPELLING("HTTPEPEND", QIND_HTTPEND, false), /* the application note's table says so */
+    SPELLING("HTTPSSTART", QIND_HTTPSTART, true),     SPELLING("HTTPSEND", QIND_HTTPEND, true),
+    SPELLING("DOWNLOADING", QIND_DOWNLOADING, false), SPELLING("START", QIND_START, false),
+    SPELLING("UPDATING", QIND_UPDATING, false),       SPELLING("END", QIND_END, false),
+    SPELLING("RESTORE", QIND_RESTORE, false),         SPELLING("FILESTART", QIND_FILESTART, false),
+    SPELLING("FILEEND", QIND_FILEEND, false),
 };
 
 /* Own ASCII helpers: <ctype.h> depends on the locale. */
@@ -130,8 +136,11 @@ static int parse_number(struct field f)
 static const struct kind_spelling *find_kind(struct field name)
 {
     size_t count = sizeof kind_spellings / sizeof kind_spellings[0];
+    size_t len = (size_t)(name.end - name.begin);
+
     for (size_t i = 0; i < count; i++) {
-        if (field_equals_nocase(name, kind_spellings[i].name))
+        /* The length first: most spellings differ in it, and it costs nothing. */
+        if (kind_spellings[i].len == len && field_equals_nocase(name, kind_spellings[i].name))
             return &kind_spellings[i];
     }
     return NULL;

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 
     if (wanted(argc, argv, "parse"))
-        bench_parse(quick ? 8 : 256);
+        bench_parse(quick ? 8 : 64);
     if (wanted(argc, argv, "reopen"))
         bench_reopen(quick ? 10 : 100);
     if (wanted(argc, argv, "idle"))

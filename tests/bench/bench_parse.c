@@ -110,6 +110,31 @@ static double feed(const uint8_t *buf, size_t size, size_t max_chunk, struct cou
     return (double)size / (double)(bench_now_us() - t0);
 }
 
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+#define PARSE_RUNS 5
+
+/* The machine is shared: the median of several runs, and the best, say more than one. */
+static void bench_runs(const char *name, const uint8_t *buf, size_t size, size_t max_chunk,
+                       struct counts *c)
+{
+    double mbps[PARSE_RUNS];
+    char best[64];
+
+    for (int i = 0; i < PARSE_RUNS; i++) {
+        memset(c, 0, sizeof(*c));
+        mbps[i] = feed(buf, size, max_chunk, c);
+    }
+    qsort(mbps, PARSE_RUNS, sizeof(double), compare_double);
+    bench_print(name, mbps[PARSE_RUNS / 2], "MB/s");
+    snprintf(best, sizeof(best), "%s_best", name);
+    bench_print(best, mbps[PARSE_RUNS - 1], "MB/s");
+}
+
 void bench_parse(size_t megabytes)
 {
     size_t size = megabytes << 20;
@@ -118,8 +143,9 @@ void bench_parse(size_t megabytes)
 
     if (!buf)
         return;
-    bench_print("parse_chunked", feed(buf, size, 4096, &chunked), "MB/s");
-    bench_print("parse_bytewise", feed(buf, size / 4, 1, &bytewise), "MB/s");
+    bench_runs("parse_chunked", buf, size, 4096, &chunked);
+    bench_runs("parse_bytewise", buf, size / 4, 1, &bytewise);
+    bench_print("parse_stream", (double)megabytes, "MB");
     bench_print("parse_lines", (double)chunked.lines, "lines");
     bench_print("parse_fota_urcs", (double)chunked.fota, "urcs");
     free(buf);
