@@ -8,6 +8,7 @@ real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a dead
   e2e.py --build DIR --demo              a complete simulated upgrade, for people
   e2e.py --build DIR --soak N            N upgrades back to back in one process
   e2e.py --build DIR --plain             the CLI's plain lines when not on a terminal
+  e2e.py --build DIR --custom-port       the library over a user-supplied transport
   e2e.py --build DIR --interrupt-then-watch   SIGINT mid-update, then dfota watch
 """
 import argparse
@@ -336,6 +337,19 @@ def run_plain(build):
     print(out)
 
 
+def run_custom_port(build):
+    """examples/custom_port: the library over a user-supplied transport and clock."""
+    with module_and_servers(build, QUICK) as (servers, sim):
+        proc = subprocess.run(wrapper() + [os.path.join(build, "examples", "custom_port"),
+                                           sim.link, servers.target("http")],
+                              capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or not lines or not lines[-1].startswith("upgraded ") or \
+            "updating 100%" not in lines:
+        fail("custom port: exit %d\n%s\n%s" % (proc.returncode, proc.stdout, proc.stderr))
+    print(lines[-1])
+
+
 def json_lines_until(proc, event, deadline):
     """Reads the tool's JSON lines until one has the given event; returns them all."""
     seen = []
@@ -409,6 +423,7 @@ def main():
     ap.add_argument("--demo", action="store_true")
     ap.add_argument("--soak", type=int)
     ap.add_argument("--plain", action="store_true")
+    ap.add_argument("--custom-port", action="store_true")
     ap.add_argument("--interrupt-then-watch", action="store_true")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -422,6 +437,8 @@ def main():
         run_soak(build, args.soak)
     elif args.plain:
         run_plain(build)
+    elif args.custom_port:
+        run_custom_port(build)
     elif args.interrupt_then_watch:
         run_interrupt_then_watch(build)
     elif args.case in CASES:
