@@ -205,24 +205,34 @@ struct dfota;
 /**
  * Creates a session and opens its port. The config is copied; the strings it points to
  * must outlive the session. This is the only call that allocates.
+ * A port that is not there (DFOTA_PORT_ABSENT: a module rebooting right now) is no error
+ * here: dfota_watch() waits for it, dfota_start() and dfota_info() refuse with
+ * DFOTA_ERR_PORT.
  * Returns DFOTA_OK and sets *out, or DFOTA_ERR_INVALID (bad config), DFOTA_ERR_NOMEM or
- * DFOTA_ERR_PORT (with *out NULL in every error case).
+ * DFOTA_ERR_PORT (the port exists but cannot be opened), with *out NULL in every error.
  */
 DFOTA_API int dfota_open(struct dfota **out, const struct dfota_config *cfg);
 
 /** Validates target and begins the upgrade: AT, ATE0, version, then AT+QFOTADL.
- *  Returns DFOTA_OK, DFOTA_ERR_INVALID (see dfota_error_text(); nothing was sent) or
- *  DFOTA_ERR_STATE (already started). Drive it with dfota_run() or dfota_process(). */
+ *  Returns DFOTA_OK; DFOTA_ERR_INVALID (see dfota_error_text(); nothing was sent);
+ *  DFOTA_ERR_PORT (the port is not there); DFOTA_ERR_STATE (already begun).
+ *  Drive it with dfota_run() or dfota_process(). */
 DFOTA_API int dfota_start(struct dfota *s, const char *target);
 
 /** Follows an upgrade already under way (after the host restarted) without sending
- *  AT+QFOTADL: waits for the module's URCs through its reboots. */
+ *  AT+QFOTADL: waits for the module's URCs through its reboots, also when the port is
+ *  away at the start. Returns DFOTA_OK, DFOTA_ERR_INVALID (s is NULL) or DFOTA_ERR_STATE
+ *  (already begun). */
 DFOTA_API int dfota_watch(struct dfota *s);
 
-/** Reads the model and firmware version (events MODEL and VERSION), then finishes. */
+/** Reads the model and firmware version (events MODEL and VERSION), then finishes.
+ *  Returns DFOTA_OK, DFOTA_ERR_INVALID (s is NULL), DFOTA_ERR_PORT (the port is not
+ *  there) or DFOTA_ERR_STATE (already begun). */
 DFOTA_API int dfota_info(struct dfota *s);
 
-/** Runs the session until it finishes. Returns its result (DFOTA_OK or an error). */
+/** Runs the session until it finishes, sleeping in the port's wait between events; it
+ *  sees dfota_cancel() within half a second at most. Returns its result (DFOTA_OK or an
+ *  error). */
 DFOTA_API int dfota_run(struct dfota *s);
 
 /** Event-loop integration: a descriptor to poll for input (or the port's return), or -1

@@ -16,6 +16,8 @@ void fota_init(struct fota *m, const struct fota_timing *timing)
     m->result = DFOTA_IN_PROGRESS;
     m->code = -1;
     m->last_percent = -1;
+    m->last_dl_percent = -1;
+    m->last_restore_percent = -1;
 }
 
 /* ---- outputs --------------------------------------------------------------------- */
@@ -24,7 +26,7 @@ static struct fota_out *fota_push(struct fota *m, enum fota_out_kind kind)
 {
     struct fota_out *o;
 
-    if (m->out_count == FOTA_OUT_MAX) /* cannot happen: each input emits a handful */
+    if (m->out_count == FOTA_OUT_MAX) /* cannot happen: drained after every input */
         return NULL;
     o = &m->out[(m->out_head + m->out_count) % FOTA_OUT_MAX];
     m->out_count++;
@@ -153,6 +155,15 @@ void fota_window(struct fota *m, uint64_t now, bool rebooting)
                      rebooting ? DFOTA_PHASE_REBOOTING : DFOTA_PHASE_WAITING);
 }
 
+/* Whether percent moves *last forward (duplicates, regressions and junk do not). */
+static bool fota_advances(int *last, int percent)
+{
+    if (percent <= *last || percent < 0 || percent > 100)
+        return false;
+    *last = percent;
+    return true;
+}
+
 static void fota_download_urc(struct fota *m, const struct qind *urc, uint64_t now)
 {
     char text[FOTA_TEXT_MAX];
@@ -168,12 +179,14 @@ static void fota_download_urc(struct fota *m, const struct qind *urc, uint64_t n
         else if (urc->kind == QIND_HTTPSTART)
             m->via = DFOTA_VIA_HTTP;
         fota_enter(m, FOTA_DOWNLOAD, now + m->timing.download_ms);
+        m->last_dl_percent = -1;
         fota_emit(m, DFOTA_EVENT_DOWNLOAD_START, -1, -1, NULL);
         break;
     case QIND_DOWNLOADING:
         fota_enter(m, FOTA_DOWNLOAD,
                    m->state == FOTA_DOWNLOAD ? m->deadline : now + m->timing.download_ms);
-        fota_emit(m, DFOTA_EVENT_DOWNLOAD_PROGRESS, urc->number, -1, NULL);
+        if (fota_advances(&m->last_dl_percent, urc->number))
+            fota_emit(m, DFOTA_EVENT_DOWNLOAD_PROGRESS, urc->number, -1, NULL);
         break;
     default: /* the ends */
         fota_emit(m, DFOTA_EVENT_DOWNLOAD_END, -1, urc->number, NULL);
@@ -224,15 +237,14 @@ static void fota_update_end(struct fota *m, int code, uint64_t now)
 static void fota_progress(struct fota *m, int percent, uint64_t now)
 {
     m->deadline = now + m->timing.stall_ms;
-    if (percent <= m->last_percent || percent < 0 || percent > 100)
-        return;
-    m->last_percent = percent;
-    fota_emit(m, DFOTA_EVENT_PROGRESS, percent, -1, NULL);
+    if (fota_advances(&m->last_percent, percent))
+        fota_emit(m, DFOTA_EVENT_PROGRESS, percent, -1, NULL);
 }
 
 static void fota_restore(struct fota *m, int percent, uint64_t now)
 {
-    fota_emit(m, DFOTA_EVENT_RESTORE, percent, -1, NULL);
+    if (fota_advances(&m->last_restore_percent, percent))
+        fota_emit(m, DFOTA_EVENT_RESTORE, percent, -1, NULL);
     if (percent >= 100 && m->fails_502 > 0) {
         fota_finish(m, DFOTA_ERR_UPDATE, 502,
                     "update failed: module error 502; it restored its original firmware");
@@ -279,8 +291,16 @@ static bool fota_following(const struct fota *m)
            (m->state == FOTA_SEND_DL && m->dl_sent);
 }
 
+static bool fota_is_end_urc(enum qind_kind kind)
+{
+    return kind == QIND_END || kind == QIND_FTPEND || kind == QIND_HTTPEND || kind == QIND_FILEEND;
+}
+
 void fota_on_urc(struct fota *m, const struct qind *urc, uint64_t now)
 {
+    /* An end without a readable code says nothing for sure: never a result by itself. */
+    if (fota_is_end_urc(urc->kind) && urc->number < 0)
+        return;
     if (m->state == FOTA_FINAL_WAIT && urc->kind == QIND_RDY) {
         fota_begin_verify(m, now); /* a UART: the reboot is over */
         return;
@@ -341,7 +361,14 @@ static void fota_deadline_passed(struct fota *m, uint64_t now)
 
     switch (m->state) {
     case FOTA_DOWNLOAD:
-        fota_finish(m, DFOTA_ERR_TIMEOUT, -1, "the download did not end in time");
+        if (m->mode == FOTA_MODE_WATCH && m->via == DFOTA_VIA_NONE)
+            snprintf(text, sizeof(text),
+                     "no URC from the module within %u s: no upgrade seems under way",
+                     (unsigned)(m->timing.download_ms / 1000));
+        else
+            snprintf(text, sizeof(text), "the download did not end within %u s",
+                     (unsigned)(m->timing.download_ms / 1000));
+        fota_finish(m, DFOTA_ERR_TIMEOUT, -1, text);
         break;
     case FOTA_REBOOT:
         snprintf(text, sizeof(text), "the port did not come back within %u s",
@@ -353,6 +380,9 @@ static void fota_deadline_passed(struct fota *m, uint64_t now)
             snprintf(text, sizeof(text),
                      "update failed: module error 502 after %d attempts; it gave up", m->fails_502);
             fota_finish(m, DFOTA_ERR_UPDATE, 502, text);
+        } else if (m->last_restore_percent >= 0) {
+            snprintf(text, sizeof(text), "the module stopped reporting while restoring");
+            fota_finish(m, DFOTA_ERR_TIMEOUT, -1, text);
         } else {
             snprintf(text, sizeof(text), "no URC from the module within %u s",
                      (unsigned)(m->timing.first_urc_ms / 1000));
@@ -363,6 +393,9 @@ static void fota_deadline_passed(struct fota *m, uint64_t now)
         snprintf(text, sizeof(text), "no progress from the module for %u s",
                  (unsigned)(m->timing.stall_ms / 1000));
         fota_finish(m, DFOTA_ERR_TIMEOUT, -1, text);
+        break;
+    case FOTA_SYNC:
+        fota_sync(m); /* the pause after a failed AT is over */
         break;
     case FOTA_FINAL_WAIT:
         /* No port loss and no RDY: perhaps a UART that missed RDY; ask anyway. */

@@ -69,6 +69,8 @@ struct fota {
     int attempt;      /* update attempts seen (START or implied) */
     int fails_502;    /* END,502 seen */
     int last_percent; /* per attempt; progress never goes backwards */
+    int last_dl_percent;
+    int last_restore_percent;
     char response[FOTA_TEXT_MAX];
     char model[FOTA_TEXT_MAX];
     char version_before[FOTA_TEXT_MAX];

@@ -12,6 +12,8 @@ void fota_enter(struct fota *m, enum fota_state state, uint64_t deadline);
 void fota_window(struct fota *m, uint64_t now, bool rebooting);
 void fota_finish(struct fota *m, int result, int code, const char *text);
 
+/* Sends AT (again). */
+void fota_sync(struct fota *m);
 /* After END,0 and the final reboot: read the version again. */
 void fota_begin_verify(struct fota *m, uint64_t now);
 /* Success; version_read says whether the new version is known. */

@@ -7,6 +7,8 @@
 
 #define FOTA_SYNC_TRIES 3
 #define FOTA_SYNC_TIMEOUT_MS 2000
+/* Between AT tries: a module that answers ERROR at once is not asked thousands of times. */
+#define FOTA_SYNC_PAUSE_MS 500
 
 static uint32_t fota_sync_timeout(const struct fota *m)
 {
@@ -14,7 +16,7 @@ static uint32_t fota_sync_timeout(const struct fota *m)
                                                        : FOTA_SYNC_TIMEOUT_MS;
 }
 
-static void fota_sync(struct fota *m)
+void fota_sync(struct fota *m)
 {
     fota_enter(m, FOTA_SYNC, UINT64_MAX);
     fota_send(m, "AT", AT_RESP_NONE, fota_sync_timeout(m));
@@ -90,13 +92,26 @@ static void fota_after_version(struct fota *m)
     }
 }
 
+/* Copies what the module said, with control characters (which a terminal would obey)
+ * replaced by '?'. */
+static void fota_copy_printable(char *dst, const char *src)
+{
+    size_t i = 0;
+
+    for (; src[i] && i < FOTA_TEXT_MAX - 1; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c < 0x20 || c == 0x7f) ? '?' : src[i];
+    }
+    dst[i] = '\0';
+}
+
 static void fota_set_version(struct fota *m, const char *version)
 {
     char *slot = fota_version_slot(m);
 
     if (slot[0] || !version[0])
         return;
-    snprintf(slot, FOTA_TEXT_MAX, "%s", version);
+    fota_copy_printable(slot, version);
     fota_emit(m, DFOTA_EVENT_VERSION, -1, -1, slot);
 }
 
@@ -123,7 +138,7 @@ static void fota_ati_line(struct fota *m, const char *line)
             line++;
         snprintf(m->response, sizeof(m->response), "%s", line);
     } else if (!m->model[0] && strcmp(line, "Quectel") != 0) {
-        snprintf(m->model, sizeof(m->model), "%s", line);
+        fota_copy_printable(m->model, line);
     }
 }
 
@@ -135,26 +150,29 @@ void fota_on_response(struct fota *m, const char *line)
         snprintf(m->response, sizeof(m->response), "%s", line);
 }
 
-static void fota_sync_failed(struct fota *m)
+static void fota_sync_failed(struct fota *m, uint64_t now)
 {
     m->sync_tries++;
     if (m->verifying || m->sync_tries < FOTA_SYNC_TRIES) {
-        fota_sync(m); /* after the final reboot, until the verify deadline */
+        /* After the final reboot, until the verify deadline; fota_on_tick() resends. */
+        fota_enter(m, FOTA_SYNC, now + FOTA_SYNC_PAUSE_MS);
         return;
     }
     fota_finish(m, DFOTA_ERR_TIMEOUT, -1, "the module does not answer AT");
 }
 
+/* AT+QGMR gives the full version; ATI follows for the model (info) or for the version
+ * where AT+QGMR failed. */
 static void fota_qgmr_done(struct fota *m, bool ok)
 {
-    if (ok && m->response[0]) {
+    bool info = m->mode == FOTA_MODE_INFO && !m->verifying;
+
+    if (ok && m->response[0])
         fota_set_version(m, m->response);
-        fota_after_version(m);
-    } else if (m->mode == FOTA_MODE_INFO && !m->verifying) {
-        fota_after_version(m); /* ATI came first and gave what it could */
-    } else {
+    if (info || !fota_version_slot(m)[0])
         fota_read_ati(m);
-    }
+    else
+        fota_after_version(m);
 }
 
 static void fota_ati_done(struct fota *m, bool ok)
@@ -163,10 +181,7 @@ static void fota_ati_done(struct fota *m, bool ok)
         fota_emit(m, DFOTA_EVENT_MODEL, -1, -1, m->model);
     if (ok)
         fota_set_version(m, m->response);
-    if (m->mode == FOTA_MODE_INFO && !m->verifying)
-        fota_read_qgmr(m);
-    else
-        fota_after_version(m);
+    fota_after_version(m);
 }
 
 static void fota_download_answered(struct fota *m, enum at_result result, int code, uint64_t now)
@@ -200,17 +215,14 @@ void fota_on_result(struct fota *m, enum at_result result, int code, uint64_t no
     switch (m->state) {
     case FOTA_SYNC:
         if (!ok) {
-            fota_sync_failed(m);
+            fota_sync_failed(m, now);
             return;
         }
         fota_enter(m, FOTA_ECHO_OFF, UINT64_MAX);
         fota_send(m, "ATE0", AT_RESP_NONE, m->timing.command_ms);
         break;
     case FOTA_ECHO_OFF:
-        if (m->mode == FOTA_MODE_INFO && !m->verifying)
-            fota_read_ati(m);
-        else
-            fota_read_qgmr(m);
+        fota_read_qgmr(m);
         break;
     case FOTA_READ_QGMR:
         fota_qgmr_done(m, ok);

@@ -17,6 +17,9 @@
 /* While the port is away, try to open it at least this often even if the backend
  * reports nothing: a safety net, not the way the port is found again. */
 #define SESSION_CLOSED_RETRY_MS 100
+/* dfota_run() looks at the cancel flag at least this often: a signal that lands between
+ * the check and the wait must not wait for the next deadline. */
+#define SESSION_CANCEL_CHECK_MS 500
 #define SESSION_READ_CHUNK 512
 #define SESSION_LOG_MAX 384
 
@@ -118,6 +121,8 @@ static void session_try_reopen(struct dfota *s)
 
 /* ---- the AT engine's callbacks -------------------------------------------------------- */
 
+static void session_drain(struct dfota *s);
+
 static void session_on_response(void *user, const char *line)
 {
     struct dfota *s = user;
@@ -128,6 +133,7 @@ static void session_on_final(void *user, enum at_result result, int code)
 {
     struct dfota *s = user;
     fota_on_result(&s->fota, result, code, s->now);
+    session_drain(s); /* line by line: one read may hold many URCs */
 }
 
 static void session_on_urc(void *user, const char *line)
@@ -138,6 +144,7 @@ static void session_on_urc(void *user, const char *line)
     if (qind_parse(line, &urc)) {
         session_log(s, DFOTA_LOG_INFO, "URC %s %d", qind_kind_name(urc.kind), urc.number);
         fota_on_urc(&s->fota, &urc, s->now);
+        session_drain(s);
     }
 }
 
@@ -274,8 +281,11 @@ int dfota_run(struct dfota *s)
     int rc;
 
     while ((rc = dfota_process(s)) == DFOTA_IN_PROGRESS) {
-        int w = s->ops->wait(s->port_ctx, dfota_timeout_ms(s));
-        if (w == DFOTA_PORT_HANGUP && s->port_open)
+        uint32_t timeout = dfota_timeout_ms(s);
+        int w = s->ops->wait(s->port_ctx,
+                             timeout < SESSION_CANCEL_CHECK_MS ? timeout : SESSION_CANCEL_CHECK_MS);
+        /* A port that cannot even be waited on is as good as gone. */
+        if ((w == DFOTA_PORT_HANGUP || w == DFOTA_PORT_ERROR) && s->port_open)
             s->hangup_seen = true;
     }
     return rc;
@@ -380,6 +390,18 @@ static void session_free(struct dfota *s)
     free(s);
 }
 
+/* An absent port is not an error yet: watch waits for it; start and info refuse. */
+static int session_open_port(struct dfota *s)
+{
+    int rc = s->ops->open(s->port_ctx);
+
+    s->port_open = rc == DFOTA_PORT_OK;
+    if (rc == DFOTA_PORT_OK || rc == DFOTA_PORT_ABSENT)
+        return DFOTA_OK;
+    snprintf(s->error, sizeof(s->error), "could not open the port");
+    return DFOTA_ERR_PORT;
+}
+
 int dfota_open(struct dfota **out, const struct dfota_config *cfg)
 {
     struct dfota *s;
@@ -397,16 +419,13 @@ int dfota_open(struct dfota **out, const struct dfota_config *cfg)
     rc = session_check_config(cfg, s->error, sizeof(s->error));
     if (rc == DFOTA_OK)
         rc = session_make_port(s);
-    if (rc == DFOTA_OK && s->ops->open(s->port_ctx) != DFOTA_PORT_OK) {
-        snprintf(s->error, sizeof(s->error), "could not open the port");
-        rc = DFOTA_ERR_PORT;
-    }
+    if (rc == DFOTA_OK)
+        rc = session_open_port(s);
     if (rc != DFOTA_OK) {
         session_log(s, DFOTA_LOG_ERROR, "%s", s->error);
         session_free(s);
         return rc;
     }
-    s->port_open = true;
     session_init_engines(s);
     *out = s;
     return DFOTA_OK;
@@ -417,9 +436,15 @@ static int session_begin(struct dfota *s, enum fota_mode mode, const char *targe
 {
     if (s->started)
         return DFOTA_ERR_STATE;
+    if (!s->port_open && mode != FOTA_MODE_WATCH) {
+        snprintf(s->error, sizeof(s->error), "the port is not there");
+        return DFOTA_ERR_PORT;
+    }
     s->started = true;
     s->now = session_now(s);
     fota_begin(&s->fota, mode, target, via, s->now);
+    if (!s->port_open) /* watching a module that is rebooting right now */
+        fota_on_port_lost(&s->fota, s->now);
     session_drain(s);
     return DFOTA_OK;
 }

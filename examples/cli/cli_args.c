@@ -66,7 +66,7 @@ static const char help_text[] =
     "A -> B\",\n"
     "   \"firmware_before\":\"A\",\"firmware_after\":\"B\",\"elapsed_s\":432.1}\n"
     "  results: success, rejected, download_failed, update_failed, timeout, port_error,\n"
-    "  invalid_target, interrupted (and usage for a bad command line)\n";
+    "  invalid_target (also for a bad command line), interrupted\n";
 
 void cli_print_help(void)
 {

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +48,8 @@ static int run_loop(struct dfota *s, struct cli_report *report)
 
         if (cli_report_is_live(report) && timeout > LIVE_REFRESH_MS)
             timeout = LIVE_REFRESH_MS;
+        if (timeout > INT_MAX)
+            timeout = INT_MAX;
         if (poll(fds, fds[1].fd >= 0 ? 2 : 1, (int)timeout) > 0 && fds[0].revents)
             dfota_cancel(s);
         cli_report_tick(report);
@@ -114,10 +117,10 @@ int main(int argc, char **argv)
 {
     struct cli_options opt;
     struct cli_report *report;
-    char err[256];
+    char raw_err[256], err[256];
     int status;
 
-    switch (cli_parse(argc, argv, &opt, err, sizeof(err))) {
+    switch (cli_parse(argc, argv, &opt, raw_err, sizeof(raw_err))) {
     case CLI_PARSE_HELP:
         cli_print_help();
         return CLI_EXIT_OK;
@@ -125,6 +128,8 @@ int main(int argc, char **argv)
         printf("dfota %s\n", DFOTA_VERSION_STRING);
         return CLI_EXIT_OK;
     case CLI_PARSE_ERROR:
+        /* The words quoted may hold a target with its password. */
+        dfota_redact(raw_err, err, sizeof(err));
         fprintf(stderr, "dfota: %s\n", err);
         if (opt.json && (report = cli_report_new(&opt)) != NULL) {
             cli_report_done(report, CLI_RESULT_USAGE, -1, err);

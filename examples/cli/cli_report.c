@@ -196,7 +196,10 @@ void cli_report_tick(struct cli_report *r)
 
 static void plain_event(struct cli_report *r, const struct dfota_event *ev)
 {
-    if (r->opt.quiet)
+    bool answer = r->opt.command == CLI_INFO &&
+                  (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL);
+
+    if (r->opt.quiet && !answer) /* info's answer is its purpose, quiet or not */
         return;
     switch (ev->type) {
     case DFOTA_EVENT_VERSION:
@@ -297,8 +300,8 @@ static struct outcome outcome_of(int result)
         return (struct outcome){"invalid_target", CLI_EXIT_USAGE};
     case DFOTA_ERR_CANCELLED:
         return (struct outcome){"interrupted", CLI_EXIT_INTERRUPTED};
-    case CLI_RESULT_USAGE:
-        return (struct outcome){"usage", CLI_EXIT_USAGE};
+    case CLI_RESULT_USAGE: /* a bad command line: refused before anything was sent */
+        return (struct outcome){"invalid_target", CLI_EXIT_USAGE};
     default:
         return (struct outcome){"port_error", CLI_EXIT_PORT};
     }
@@ -328,10 +331,13 @@ static void json_done(const struct cli_report *r, struct outcome o, int code, co
     printf(",\"elapsed_s\":%.1f}\n", report_elapsed(r));
 }
 
-static void human_done(struct cli_report *r, struct outcome o, int code, const char *message)
+static void human_done(struct cli_report *r, int result, struct outcome o, int code,
+                       const char *message)
 {
     static const char *const verbs[] = {"upgrade", "watch", "info"};
-    const char *meaning = code > 0 ? dfota_code_meaning(code) : NULL;
+    /* The table explains download and update codes; +CME codes mean something else. */
+    bool table = result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE;
+    const char *meaning = table && code > 0 ? dfota_code_meaning(code) : NULL;
     char elapsed[32];
 
     live_clear(r);
@@ -356,7 +362,7 @@ int cli_report_done(struct cli_report *r, int result, int code, const char *mess
     if (r->mode == MODE_JSON)
         json_done(r, o, code, message);
     else
-        human_done(r, o, code, message);
+        human_done(r, result, o, code, message);
     fflush(stdout);
     return o.exit_status;
 }

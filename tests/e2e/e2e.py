@@ -30,6 +30,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 FTP_USER = "dfota"
 FTP_PASSWORD = "s3cr3t-Pa55"
+WRONG_PASSWORD = "wr0ng-Pa55"
 PACKAGE = "update.zip"
 QUICK = ["--reboot-ms", "150", "--progress-ms", "10", "--progress-step", "20"]
 RUN_DEADLINE_S = 60
@@ -133,7 +134,7 @@ class Servers:
         if kind == "file":
             return "/usrdata/cache/ufs/" + PACKAGE
         if kind.startswith("ftp"):
-            password = "wrong-pass" if kind == "ftp_badpass" else FTP_PASSWORD
+            password = WRONG_PASSWORD if kind == "ftp_badpass" else FTP_PASSWORD
             return "ftp://%s:%s@127.0.0.1:%d/%s" % (FTP_USER, password, self.ftp(), PACKAGE)
         if kind == "https":
             return "https://127.0.0.1:%d/%s" % (self.https(), PACKAGE)
@@ -245,8 +246,9 @@ def check_case(name, via, rc, stdout, stderr, events):
         fail("exit status %d, expected %d" % (rc, EXIT_OF[result]))
     if via == "lib" and (rc == 0) != (result == "success"):
         fail("exit status %d for %s" % (rc, result))
-    if FTP_PASSWORD in stdout or FTP_PASSWORD in stderr:
-        fail("the FTP password appears in the output")
+    for password in (FTP_PASSWORD, WRONG_PASSWORD):
+        if password in stdout or password in stderr:
+            fail("an FTP password appears in the output")
     if name == "retry_502_ok" and events.count("update_start") != 3:
         fail("expected 3 update attempts, saw %d" % events.count("update_start"))
     if name == "uart" and "port_lost" in events:
@@ -335,6 +337,13 @@ def run_plain(build):
     if not out.splitlines()[-1].startswith("upgraded EM060KGLAAR01A07M4G"):
         fail("no final line in:\n%s" % out)
     print(out)
+    # A bad command line quotes the words it did not understand, never a password.
+    bad = subprocess.run(tool_command(build, "ftp://u:%s@h/f.zip" % FTP_PASSWORD, "upgrade",
+                                      "--bogus", "--json"),
+                         capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+    if bad.returncode != 2 or FTP_PASSWORD in bad.stdout + bad.stderr or \
+            json.loads(bad.stdout.splitlines()[-1])["result"] != "invalid_target":
+        fail("bad usage: exit %d\n%s%s" % (bad.returncode, bad.stdout, bad.stderr))
 
 
 def run_custom_port(build):

@@ -288,6 +288,12 @@ static void test_502_then_success(void **state)
         assert_int_equal(run_502s(n, 0, trace, sizeof(trace)), DFOTA_OK);
         assert_non_null(strstr(trace, n == 1 ? "START:2 END:0" : "END:502 LOST BACK START:"));
     }
+    for (int n = 1; n <= 5; n++) {
+        char last[32];
+        assert_int_equal(run_502s(n, 0, trace, sizeof(trace)), DFOTA_OK);
+        snprintf(last, sizeof(last), "START:%d END:0", n + 1);
+        assert_non_null(strstr(trace, last));
+    }
     assert_int_equal(run_502s(2, 0, trace, sizeof(trace)), DFOTA_OK);
     assert_string_equal(trace, "VERSION:" V0 " DL_START:http DL_END:0 LOST BACK START:1 P40 "
                                "END:502 LOST BACK START:2 P40 END:502 LOST BACK START:3 END:0 "
@@ -502,7 +508,7 @@ static void test_info(void **state)
     rig_open(r);
     assert_int_equal(dfota_info(r->s), DFOTA_OK);
     assert_int_equal(dfota_run(r->s), DFOTA_OK);
-    assert_string_equal(r->trace, "MODEL:EM060K VERSION:EM060KGLAAR01A07M4G DONE:0,-1");
+    assert_string_equal(r->trace, "VERSION:" V0 " MODEL:EM060K DONE:0,-1");
     rig_destroy(r);
 }
 
@@ -555,6 +561,7 @@ static void test_cancel(void **state)
     dfota_cancel(r->s);
     assert_int_equal(dfota_run(r->s), DFOTA_ERR_CANCELLED);
     assert_int_equal(r->done_events, 1);
+    assert_false(r->fp.is_open);
     rig_destroy(r);
 }
 
@@ -564,13 +571,120 @@ static void test_open_failures(void **state)
     struct dfota *s = (struct dfota *)1;
 
     (void)state;
-    r->fp.present = false;
-    assert_int_equal(dfota_open(&s, &r->cfg), DFOTA_ERR_PORT);
-    assert_null(s);
     r->cfg.port_ops = NULL;
     r->cfg.port = NULL;
     assert_int_equal(dfota_open(&s, &r->cfg), DFOTA_ERR_INVALID);
     assert_non_null(strstr(r->log, "no port"));
+    rig_destroy(r);
+}
+
+static void test_absent_port_start_and_info_refuse(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    r->fp.present = false;
+    rig_open(r); /* not there is not an error yet */
+    assert_int_equal(dfota_start(r->s, URL), DFOTA_ERR_PORT);
+    assert_int_equal(dfota_info(r->s), DFOTA_ERR_PORT);
+    assert_int_equal(r->fp.out_len, 0);
+    rig_destroy(r);
+}
+
+/* The host restarted while the module was rebooting: watch waits for the port. */
+static void test_watch_from_an_absent_port(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    r->fp.present = false;
+    fake_port_present_at(&r->fp, 2000);
+    fake_port_push_at(&r->fp, 2500, "\r\n+QIND: \"FOTA\",\"START\"\r\n");
+    fake_port_push_at(&r->fp, 2600, "\r\n+QIND: \"FOTA\",\"END\",0\r\n");
+    fake_port_hangup_at(&r->fp, 2700);
+    fake_port_present_at(&r->fp, 3700);
+    rig_open(r);
+    assert_int_equal(dfota_watch(r->s), DFOTA_OK);
+    assert_int_equal(dfota_run(r->s), DFOTA_OK);
+    assert_string_equal(r->trace, "LOST BACK START:1 END:0 LOST BACK VERSION:" V0 " DONE:0,0");
+    rig_destroy(r);
+}
+
+/* Many URCs in one read must not overflow what the machine hands to the session. */
+static void test_burst_of_urcs_in_one_read(void **state)
+{
+    struct session_rig *r = rig_create();
+    char burst[1024] = "";
+
+    (void)state;
+    script_http_download(&r->fm);
+    for (int p = 5; p <= 70; p += 5) { /* all of it within one read of the session */
+        size_t used = strlen(burst);
+        snprintf(burst + used, sizeof(burst) - used, "\r\n+QIND: \"FOTA\",\"UPDATING\",%d\r\n", p);
+    }
+    strcat(burst, "\r\n+QIND: \"FOTA\",\"END\",505\r\n");
+    rig_open(r);
+    assert_int_equal(dfota_start(r->s, URL), DFOTA_OK);
+    while (r->fp.now < 8100 && dfota_process(r->s) == DFOTA_IN_PROGRESS)
+        fake_port_ops.wait(&r->fp, dfota_timeout_ms(r->s));
+    assert_int_equal(dfota_process(r->s), DFOTA_IN_PROGRESS);
+    assert_true(r->fp.is_open);
+    fake_port_push(&r->fp, burst);
+    assert_int_equal(dfota_run(r->s), DFOTA_ERR_UPDATE);
+    assert_true(strlen(burst) < 512);
+    assert_non_null(strstr(r->trace, "LOST BACK START:1 P5 P10 P15 P20 P25 P30 P35 P40 P45 P50 "
+                                     "P55 P60 P65 P70 END:505 DONE:-5,505"));
+    rig_destroy(r);
+}
+
+static void test_end_without_a_code_is_no_result(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    script_http_download(&r->fm);
+    fake_module_urc(&r->fm, 8200, QIND("START"));
+    fake_module_urc(&r->fm, 8300, QIND("END"));
+    fake_module_urc(&r->fm, 8400, QIND("END") ",x");
+    fake_module_urc(&r->fm, 8500, QINDN("END", 0));
+    fake_module_reboot(&r->fm, 8600, 100);
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_OK);
+    assert_non_null(strstr(r->trace, "START:1 END:0 LOST"));
+    rig_destroy(r);
+}
+
+static void test_download_progress_filtered(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    fake_module_urc(&r->fm, 100, QIND("HTTPSTART"));
+    fake_module_urc(&r->fm, 200, QINDN("DOWNLOADING", 10));
+    fake_module_urc(&r->fm, 300, QINDN("DOWNLOADING", 10));
+    fake_module_urc(&r->fm, 400, QINDN("DOWNLOADING", 5));
+    fake_module_urc(&r->fm, 500, QIND("DOWNLOADING") ",x");
+    fake_module_urc(&r->fm, 600, QINDN("DOWNLOADING", 20));
+    fake_module_urc(&r->fm, 5000, QINDN("HTTPEND", 701));
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_ERR_DOWNLOAD);
+    assert_non_null(strstr(r->trace, "DL_START:http DL_P10 DL_P20 DL_END:701"));
+    rig_destroy(r);
+}
+
+/* After the final reboot a module that keeps answering ERROR is asked with pauses. */
+static void test_verify_retries_are_paced(void **state)
+{
+    struct session_rig *r = rig_create();
+    int ats = 0;
+
+    (void)state;
+    r->fm.at_error_after = true;
+    script_http_download(&r->fm);
+    script_update_ok(&r->fm, 8100);
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_OK);
+    assert_non_null(strstr(dfota_error_text(r->s), "could not be read"));
+    for (const char *p = r->fp.out; (p = strstr(p, "AT\r")) != NULL; p += 3)
+        ats++;
+    assert_in_range(ats, 90000 / 2500, 1 + 90000 / 500 + 2);
     rig_destroy(r);
 }
 
@@ -610,6 +724,12 @@ int main(void)
         cmocka_unit_test(test_invalid_target_sends_nothing),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_open_failures),
+        cmocka_unit_test(test_absent_port_start_and_info_refuse),
+        cmocka_unit_test(test_watch_from_an_absent_port),
+        cmocka_unit_test(test_burst_of_urcs_in_one_read),
+        cmocka_unit_test(test_end_without_a_code_is_no_result),
+        cmocka_unit_test(test_download_progress_filtered),
+        cmocka_unit_test(test_verify_retries_are_paced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,7 +102,7 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
             fake_module_play(fm);
         }
     } else if (len == 3 && memcmp(cmd, "AT\r", 3) == 0) {
-        fake_port_push(fm->fp, "\r\nOK\r\n");
+        fake_port_push(fm->fp, fm->upgraded && fm->at_error_after ? "\r\nERROR\r\n" : "\r\nOK\r\n");
     } else {
         fake_port_push(fm->fp, "\r\nERROR\r\n");
     }

@@ -33,6 +33,7 @@ struct fake_module {
     struct fake_port *fp;
     bool echo;
     bool silent;           /* answers nothing at all */
+    bool at_error_after;   /* after the upgrade, AT answers ERROR (never ready) */
     bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
     const char *version;   /* before the upgrade */
