@@ -43,7 +43,7 @@ static bool defined_result(int rc)
 static int run_with_fault(enum fake_fault fault, int at)
 {
     struct session_rig *r = rig_create();
-    int rc, moves;
+    int rc, moves, code;
 
     r->cfg.first_urc_timeout_ms = 5000;
     r->cfg.port_timeout_ms = 10000;
@@ -57,6 +57,10 @@ static int run_with_fault(enum fake_fault fault, int at)
     if (!defined_result(rc) || r->done_at > BOUND_MS)
         fail_msg("fault %d at move %d: result %d at %llu ms\n%s", fault, at, rc,
                  (unsigned long long)r->done_at, r->log);
+    /* No fault makes up a module code: only the script's own 502 and 0 can appear. */
+    code = dfota_module_code(r->s);
+    if (code != -1 && code != 0 && code != 502)
+        fail_msg("fault %d at move %d: module code %d\n%s", fault, at, code, r->log);
     /* No spinning: a wait per event or per retry interval, not thousands. */
     assert_in_range(r->fp.wait_calls, 1, 200 + r->done_at / 50);
     moves = r->fm.moves;
