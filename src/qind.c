@@ -176,7 +176,7 @@ static void parse_fota_fields(const char *p, const char *end, struct qind *out)
         out->number = parse_number(next_field(&p, end));
 }
 
-bool qind_parse(const char *line, struct qind *out)
+bool qind_parse_tolerant(const char *line, struct qind *out)
 {
     struct qind scratch;
     if (out == NULL)
@@ -199,6 +199,54 @@ bool qind_parse(const char *line, struct qind *out)
         return false;
     parse_fota_fields(p, whole.end, out);
     return true;
+}
+
+/* The spelling nearly every line has: +QIND: "FOTA","KIND" or +QIND: "FOTA","KIND",N
+ * with an upper-case kind. Read in one pass; false sends the line the tolerant way,
+ * which gives the same answer for these lines (the fuzzer checks it). */
+static bool parse_canonical(const char *line, struct qind *out)
+{
+    static const char head[] = "+QIND: \"FOTA\",\"";
+    const char *kind = line + sizeof head - 1;
+    const char *quote;
+    const struct kind_spelling *spelling = NULL;
+
+    if (strncmp(line, head, sizeof head - 1) != 0 || (quote = strchr(kind, '"')) == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof kind_spellings / sizeof kind_spellings[0]; i++) {
+        if (kind_spellings[i].len == (size_t)(quote - kind) &&
+            memcmp(kind, kind_spellings[i].name, kind_spellings[i].len) == 0)
+            spelling = &kind_spellings[i];
+    }
+    if (spelling == NULL || (quote[1] != '\0' && quote[1] != ','))
+        return false;
+    out->number = -1;
+    if (quote[1] == ',') {
+        const char *end = quote + 2 + strlen(quote + 2);
+        if (end > quote + 2 && end[-1] == '%')
+            end--;
+        for (const char *p = quote + 2; p < end; p++) {
+            if (!is_digit(*p))
+                return false;
+        }
+        out->number = parse_number((struct field){quote + 2, end});
+        if (out->number < 0)
+            return false;
+    }
+    out->kind = spelling->kind;
+    out->https = spelling->https;
+    return true;
+}
+
+bool qind_parse(const char *line, struct qind *out)
+{
+    struct qind scratch;
+
+    if (out == NULL)
+        out = &scratch;
+    if (line != NULL && parse_canonical(line, out))
+        return true;
+    return qind_parse_tolerant(line, out);
 }
 
 const char *qind_kind_name(enum qind_kind kind)

@@ -31,6 +31,10 @@ struct qind {
  * for a FOTA URC (any kind, including QIND_UNKNOWN) or RDY; false otherwise. */
 bool qind_parse(const char *line, struct qind *out);
 
+/* The same, always the general way (every spelling, field by field); qind_parse() is
+ * this plus a one-pass reading of the usual spelling. For tests. */
+bool qind_parse_tolerant(const char *line, struct qind *out);
+
 /* A stable upper-case name for a kind ("UPDATING"), for logs. */
 const char *qind_kind_name(enum qind_kind kind);
 

@@ -3,7 +3,8 @@
  * The input, cut at its first NUL, is one line. Checks: the result is in range (kind a
  * known enum value, number -1 or 0..99999999, https only on the HTTP kinds), a refused
  * line leaves the neutral result, every kind has a name, the parse does not depend on
- * the CR/LF and blanks around the line, and a NULL out is accepted. */
+ * the CR/LF and blanks around the line, a NULL out is accepted, and the fast reading of
+ * the usual spelling agrees with the general parser. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(again.kind == q.kind && again.number == q.number && again.https == q.https);
 
     CHECK(qind_parse(line, NULL) == ok);
+
+    /* the one-pass reading of the usual spelling agrees with the general parser */
+    struct qind general;
+    memset(&general, 0x3c, sizeof(general));
+    CHECK(qind_parse_tolerant(line, &general) == ok);
+    CHECK(general.kind == q.kind && general.number == q.number && general.https == q.https);
 
     free(framed);
     free(line);

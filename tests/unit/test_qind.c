@@ -119,6 +119,12 @@ static void test_parse_table(void **state)
         assert_int_equal(q.kind, c->kind);
         assert_int_equal(q.number, c->number);
         assert_int_equal(q.https, c->https);
+
+        struct qind general = {QIND_END, 77, true};
+        assert_int_equal(qind_parse_tolerant(c->line, &general), fota);
+        assert_int_equal(general.kind, q.kind);
+        assert_int_equal(general.number, q.number);
+        assert_int_equal(general.https, q.https);
     }
 }
 
