@@ -215,21 +215,21 @@ static bool parse_canonical(const char *line, struct qind *out)
         return false;
     for (size_t i = 0; i < sizeof kind_spellings / sizeof kind_spellings[0]; i++) {
         if (kind_spellings[i].len == (size_t)(quote - kind) &&
-            memcmp(kind, kind_spellings[i].name, kind_spellings[i].len) == 0)
+            memcmp(kind, kind_spellings[i].name, kind_spellings[i].len) == 0) {
             spelling = &kind_spellings[i];
+            break;
+        }
     }
     if (spelling == NULL || (quote[1] != '\0' && quote[1] != ','))
         return false;
     out->number = -1;
-    if (quote[1] == ',') {
-        const char *end = quote + 2 + strlen(quote + 2);
-        if (end > quote + 2 && end[-1] == '%')
-            end--;
-        for (const char *p = quote + 2; p < end; p++) {
-            if (!is_digit(*p))
-                return false;
-        }
-        out->number = parse_number((struct field){quote + 2, end});
+    if (quote[1] == ',') { /* digits, perhaps '%', and the end of the line */
+        const char *digits = quote + 2, *after = digits;
+        while (is_digit(*after))
+            after++;
+        if (after[*after == '%'] != '\0')
+            return false;
+        out->number = parse_number((struct field){digits, after});
         if (out->number < 0)
             return false;
     }
