@@ -324,8 +324,6 @@ void fota_on_urc(struct fota *m, const struct qind *urc, uint64_t now)
 
 void fota_on_port_lost(struct fota *m, uint64_t now)
 {
-    struct fota_out *o;
-
     if (m->state == FOTA_DONE)
         return;
     if (!m->dl_sent && m->mode != FOTA_MODE_WATCH && !m->verifying) {
@@ -340,8 +338,7 @@ void fota_on_port_lost(struct fota *m, uint64_t now)
     } else if (m->state != FOTA_REBOOT && m->state != FOTA_FINAL_AWAY) {
         fota_enter(m, FOTA_REBOOT, now + m->timing.port_ms);
     }
-    o = fota_push(m, FOTA_OUT_REOPEN);
-    (void)o;
+    (void)fota_push(m, FOTA_OUT_REOPEN);
 }
 
 void fota_on_port_back(struct fota *m, uint64_t now)
