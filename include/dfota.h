@@ -59,7 +59,9 @@ enum dfota_result {
 /** Returns a short constant English description of a result. Never NULL. */
 DFOTA_API const char *dfota_strerror(int result);
 
-/** Returns the meaning of a module error code (505, 601, 701, ...), or NULL if unknown. */
+/** Returns the meaning of a module error code (505, 601, 701, ...) in the application
+ *  note's table (the EG06xK/Ex120K/EM060K family), or NULL if it has none. A session's
+ *  messages use the meanings of the module's own family. */
 DFOTA_API const char *dfota_code_meaning(int code);
 
 /* ---------------------------------------------------------------------------------------
@@ -134,6 +136,9 @@ enum dfota_event_type {
     DFOTA_EVENT_RESTORE,           /**< percent: the module restores its old firmware. */
     DFOTA_EVENT_PHASE,             /**< The phase changed (see phase). */
     DFOTA_EVENT_DONE,              /**< result, code, text: the outcome. Always last. */
+    DFOTA_EVENT_FAMILY,            /**< text: the module's family ("eg18", "generic"). */
+    DFOTA_EVENT_INSTALL,           /**< percent: the module puts the new firmware in place
+                                        (BG96's RESTORE on the way to END,0). */
 };
 
 /** How the module downloads the package. */
@@ -175,8 +180,10 @@ struct dfota_config {
     /** Monotonic clock in milliseconds. NULL: the system's monotonic clock (required
      *  when the library is built without an OS backend). */
     uint64_t (*now_ms)(void *user);
-    /** Local package prefix in the module's file system. Default "/usrdata/cache/ufs/". */
+    /** Local package prefix in the module's file system. NULL (default): the family's
+     *  ("/usrdata/cache/ufs/" on the application note's family, "/cache/ufs/" on EG18...). */
     const char *ufs_prefix;
+    /* Timings. 0 takes the family's own where it has one, else the library's default. */
     uint32_t first_urc_timeout_ms; /**< After the reboot, for the first URC. Default 90000. */
     uint32_t port_timeout_ms;      /**< How long the port may stay away. Default 120000. */
     uint32_t stall_timeout_ms;     /**< No URC at all while updating. Default 600000. */
@@ -186,6 +193,21 @@ struct dfota_config {
     dfota_log_cb on_log;
     enum dfota_log_level log_level; /**< Most verbose level passed to on_log. Default INFO. */
     void *user;                     /**< Passed to the callbacks and now_ms. */
+    /** Forces a module family by name (see dfota_family_get()); NULL (default): chosen by
+     *  the model the module reports, "generic" with a warning for an unknown one.
+     *  @since 0.2 */
+    const char *family;
+    /** Success needs the firmware version after the upgrade to contain this text (what a
+     *  fleet rollout knows it installs); NULL (default): any version other than before.
+     *  @since 0.2 */
+    const char *expect_version;
+    uint32_t fota_cid;    /**< Unisoc (EC200U, EG915U): AT+QCFG="fota/cid" context. Default 1.
+                               @since 0.2 */
+    uint32_t fota_pid;    /**< 5G (RM500Q...): AT+QFOTAPID profile; 0 (default): not sent,
+                               the module keeps its own. @since 0.2 */
+    uint32_t asr_mode;    /**< ASR (EC800K): 1 (default) the module reboots by itself, 0 it
+                               waits for a manual reboot. @since 0.2 */
+    uint32_t asr_timeout; /**< ASR: the command's timeout parameter. Default 50. @since 0.2 */
 };
 
 /** Fills cfg with the documented defaults; port and callbacks are left NULL. */
@@ -196,6 +218,29 @@ DFOTA_API void dfota_config_init(struct dfota_config *cfg);
  *  (NUL-terminated, truncated to msg_size; msg may be NULL). */
 DFOTA_API int dfota_check_target(const char *target, const char *ufs_prefix, char *msg,
                                  size_t msg_size);
+
+/** Checks a target against the rules of a family (by name; NULL: the rules every family
+ *  shares, the loosest) and a local prefix (NULL: the family's). Returns DFOTA_OK or
+ *  DFOTA_ERR_INVALID with the broken rule in msg, as dfota_check_target(). @since 0.2 */
+DFOTA_API int dfota_check_target_family(const char *family, const char *target,
+                                        const char *ufs_prefix, char *msg, size_t msg_size);
+
+/** One module family, as dfota_family_get() describes it. The pointers are static. */
+struct dfota_family_info {
+    const char *name;      /**< What cfg.family and --family take: "eg18". */
+    const char *models;    /**< The models: "EG12/EM12/EG18". */
+    size_t url_max;        /**< Longest URL, bytes. */
+    size_t ftp_part_max;   /**< Longest FTP user, password, host, path; 0: no own limit. */
+    const char *restore;   /**< What RESTORE means: "old firmware back" or "new firmware in". */
+    const char *source;    /**< Where the facts come from. */
+    char usb_ids[64];      /**< Quectel USB ids: "2c7c:0512", or "" when none is known. */
+    char local[96];        /**< How a local package is named: "/cache/ufs/<file>", ... */
+    char command[96];      /**< The command's form: AT+QFOTADL="<url>",1,50,100 */
+};
+
+/** Describes the i-th family (0-based, generic last). Returns DFOTA_OK, or
+ *  DFOTA_ERR_INVALID past the end or for a NULL out. @since 0.2 */
+DFOTA_API int dfota_family_get(size_t i, struct dfota_family_info *out);
 
 /** Writes target into out with any password replaced by "***" (NUL-terminated). */
 DFOTA_API void dfota_redact(const char *target, char *out, size_t out_size);

@@ -13,7 +13,7 @@
 #include "dfota.h"
 
 #define AT_LINE_MAX 256 /* longest line kept; longer ones are dropped whole */
-#define AT_CMD_MAX 160  /* longest command line (AT+QFOTADL with a 100-byte target fits) */
+#define AT_CMD_MAX 760  /* longest command line (AT+QFOTADL with a 700-byte URL fits) */
 
 /* How a command's own response lines look. */
 enum at_resp {

@@ -1,8 +1,12 @@
-/* The DFOTA state machine: typed inputs -> new state + outputs. No I/O, no clock reads.
+/* The DFOTA state machine: typed inputs -> outputs. No I/O, no clock reads.
  *
+ * It runs a plan of phases for each mode (fota.c names them): an upgrade identifies the
+ * module, sends the command in its family's form, follows the module to the end and
+ * verifies the result by the firmware version; watch follows and verifies; info
+ * identifies. Each phase (phase_*.c) handles the inputs and returns a verdict; the
+ * phases share the data below and the core (machine.c), and never call each other.
  * Inputs: the pending command's response lines and result, a typed +QIND URC, the port
- * lost or back, and the time. Outputs, drained with fota_next_output(): events for the
- * user, a command to send, "reopen the port", and at the end one result. */
+ * lost or back, and the time. Outputs, drained with fota_next_output(). */
 #ifndef DFOTA_FOTA_H
 #define DFOTA_FOTA_H
 
@@ -11,12 +15,14 @@
 
 #include "at.h"
 #include "dfota.h"
+#include "family.h"
+#include "machine.h"
 #include "qind.h"
-#include "target.h"
 
-#define FOTA_TEXT_MAX 128
-#define FOTA_OUT_MAX 16
-#define FOTA_MAX_ATTEMPTS 6 /* the first attempt and the module's five retries */
+#define FOTA_ID_MAX 64          /* a model or a version */
+#define FOTA_TARGET_MAX 700     /* the longest URL any family takes */
+#define FOTA_MAX_ATTEMPTS 6     /* the first attempt and the module's five retries */
+#define FOTA_CMDLINE_MAX (FOTA_TARGET_MAX + 40)
 
 struct fota_timing {
     uint32_t first_urc_ms; /* after a reboot, for the first URC */
@@ -26,68 +32,105 @@ struct fota_timing {
     uint32_t download_ms;  /* from the command's OK to the download's end */
 };
 
+/* What the session configures. A timing of 0 takes the family's, else the library's. */
+struct fota_settings {
+    struct fota_timing timing;
+    const struct family *family; /* forced; NULL: by the model */
+    struct family_values values;
+    char expect_version[FOTA_ID_MAX]; /* success needs the version after to hold it */
+    char ufs_prefix[FOTA_ID_MAX];     /* overrides the family's local prefix */
+};
+
 enum fota_mode { FOTA_MODE_UPGRADE, FOTA_MODE_WATCH, FOTA_MODE_INFO };
 
-enum fota_state {
-    FOTA_IDLE,
-    FOTA_SYNC,       /* AT until the module answers */
-    FOTA_ECHO_OFF,   /* ATE0 */
-    FOTA_READ_QGMR,  /* AT+QGMR */
-    FOTA_READ_ATI,   /* ATI: model, and the version where AT+QGMR failed */
-    FOTA_SEND_DL,    /* AT+QFOTADL in flight */
-    FOTA_DOWNLOAD,   /* waiting for the download's end */
-    FOTA_REBOOT,     /* the port is away */
-    FOTA_WAIT_FIRST, /* the first-URC window */
-    FOTA_UPDATING,   /* START seen (or implied) */
-    FOTA_FINAL_WAIT, /* END,0 seen: waiting for the final reboot */
-    FOTA_FINAL_AWAY, /* the port is away at the final reboot */
-    FOTA_DONE,
+/* What a phase says after an input: stay; done with it (on to the next phase); the
+ * session is finished; or the input is not this phase's any more: on to the next phase,
+ * which is handed the same input. */
+enum fota_verdict { FOTA_STAY, FOTA_NEXT, FOTA_DONE, FOTA_PASS };
+
+struct fota;
+
+/* One phase: handlers for the inputs, each returning a verdict. NULL handlers ignore. */
+struct fota_phase {
+    enum fota_verdict (*enter)(struct fota *m, uint64_t now);
+    void (*on_line)(struct fota *m, const char *line);
+    enum fota_verdict (*on_answer)(struct fota *m, enum at_result result, int code, uint64_t now);
+    enum fota_verdict (*on_urc)(struct fota *m, const struct qind *urc, uint64_t now);
+    enum fota_verdict (*on_port)(struct fota *m, bool lost, uint64_t now);
+    enum fota_verdict (*on_timer)(struct fota *m, enum machine_timer t, uint64_t now);
 };
 
-enum fota_out_kind { FOTA_OUT_EVENT, FOTA_OUT_SEND, FOTA_OUT_REOPEN, FOTA_OUT_DONE };
-
-struct fota_out {
-    enum fota_out_kind kind;
-    struct dfota_event event; /* EVENT, DONE (event.result, event.code, event.text) */
-    struct at_cmd cmd;        /* SEND; cmd.text points into the machine */
-    char text[FOTA_TEXT_MAX];
+/* What a module says of itself. */
+struct fota_identity {
+    char model[FOTA_ID_MAX];    /* ATI's model line */
+    char revision[FOTA_ID_MAX]; /* ATI's "Revision:" */
+    char full[FOTA_ID_MAX];     /* AT+QGMR */
 };
 
-struct fota {
-    enum fota_mode mode;
-    enum fota_state state;
-    enum dfota_phase phase;
-    struct fota_timing timing;
-    enum dfota_via via;
-    char target[TARGET_MAX_LEN + 1];
-    char command[AT_CMD_MAX + 1]; /* the command in flight */
-    uint64_t deadline;            /* UINT64_MAX: none */
-    uint64_t verify_deadline;     /* after the final reboot, for AT to answer */
-    bool dl_sent;                 /* AT+QFOTADL went out: a port loss is a reboot now */
-    bool verifying;               /* reading the version after the final reboot */
-    int sync_tries;
-    int attempt;      /* update attempts seen (START or implied) */
-    int fails_502;    /* END,502 seen */
+/* The dialogue that reads an identity (ident.c). */
+struct fota_ident_run {
+    struct fota_identity *into;
+    size_t step;
+    int tries;
+    bool until_deadline; /* AT is asked again until MACHINE_TIMER_VERIFY, not 3 times */
+    bool answered;       /* AT was answered */
+};
+
+enum fota_follow_state {
+    FOLLOW_COMMANDED, /* AT+QFOTADL accepted: waiting for the download (or its end) */
+    FOLLOW_AWAY,      /* the port is away at a reboot */
+    FOLLOW_WINDOW,    /* the first-URC window after a reboot */
+    FOLLOW_UPDATING,  /* an attempt under way */
+    FOLLOW_FINAL,     /* END,0 seen: waiting for the final reboot */
+    FOLLOW_FINAL_AWAY /* the port is away at the final reboot */
+};
+
+struct fota_follow {
+    enum fota_follow_state state;
+    bool in_attempt;  /* an attempt begun and not ended */
+    bool any_urc;     /* a FOTA URC was seen (watch: an upgrade is under way) */
+    int fails_502;
     int last_percent; /* per attempt; progress never goes backwards */
     int last_dl_percent;
     int last_restore_percent;
-    char response[FOTA_TEXT_MAX];
-    char model[FOTA_TEXT_MAX];
-    char version_before[FOTA_TEXT_MAX];
-    char version_after[FOTA_TEXT_MAX];
-    int result;
-    int code;
-    struct fota_out out[FOTA_OUT_MAX];
-    size_t out_head;
-    size_t out_count;
 };
 
-/* Sets the machine up, idle. */
-void fota_init(struct fota *m, const struct fota_timing *timing);
+/* What the verify phase judges against when the follow phase ran out of time. */
+struct fota_fallback {
+    bool set;
+    int result;
+    int code;
+    char text[MACHINE_DONE_MAX];
+};
 
-/* Begins. For FOTA_MODE_UPGRADE, target must already be valid and via its kind. */
-void fota_begin(struct fota *m, enum fota_mode mode, const char *target, enum dfota_via via,
-                uint64_t now);
+struct fota {
+    struct machine core;
+    enum fota_mode mode;
+    struct fota_settings set;
+    struct fota_timing timing; /* in force: settings, then the family's, then defaults */
+    const struct family *family;
+    bool family_known; /* selected by model or forced, not the generic fallback */
+    char target[FOTA_TARGET_MAX + 1];
+    bool local;
+    char cmdline[FOTA_CMDLINE_MAX + 1]; /* a command built here, in flight */
+    const struct fota_phase *const *plan;
+    size_t plan_len;
+    size_t step;
+    size_t setup_index;
+    struct fota_ident_run ident;
+    struct fota_identity before, after;
+    struct fota_follow follow;
+    bool end_ok;  /* END,0 seen */
+    struct fota_fallback fallback;
+};
+
+/* Sets the machine up, idle, with the session's settings. */
+void fota_init(struct fota *m, const struct fota_settings *settings);
+
+/* Begins. For FOTA_MODE_UPGRADE, target must already pass the checks every family
+ * shares; local says it names a package in the module's file system. */
+void fota_begin(struct fota *m, enum fota_mode mode, const char *target, bool local,
+                enum dfota_via via, uint64_t now);
 
 void fota_on_response(struct fota *m, const char *line);
 void fota_on_result(struct fota *m, enum at_result result, int code, uint64_t now);
@@ -102,6 +145,6 @@ uint64_t fota_deadline(const struct fota *m);
 bool fota_done(const struct fota *m);
 
 /* Takes the oldest output; false when there is none. */
-bool fota_next_output(struct fota *m, struct fota_out *out);
+bool fota_next_output(struct fota *m, struct machine_out *out);
 
 #endif

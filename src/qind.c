@@ -39,6 +39,7 @@ static const struct kind_spelling kind_spellings[] = {
     SPELLING("UPDATING", QIND_UPDATING, false),       SPELLING("END", QIND_END, false),
     SPELLING("RESTORE", QIND_RESTORE, false),         SPELLING("FILESTART", QIND_FILESTART, false),
     SPELLING("FILEEND", QIND_FILEEND, false),
+    SPELLING("LAST UPGRADE WAS NOT FINISHED,CONTINUE UPGRADE", QIND_RESUME, false),
 };
 
 /* Own ASCII helpers: <ctype.h> depends on the locale. */
@@ -280,6 +281,8 @@ const char *qind_kind_name(enum qind_kind kind)
         return "FILEEND";
     case QIND_UNKNOWN:
         return "UNKNOWN";
+    case QIND_RESUME:
+        return "RESUME";
     }
     return "INVALID";
 }

@@ -19,6 +19,7 @@ enum qind_kind {
     QIND_FILESTART,
     QIND_FILEEND, /* number: error code */
     QIND_UNKNOWN, /* a +QIND: "FOTA" line of a kind not known here */
+    QIND_RESUME,  /* BG96 after a power loss: "Last upgrade was not finished,continue upgrade" */
 };
 
 struct qind {

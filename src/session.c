@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "at.h"
+#include "family.h"
 #include "fota.h"
 #include "qind.h"
 #include "target.h"
@@ -37,7 +38,7 @@ struct dfota {
     struct fota fota;
     int result;
     int code;
-    char error[FOTA_TEXT_MAX * 2];
+    char error[MACHINE_DONE_MAX + 56];
 };
 
 /* ---- logging and events ------------------------------------------------------------- */
@@ -64,7 +65,7 @@ static void session_log_cb(void *user, enum dfota_log_level level, const char *t
 
 static void session_emit(struct dfota *s, const struct dfota_event *event)
 {
-    char clean[FOTA_TEXT_MAX * 2];
+    char clean[MACHINE_DONE_MAX + 56];
     struct dfota_event copy = *event;
 
     if (!s->cfg.on_event)
@@ -150,12 +151,13 @@ static void session_on_urc(void *user, const char *line)
 
 /* ---- driving the machine -------------------------------------------------------------- */
 
-static void session_finish(struct dfota *s, const struct fota_out *out)
+static void session_finish(struct dfota *s, const struct machine_out *out)
 {
     s->result = out->event.result;
     s->code = out->event.code;
-    snprintf(s->error, sizeof(s->error), "%s", out->text);
-    session_log(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s", out->text);
+    snprintf(s->error, sizeof(s->error), "%s", out->event.text);
+    session_log(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s",
+                out->event.text);
     if (s->port_open) {
         s->ops->close(s->port_ctx);
         s->port_open = false;
@@ -175,20 +177,23 @@ static void session_send(struct dfota *s, const struct at_cmd *cmd)
 /* Carries out what the machine asked for; each step may make it ask for more. */
 static void session_drain(struct dfota *s)
 {
-    struct fota_out out;
+    struct machine_out out;
 
     while (fota_next_output(&s->fota, &out)) {
         switch (out.kind) {
-        case FOTA_OUT_EVENT:
+        case MACHINE_OUT_EVENT:
             session_emit(s, &out.event);
             break;
-        case FOTA_OUT_SEND:
+        case MACHINE_OUT_SEND:
             session_send(s, &out.cmd);
             break;
-        case FOTA_OUT_REOPEN:
+        case MACHINE_OUT_REOPEN:
             session_try_reopen(s);
             break;
-        case FOTA_OUT_DONE:
+        case MACHINE_OUT_WARN:
+            session_log(s, DFOTA_LOG_WARN, "%s", out.text);
+            break;
+        case MACHINE_OUT_DONE:
             session_finish(s, &out);
             session_emit(s, &out.event);
             break;
@@ -216,11 +221,11 @@ static void session_read_all(struct dfota *s)
 
 static void session_cancel_now(struct dfota *s)
 {
-    struct fota_out out;
+    struct machine_out out;
 
     at_abort(&s->at);
     memset(&out, 0, sizeof(out));
-    out.kind = FOTA_OUT_DONE;
+    out.kind = MACHINE_OUT_DONE;
     out.event.type = DFOTA_EVENT_DONE;
     out.event.phase = DFOTA_PHASE_DONE;
     out.event.result = DFOTA_ERR_CANCELLED;
@@ -313,13 +318,10 @@ void dfota_config_init(struct dfota_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->baud = 115200;
-    cfg->ufs_prefix = TARGET_DEFAULT_UFS_PREFIX;
-    cfg->first_urc_timeout_ms = 90000;
-    cfg->port_timeout_ms = 120000;
-    cfg->stall_timeout_ms = 600000;
-    cfg->command_timeout_ms = 5000;
-    cfg->download_timeout_ms = 1800000;
     cfg->log_level = DFOTA_LOG_INFO;
+    cfg->fota_cid = 1;
+    cfg->asr_mode = 1;
+    cfg->asr_timeout = 50;
 }
 
 static int session_make_port(struct dfota *s)
@@ -360,8 +362,16 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
         return DFOTA_ERR_INVALID;
     }
 #endif
-    if (cfg->baud == 0 || cfg->command_timeout_ms == 0) {
-        snprintf(msg, size, "baud and command_timeout_ms must not be 0");
+    if (cfg->baud == 0) {
+        snprintf(msg, size, "baud must not be 0");
+        return DFOTA_ERR_INVALID;
+    }
+    if (cfg->family && !family_by_name(cfg->family)) {
+        snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
+        return DFOTA_ERR_INVALID;
+    }
+    if (cfg->asr_mode > 1) {
+        snprintf(msg, size, "asr_mode must be 0 (manual reboot) or 1 (automatic)");
         return DFOTA_ERR_INVALID;
     }
     return DFOTA_OK;
@@ -371,12 +381,25 @@ static void session_init_engines(struct dfota *s)
 {
     struct at_callbacks cb = {session_write,  session_on_response, session_on_final,
                               session_on_urc, session_log_cb,      s};
-    struct fota_timing timing = {s->cfg.first_urc_timeout_ms, s->cfg.port_timeout_ms,
-                                 s->cfg.stall_timeout_ms, s->cfg.command_timeout_ms,
-                                 s->cfg.download_timeout_ms};
+    struct fota_settings set;
 
+    memset(&set, 0, sizeof(set));
+    set.timing.first_urc_ms = s->cfg.first_urc_timeout_ms;
+    set.timing.port_ms = s->cfg.port_timeout_ms;
+    set.timing.stall_ms = s->cfg.stall_timeout_ms;
+    set.timing.command_ms = s->cfg.command_timeout_ms;
+    set.timing.download_ms = s->cfg.download_timeout_ms;
+    set.family = s->cfg.family ? family_by_name(s->cfg.family) : NULL;
+    set.values.cid = s->cfg.fota_cid;
+    set.values.pid = s->cfg.fota_pid;
+    set.values.asr_mode = s->cfg.asr_mode;
+    set.values.asr_timeout = s->cfg.asr_timeout;
+    snprintf(set.expect_version, sizeof(set.expect_version), "%s",
+             s->cfg.expect_version ? s->cfg.expect_version : "");
+    snprintf(set.ufs_prefix, sizeof(set.ufs_prefix), "%s",
+             s->cfg.ufs_prefix ? s->cfg.ufs_prefix : "");
     at_init(&s->at, &cb, NULL, 0);
-    fota_init(&s->fota, &timing);
+    fota_init(&s->fota, &set);
 }
 
 static void session_free(struct dfota *s)
@@ -442,11 +465,32 @@ static int session_begin(struct dfota *s, enum fota_mode mode, const char *targe
     }
     s->started = true;
     s->now = session_now(s);
-    fota_begin(&s->fota, mode, target, via, s->now);
+    fota_begin(&s->fota, mode, target, via == DFOTA_VIA_FILE, via, s->now);
     if (!s->port_open) /* watching a module that is rebooting right now */
         fota_on_port_lost(&s->fota, s->now);
     session_drain(s);
     return DFOTA_OK;
+}
+
+/* Before anything is sent: the rules every family shares, or the forced family's. The
+ * detected family's own come after the module said what it is. */
+static int session_check_target(struct dfota *s, const char *target, enum dfota_via *via)
+{
+    const struct family *f = s->cfg.family ? family_by_name(s->cfg.family) : NULL;
+    struct target_rules rules;
+    const char *one[2];
+    char why[sizeof(s->error) - 24];
+    int rc;
+
+    family_target_rules(f, s->cfg.ufs_prefix, &rules, one);
+    rc = target_check_rules(target, &rules, via, why, sizeof(why));
+    if (rc != DFOTA_OK && f)
+        snprintf(s->error, sizeof(s->error), "%s: %s", f->name, why);
+    else if (rc != DFOTA_OK)
+        snprintf(s->error, sizeof(s->error), "%s", why);
+    if (rc == DFOTA_OK && target && strlen(target) > FOTA_TARGET_MAX) /* the rules say less */
+        rc = DFOTA_ERR_INVALID;
+    return rc;
 }
 
 int dfota_start(struct dfota *s, const char *target)
@@ -457,7 +501,7 @@ int dfota_start(struct dfota *s, const char *target)
         return DFOTA_ERR_INVALID;
     if (s->started)
         return DFOTA_ERR_STATE;
-    if (target_check(target, s->cfg.ufs_prefix, &via, s->error, sizeof(s->error)) != DFOTA_OK) {
+    if (session_check_target(s, target, &via) != DFOTA_OK) {
         session_log(s, DFOTA_LOG_ERROR, "invalid target: %s", s->error);
         return DFOTA_ERR_INVALID;
     }

@@ -82,11 +82,12 @@ static int check_characters(const char *target, char *msg, size_t msg_size)
     return DFOTA_OK;
 }
 
-static int check_part_length(const char *name, struct span part, char *msg, size_t msg_size)
+static int check_part_length(const char *name, struct span part, const struct target_rules *r,
+                             char *msg, size_t msg_size)
 {
-    if (part.len > TARGET_MAX_PART)
-        return refuse(msg, msg_size, "%s is %zu bytes; the module accepts at most %d", name,
-                      part.len, TARGET_MAX_PART);
+    if (r->ftp_part_max > 0 && part.len > r->ftp_part_max)
+        return refuse(msg, msg_size, "%s is %zu bytes; %s accepts at most %zu", name, part.len,
+                      r->who, r->ftp_part_max);
     return DFOTA_OK;
 }
 
@@ -100,24 +101,55 @@ static int check_file_name(struct span path, char *msg, size_t msg_size)
 
 /* ---- local files in the module's file system ---------------------------------------- */
 
-static int check_local(const char *target, size_t len, const char *prefix, char *msg,
-                       size_t msg_size)
+/* "/cache/ufs" and "/cache/ufs/" name the same directory; "UFS:" is a drive. */
+static bool prefix_is_directory(const char *prefix, size_t len)
+{
+    return len > 0 && prefix[len - 1] != '/' && prefix[len - 1] != ':';
+}
+
+/* Where the file name starts after prefix, or NULL when target is not under it. */
+static const char *name_after_prefix(const char *target, const char *prefix)
 {
     size_t prefix_len = strlen(prefix);
-    /* "/cache/ufs" and "/cache/ufs/" name the same directory. */
-    bool prefix_has_slash = prefix_len > 0 && prefix[prefix_len - 1] == '/';
-    const char *shown_slash = prefix_has_slash ? "" : "/";
+    bool add_slash = prefix_is_directory(prefix, prefix_len);
 
-    if (len > TARGET_MAX_LEN)
-        return refuse(msg, msg_size, "local path is %zu bytes; the module accepts at most %d", len,
-                      TARGET_MAX_LEN);
-    if (strncmp(target, prefix, prefix_len) != 0 ||
-        (!prefix_has_slash && target[prefix_len] != '/'))
-        return refuse(msg, msg_size, "local path must start with %s%s", prefix, shown_slash);
+    if (strncmp(target, prefix, prefix_len) != 0 || (add_slash && target[prefix_len] != '/'))
+        return NULL;
+    return target + prefix_len + (add_slash ? 1 : 0);
+}
 
-    size_t name_at = prefix_has_slash ? prefix_len : prefix_len + 1;
-    struct span name = {target + name_at, len - name_at};
-    return check_file_name(name, msg, msg_size);
+/* The rules every family shares: an absolute path or a "UFS:" name. */
+static bool is_local(const char *target)
+{
+    return target[0] == '/' || strncmp(target, "UFS:", 4) == 0;
+}
+
+static int check_local(const char *target, size_t len, const struct target_rules *r, char *msg,
+                       size_t msg_size)
+{
+    if (len > r->local_max)
+        return refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len,
+                      r->who, r->local_max);
+    if (r->local_fixed) {
+        if (strcmp(target, r->local_prefixes[0]) != 0)
+            return refuse(msg, msg_size, "%s takes one local package: %s", r->who,
+                          r->local_prefixes[0]);
+        return DFOTA_OK;
+    }
+    if (r->local_prefixes == NULL) {
+        const char *name = target[0] == '/' ? strrchr(target, '/') + 1 : target + 4;
+        return check_file_name((struct span){name, strlen(name)}, msg, msg_size);
+    }
+    for (const char *const *p = r->local_prefixes; *p != NULL; p++) {
+        const char *name = name_after_prefix(target, *p);
+        if (name != NULL)
+            return check_file_name((struct span){name, len - (size_t)(name - target)}, msg,
+                                   msg_size);
+    }
+    return refuse(msg, msg_size, "local path must start with %s%s%s", r->local_prefixes[0],
+                  prefix_is_directory(r->local_prefixes[0], strlen(r->local_prefixes[0])) ? "/"
+                                                                                            : "",
+                  r->local_prefixes[1] != NULL ? " (or another of the family's prefixes)" : "");
 }
 
 /* ---- URLs --------------------------------------------------------------------------- */
@@ -227,7 +259,8 @@ static int check_no_space(const char *name, struct span part, char *msg, size_t 
 
 /* The module's FTP syntax is ftp://user:password@server:port/file_path with each part
  * limited; anonymous ftp://server/file_path is accepted too. */
-static int check_ftp_parts(const struct url_parts *parts, char *msg, size_t msg_size)
+static int check_ftp_parts(const struct url_parts *parts, const struct target_rules *r, char *msg,
+                           size_t msg_size)
 {
     int rc;
     if (parts->has_userinfo) {
@@ -236,9 +269,9 @@ static int check_ftp_parts(const struct url_parts *parts, char *msg, size_t msg_
         if (!parts->has_password || parts->password.len == 0)
             return refuse(msg, msg_size,
                           "password is missing; write ftp://user:password@host/file");
-        if ((rc = check_part_length("user", parts->user, msg, msg_size)) != DFOTA_OK)
+        if ((rc = check_part_length("user", parts->user, r, msg, msg_size)) != DFOTA_OK)
             return rc;
-        if ((rc = check_part_length("password", parts->password, msg, msg_size)) != DFOTA_OK)
+        if ((rc = check_part_length("password", parts->password, r, msg, msg_size)) != DFOTA_OK)
             return rc;
         if ((rc = check_no_space("user", parts->user, msg, msg_size)) != DFOTA_OK)
             return rc;
@@ -249,21 +282,21 @@ static int check_ftp_parts(const struct url_parts *parts, char *msg, size_t msg_
      * where it ends) or a misplaced '@'; either way the module would misread the URL. */
     if (find_char(parts->path, '@') != NULL)
         return refuse(msg, msg_size, "'@' after the first '/' (a password cannot contain '/')");
-    if ((rc = check_part_length("host", parts->host, msg, msg_size)) != DFOTA_OK)
+    if ((rc = check_part_length("host", parts->host, r, msg, msg_size)) != DFOTA_OK)
         return rc;
-    return check_part_length("file path", parts->path, msg, msg_size);
+    return check_part_length("file path", parts->path, r, msg, msg_size);
 }
 
 static int check_url(const char *target, size_t len, struct span scheme, enum dfota_via via,
-                     char *msg, size_t msg_size)
+                     const struct target_rules *r, char *msg, size_t msg_size)
 {
     struct url_parts parts;
     int rc;
     size_t rest_at = scheme.len + 3; /* past "://" */
 
-    if (len > TARGET_MAX_LEN)
-        return refuse(msg, msg_size, "URL is %zu bytes; the module accepts at most %d", len,
-                      TARGET_MAX_LEN);
+    if (len > r->url_max)
+        return refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
+                      r->url_max);
     split_url(target + rest_at, len - rest_at, &parts);
     if (parts.has_userinfo && via != DFOTA_VIA_FTP)
         return refuse(msg, msg_size, "user and password are only supported with ftp://");
@@ -275,7 +308,7 @@ static int check_url(const char *target, size_t len, struct span scheme, enum df
         return rc;
     if (!parts.has_path)
         return refuse(msg, msg_size, "file name is missing (the URL has no path)");
-    if (via == DFOTA_VIA_FTP && (rc = check_ftp_parts(&parts, msg, msg_size)) != DFOTA_OK)
+    if (via == DFOTA_VIA_FTP && (rc = check_ftp_parts(&parts, r, msg, msg_size)) != DFOTA_OK)
         return rc;
     return check_file_name(parts.path, msg, msg_size);
 }
@@ -291,29 +324,28 @@ static enum dfota_via via_of_scheme(struct span scheme)
     return DFOTA_VIA_NONE;
 }
 
-static int classify_and_check(const char *target, const char *prefix, enum dfota_via *via,
-                              char *msg, size_t msg_size)
+static int classify_and_check(const char *target, const struct target_rules *r,
+                              enum dfota_via *via, char *msg, size_t msg_size)
 {
     size_t len = strlen(target);
-    if (target[0] == '/') {
+    if (is_local(target)) {
         *via = DFOTA_VIA_FILE;
-        return check_local(target, len, prefix, msg, msg_size);
+        return check_local(target, len, r, msg, msg_size);
     }
     const char *sep = strstr(target, "://");
     if (sep == NULL)
         return refuse(msg, msg_size,
                       "target is neither a URL (ftp://, http://, https://) nor a local path "
-                      "under %s",
-                      prefix);
+                      "(/..., UFS:...)");
     struct span scheme = {target, (size_t)(sep - target)};
     *via = via_of_scheme(scheme);
     if (*via == DFOTA_VIA_NONE)
         return refuse(msg, msg_size, "unknown scheme; use ftp://, http:// or https://");
-    return check_url(target, len, scheme, *via, msg, msg_size);
+    return check_url(target, len, scheme, *via, r, msg, msg_size);
 }
 
-int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via, char *msg,
-                 size_t msg_size)
+int target_check_rules(const char *target, const struct target_rules *rules, enum dfota_via *via,
+                       char *msg, size_t msg_size)
 {
     enum dfota_via found = DFOTA_VIA_NONE;
     int rc;
@@ -322,19 +354,29 @@ int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via
         msg[0] = '\0';
     if (via != NULL)
         *via = DFOTA_VIA_NONE;
-    if (ufs_prefix == NULL || ufs_prefix[0] == '\0')
-        ufs_prefix = TARGET_DEFAULT_UFS_PREFIX;
     if (target == NULL)
         return refuse(msg, msg_size, "target is missing (NULL)");
     if (target[0] == '\0')
         return refuse(msg, msg_size, "target is empty");
     if ((rc = check_characters(target, msg, msg_size)) != DFOTA_OK)
         return rc;
-    if ((rc = classify_and_check(target, ufs_prefix, &found, msg, msg_size)) != DFOTA_OK)
+    if ((rc = classify_and_check(target, rules, &found, msg, msg_size)) != DFOTA_OK)
         return rc;
     if (via != NULL)
         *via = found;
     return DFOTA_OK;
+}
+
+int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via, char *msg,
+                 size_t msg_size)
+{
+    const char *prefixes[] = {TARGET_DEFAULT_UFS_PREFIX, NULL};
+    struct target_rules note = {"the module", TARGET_MAX_LEN, TARGET_MAX_PART, TARGET_MAX_LEN,
+                                prefixes, false};
+
+    if (ufs_prefix != NULL && ufs_prefix[0] != '\0')
+        prefixes[0] = ufs_prefix;
+    return target_check_rules(target, &note, via, msg, msg_size);
 }
 
 /* ---- redaction ---------------------------------------------------------------------- */

@@ -7,7 +7,7 @@
 
 #include <dfota.h>
 
-enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO };
+enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO, CLI_FAMILIES };
 
 /* Exit statuses: a contract with scripts and update agents. */
 enum cli_exit {
@@ -27,6 +27,12 @@ struct cli_options {
     uint32_t first_urc_timeout_ms;
     uint32_t port_timeout_ms;
     const char *ufs_prefix;
+    const char *family;
+    const char *expect_version;
+    uint32_t fota_cid;
+    uint32_t fota_pid;
+    uint32_t asr_mode;
+    uint32_t asr_timeout;
     const char *target;
     bool json;
     bool verbose;
@@ -41,6 +47,10 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
                                 size_t err_size);
 
 void cli_print_help(void);
+
+/* `dfota families`: the family table, as a table or JSON lines (cli_families.c).
+ * Returns the exit status. */
+int cli_print_families(bool json);
 
 /* ---- output (cli_report.c) ---- */
 

@@ -13,6 +13,7 @@ static const char help_text[] =
     "usage: dfota upgrade --port PATH [options] TARGET\n"
     "       dfota watch   --port PATH [options]\n"
     "       dfota info    --port PATH [options]\n"
+    "       dfota families [--json]\n"
     "\n"
     "Upgrades a Quectel module's firmware by DFOTA over its AT port.\n"
     "\n"
@@ -21,7 +22,8 @@ static const char help_text[] =
     "            TARGET: ftp://user:password@host[:port]/path, http(s)://host[:port]/path,\n"
     "            or a local path in the module's file system (under --ufs-prefix)\n"
     "  watch     follow an upgrade already under way; sends no AT+QFOTADL\n"
-    "  info      print the model and firmware version\n"
+    "  info      print the model, firmware version and family\n"
+    "  families  list the module families and what differs between them\n"
     "\n"
     "options:\n"
     "  -p, --port PATH              the module's AT port (e.g. /dev/ttyUSB2, or a\n"
@@ -32,7 +34,15 @@ static const char help_text[] =
     "      --first-urc-timeout SEC  how long to wait for the module's first URC after a\n"
     "                               reboot (90)\n"
     "      --port-timeout SEC       how long the port may stay away at a reboot (120)\n"
-    "      --ufs-prefix PATH        where local packages live (/usrdata/cache/ufs/)\n"
+    "      --ufs-prefix PATH        where local packages live (the family's: /usrdata/cache/ufs/,\n"
+    "                               /cache/ufs/, ...)\n"
+    "      --family NAME            the module's family, instead of the one its model selects\n"
+    "                               (see dfota families)\n"
+    "      --expect-version TEXT    success needs the firmware after to contain TEXT\n"
+    "      --fota-cid N             EC200U/EG915U: the PDP context for the download (1)\n"
+    "      --fota-pid N             RM500Q/RM520N: AT+QFOTAPID profile (0: not sent)\n"
+    "      --asr-mode 0|1           EC800K/EG800K: 1 reboots by itself, 0 waits (1)\n"
+    "      --asr-timeout N          EC800K/EG800K: the command's timeout parameter (50)\n"
     "      --json                   JSON lines on stdout, one object per event\n"
     "  -v, --verbose                the AT dialogue on stderr (passwords redacted)\n"
     "  -q, --quiet                  print only errors\n"
@@ -52,6 +62,7 @@ static const char help_text[] =
     "  {\"event\":\"version\",\"firmware\":\"EM060KGLAAR01A07M4G_01.001.01.001\","
     "\"stage\":\"before\"}\n"
     "  {\"event\":\"model\",\"model\":\"EM060K\"}\n"
+    "  {\"event\":\"family\",\"family\":\"em060k\"}\n"
     "  {\"event\":\"phase\",\"phase\":\"downloading\"}\n"
     "  {\"event\":\"download_start\",\"via\":\"http\"}\n"
     "  {\"event\":\"download_progress\",\"percent\":40}\n"
@@ -62,6 +73,7 @@ static const char help_text[] =
     "  {\"event\":\"progress\",\"percent\":37}\n"
     "  {\"event\":\"update_end\",\"code\":0}\n"
     "  {\"event\":\"restore\",\"percent\":100}\n"
+    "  {\"event\":\"install\",\"percent\":50}   (BG96: the new firmware put in place)\n"
     "  {\"event\":\"done\",\"ok\":true,\"result\":\"success\",\"code\":0,\"message\":\"upgraded "
     "A -> B\",\n"
     "   \"firmware_before\":\"A\",\"firmware_after\":\"B\",\"elapsed_s\":432.1}\n"
@@ -108,12 +120,27 @@ static bool parse_command(const char *word, enum cli_command *cmd)
         *cmd = CLI_WATCH;
     else if (strcmp(word, "info") == 0)
         *cmd = CLI_INFO;
+    else if (strcmp(word, "families") == 0)
+        *cmd = CLI_FAMILIES;
     else
         return false;
     return true;
 }
 
-enum { OPT_USB = 256, OPT_FIRST_URC, OPT_PORT_TIMEOUT, OPT_UFS, OPT_JSON, OPT_VERSION };
+enum {
+    OPT_USB = 256,
+    OPT_FIRST_URC,
+    OPT_PORT_TIMEOUT,
+    OPT_UFS,
+    OPT_JSON,
+    OPT_VERSION,
+    OPT_FAMILY,
+    OPT_EXPECT,
+    OPT_CID,
+    OPT_PID,
+    OPT_ASR_MODE,
+    OPT_ASR_TIMEOUT,
+};
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -122,6 +149,12 @@ static const struct option long_options[] = {
     {"first-urc-timeout", required_argument, NULL, OPT_FIRST_URC},
     {"port-timeout", required_argument, NULL, OPT_PORT_TIMEOUT},
     {"ufs-prefix", required_argument, NULL, OPT_UFS},
+    {"family", required_argument, NULL, OPT_FAMILY},
+    {"expect-version", required_argument, NULL, OPT_EXPECT},
+    {"fota-cid", required_argument, NULL, OPT_CID},
+    {"fota-pid", required_argument, NULL, OPT_PID},
+    {"asr-mode", required_argument, NULL, OPT_ASR_MODE},
+    {"asr-timeout", required_argument, NULL, OPT_ASR_TIMEOUT},
     {"json", no_argument, NULL, OPT_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
@@ -129,6 +162,44 @@ static const struct option long_options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
+
+/* The family-specific options. */
+static bool apply_family_option(int c, const char *arg, struct cli_options *opt, char *err,
+                                size_t size)
+{
+    static const struct {
+        int c;
+        const char *name;
+        uint32_t min, max;
+    } numbers[] = {{OPT_CID, "--fota-cid", 1, 255},
+                   {OPT_PID, "--fota-pid", 0, 255},
+                   {OPT_ASR_MODE, "--asr-mode", 0, 1},
+                   {OPT_ASR_TIMEOUT, "--asr-timeout", 1, 65535}};
+    uint32_t *slots[] = {&opt->fota_cid, &opt->fota_pid, &opt->asr_mode, &opt->asr_timeout};
+
+    if (c == OPT_FAMILY) {
+        opt->family = arg;
+        return true;
+    }
+    if (c == OPT_EXPECT) {
+        opt->expect_version = arg;
+        if (arg[0])
+            return true;
+        snprintf(err, size, "--expect-version wants some text");
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        if (numbers[i].c != c)
+            continue;
+        if (parse_u32(arg, numbers[i].min, numbers[i].max, slots[i]))
+            return true;
+        snprintf(err, size, "%s wants a number from %u to %u", numbers[i].name,
+                 (unsigned)numbers[i].min, (unsigned)numbers[i].max);
+        return false;
+    }
+    snprintf(err, size, "unknown option (see dfota --help)");
+    return false;
+}
 
 /* One option; returns false with err set when its value is bad. */
 static bool apply_option(int c, const char *arg, struct cli_options *opt, char *err, size_t size)
@@ -166,8 +237,7 @@ static bool apply_option(int c, const char *arg, struct cli_options *opt, char *
         opt->quiet = true;
         return true;
     default:
-        snprintf(err, size, "unknown option (see dfota --help)");
-        return false;
+        return apply_family_option(c, arg, opt, err, size);
     }
 }
 
@@ -179,7 +249,14 @@ static bool apply_words(int count, char **words, struct cli_options *opt, char *
         return false;
     }
     if (!parse_command(words[0], &opt->command)) {
-        snprintf(err, size, "unknown command '%s': use upgrade, watch or info", words[0]);
+        snprintf(err, size, "unknown command '%s': use upgrade, watch, info or families",
+                 words[0]);
+        return false;
+    }
+    if (opt->command == CLI_FAMILIES) {
+        if (count == 1)
+            return true;
+        snprintf(err, size, "families takes no TARGET");
         return false;
     }
     if (opt->command == CLI_UPGRADE && count != 2) {
@@ -206,8 +283,11 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
 
     memset(opt, 0, sizeof(*opt));
     opt->baud = 115200;
-    opt->first_urc_timeout_ms = 90000;
-    opt->port_timeout_ms = 120000;
+    opt->first_urc_timeout_ms = 0;
+    opt->port_timeout_ms = 0; /* 0: the family's, else the library's */
+    opt->fota_cid = 1;
+    opt->asr_mode = 1;
+    opt->asr_timeout = 50;
     snprintf(err, err_size, "bad usage");
     opterr = 0;
     optind = 1;

@@ -68,6 +68,12 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
     cfg->port_timeout_ms = opt->port_timeout_ms;
     if (opt->ufs_prefix)
         cfg->ufs_prefix = opt->ufs_prefix;
+    cfg->family = opt->family;
+    cfg->expect_version = opt->expect_version;
+    cfg->fota_cid = opt->fota_cid;
+    cfg->fota_pid = opt->fota_pid;
+    cfg->asr_mode = opt->asr_mode;
+    cfg->asr_timeout = opt->asr_timeout;
     cfg->on_event = cli_report_event;
     cfg->on_log = cli_report_log;
     cfg->log_level =
@@ -84,6 +90,8 @@ static int begin(struct dfota *s, const struct cli_options *opt)
         return dfota_watch(s);
     case CLI_INFO:
         return dfota_info(s);
+    case CLI_FAMILIES:
+        break;
     }
     return DFOTA_ERR_INVALID;
 }
@@ -96,7 +104,8 @@ static int run(const struct cli_options *opt, struct cli_report *report)
     int rc;
 
     if (opt->command == CLI_UPGRADE &&
-        dfota_check_target(opt->target, opt->ufs_prefix, why, sizeof(why)) != DFOTA_OK)
+        dfota_check_target_family(opt->family, opt->target, opt->ufs_prefix, why, sizeof(why)) !=
+            DFOTA_OK)
         return cli_report_done(report, DFOTA_ERR_INVALID, -1, why);
     configure(&cfg, opt, report);
     rc = dfota_open(&s, &cfg);
@@ -139,6 +148,8 @@ int main(int argc, char **argv)
     case CLI_PARSE_OK:
         break;
     }
+    if (opt.command == CLI_FAMILIES)
+        return cli_print_families(opt.json);
     report = cli_report_new(&opt);
     if (!report || !install_signals()) {
         fprintf(stderr, "dfota: cannot set up: %s\n", strerror(errno));

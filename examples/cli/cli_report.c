@@ -147,6 +147,14 @@ static void json_event(const struct dfota_event *ev)
     case DFOTA_EVENT_RESTORE:
         printf("{\"event\":\"restore\",\"percent\":%d}\n", ev->percent);
         break;
+    case DFOTA_EVENT_INSTALL:
+        printf("{\"event\":\"install\",\"percent\":%d}\n", ev->percent);
+        break;
+    case DFOTA_EVENT_FAMILY:
+        printf("{\"event\":\"family\",\"family\":");
+        json_string(stdout, ev->text);
+        printf("}\n");
+        break;
     case DFOTA_EVENT_DONE:
         break; /* cli_report_done() writes the last line, with the exit's meaning */
     }
@@ -197,7 +205,8 @@ void cli_report_tick(struct cli_report *r)
 static void plain_event(struct cli_report *r, const struct dfota_event *ev)
 {
     bool answer = r->opt.command == CLI_INFO &&
-                  (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL);
+                  (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL ||
+                   ev->type == DFOTA_EVENT_FAMILY);
 
     if (r->opt.quiet && !answer) /* info's answer is its purpose, quiet or not */
         return;
@@ -207,6 +216,9 @@ static void plain_event(struct cli_report *r, const struct dfota_event *ev)
         break;
     case DFOTA_EVENT_MODEL:
         printf("model: %s\n", ev->text);
+        break;
+    case DFOTA_EVENT_FAMILY:
+        printf("family: %s\n", ev->text);
         break;
     case DFOTA_EVENT_PHASE:
         if (ev->phase != DFOTA_PHASE_DONE)
@@ -234,7 +246,8 @@ static void remember(struct cli_report *r, const struct dfota_event *ev)
     if (ev->type == DFOTA_EVENT_PHASE) {
         r->phase = ev->phase;
         r->percent = -1;
-    } else if (ev->type == DFOTA_EVENT_PROGRESS || ev->type == DFOTA_EVENT_DOWNLOAD_PROGRESS) {
+    } else if (ev->type == DFOTA_EVENT_PROGRESS || ev->type == DFOTA_EVENT_DOWNLOAD_PROGRESS ||
+               ev->type == DFOTA_EVENT_INSTALL) {
         r->percent = ev->percent;
     } else if (ev->type == DFOTA_EVENT_UPDATE_START) {
         r->attempt = ev->attempt;
@@ -257,9 +270,14 @@ void cli_report_event(void *user, const struct dfota_event *ev)
         json_event(ev);
     else if (r->mode == MODE_PLAIN)
         plain_event(r, ev);
-    else if (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL) {
+    else if (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL ||
+             ev->type == DFOTA_EVENT_FAMILY) {
         live_clear(r);
-        printf("%s: %s\n", ev->type == DFOTA_EVENT_MODEL ? "model" : "firmware", ev->text);
+        printf("%s: %s\n",
+               ev->type == DFOTA_EVENT_MODEL    ? "model"
+               : ev->type == DFOTA_EVENT_FAMILY ? "family"
+                                                : "firmware",
+               ev->text);
         cli_report_tick(r);
     } else {
         cli_report_tick(r);
@@ -331,13 +349,12 @@ static void json_done(const struct cli_report *r, struct outcome o, int code, co
     printf(",\"elapsed_s\":%.1f}\n", report_elapsed(r));
 }
 
-static void human_done(struct cli_report *r, int result, struct outcome o, int code,
-                       const char *message)
+static void human_done(struct cli_report *r, int result, struct outcome o, const char *message)
 {
-    static const char *const verbs[] = {"upgrade", "watch", "info"};
-    /* The table explains download and update codes; +CME codes mean something else. */
-    bool table = result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE;
-    const char *meaning = table && code > 0 ? dfota_code_meaning(code) : NULL;
+    static const char *const verbs[] = {"upgrade", "watch", "info", "families"};
+    /* The module's own failures say so themselves ("update failed: module code 505 ..."). */
+    bool module = result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE;
+    FILE *out = r->opt.quiet ? stderr : stdout;
     char elapsed[32];
 
     live_clear(r);
@@ -347,11 +364,10 @@ static void human_done(struct cli_report *r, int result, struct outcome o, int c
             printf("%s in %s\n", message, elapsed);
         return;
     }
-    if (meaning)
-        fprintf(r->opt.quiet ? stderr : stdout, "%s failed: module: %d %s\n", verbs[r->opt.command],
-                code, meaning);
+    if (module)
+        fprintf(out, "%s\n", message);
     else
-        fprintf(r->opt.quiet ? stderr : stdout, "%s failed: %s\n", verbs[r->opt.command], message);
+        fprintf(out, "%s failed: %s\n", verbs[r->opt.command], message);
 }
 
 int cli_report_done(struct cli_report *r, int result, int code, const char *message)
@@ -362,7 +378,7 @@ int cli_report_done(struct cli_report *r, int result, int code, const char *mess
     if (r->mode == MODE_JSON)
         json_done(r, o, code, message);
     else
-        human_done(r, result, o, code, message);
+        human_done(r, result, o, message);
     fflush(stdout);
     return o.exit_status;
 }

@@ -46,7 +46,7 @@ static const struct parse_case parse_cases[] = {
     {"+QIND: \"FOTA\",\"RESTORE\",100", true, QIND_RESTORE, 100, false},
     {"+QIND: \"FOTA\",\"FILESTART\"", true, QIND_FILESTART, -1, false},
     {"+QIND: \"FOTA\",\"FILEEND\",0", true, QIND_FILEEND, 0, false},
-    {"+QIND: \"FOTA\",\"Last upgrade was not finished,continue upgrade\"", true, QIND_UNKNOWN, -1,
+    {"+QIND: \"FOTA\",\"Last upgrade was not finished,continue upgrade\"", true, QIND_RESUME, -1,
      false},
     {"+QIND: \"FOTA\",\"SOMETHINGNEW\",12", true, QIND_UNKNOWN, -1, false},
     {"+QIND: \"FOTA\"", true, QIND_UNKNOWN, -1, false},

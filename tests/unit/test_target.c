@@ -120,7 +120,7 @@ static const struct check_case check_cases[] = {
     {"file:///usrdata/cache/ufs/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "unknown scheme", NULL},
     {"://h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "unknown scheme", NULL},
     {"host/f.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE, "neither a URL", NULL},
-    {"usrdata/cache/ufs/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "/usrdata/cache/ufs/", NULL},
+    {"usrdata/cache/ufs/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "nor a local path", NULL},
     {"/data/ufs/f", 0, "", NULL, BAD, DFOTA_VIA_NONE,
      "local path must start with /usrdata/cache/ufs/", NULL},
     {"/usrdata/cache/ufsx/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "local path must start with", NULL},

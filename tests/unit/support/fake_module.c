@@ -59,6 +59,8 @@ static void fake_module_play(struct fake_module *fm)
         }
         switch (st->act) {
         case FAKE_URC:
+            if (strstr(st->text, "\"END\",0") && t0 + st->dt_ms < fm->upgrade_at)
+                fm->upgrade_at = t0 + st->dt_ms;
             snprintf(line, sizeof(line), "\r\n%s\r\n", st->text);
             fake_port_push_at(fm->fp, t0 + st->dt_ms, line);
             break;
@@ -75,7 +77,7 @@ static void fake_module_play(struct fake_module *fm)
 static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t len)
 {
     char reply[256];
-    const char *version = fm->upgraded ? fm->version_after : fm->version;
+    const char *version = fm->fp->now >= fm->upgrade_at ? fm->version_after : fm->version;
 
     if (starts_with(cmd, len, "ATE0")) {
         fm->echo = false;
@@ -98,7 +100,7 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
         snprintf(reply, sizeof(reply), "\r\n%s\r\n", fm->dl_answer);
         fake_port_push(fm->fp, reply);
         if (strcmp(fm->dl_answer, "OK") == 0) {
-            fm->upgraded = true; /* the version asked after the final reboot */
+            fm->upgraded = true;
             fake_module_play(fm);
         }
     } else if (len == 3 && memcmp(cmd, "AT\r", 3) == 0) {
@@ -132,6 +134,7 @@ void fake_module_init(struct fake_module *fm, struct fake_port *fp)
     fm->dl_answer = "OK";
     fm->version = "EM060KGLAAR01A07M4G";
     fm->version_after = "EM060KGLAAR01A09M4G";
+    fm->upgrade_at = UINT64_MAX;
     fp->responder = fake_module_respond;
     fp->responder_user = fm;
 }

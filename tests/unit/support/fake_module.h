@@ -38,7 +38,8 @@ struct fake_module {
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
     const char *version;   /* before the upgrade */
     const char *version_after;
-    bool upgraded; /* answers version_after from now on */
+    bool upgraded;      /* AT+QFOTADL was accepted */
+    uint64_t upgrade_at; /* from then on it runs version_after: its END,0 (UINT64_MAX: never) */
     struct fake_script_step script[FAKE_MODULE_SCRIPT_MAX];
     size_t script_len;
     int dl_commands; /* AT+QFOTADL received */

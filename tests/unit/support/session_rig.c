@@ -69,6 +69,12 @@ static void rig_on_event(void *user, const struct dfota_event *ev)
     case DFOTA_EVENT_RESTORE:
         rig_append(t, n, "RESTORE:%d ", ev->percent);
         break;
+    case DFOTA_EVENT_INSTALL:
+        rig_append(t, n, "INSTALL:%d ", ev->percent);
+        break;
+    case DFOTA_EVENT_FAMILY:
+        rig_append(t, n, "FAMILY:%s ", ev->text);
+        break;
     case DFOTA_EVENT_PHASE:
         r->phase_events++;
         break;

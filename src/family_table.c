@@ -1,0 +1,162 @@
+/* The families, as data. Each row says where its facts come from (see QUECTEL-DFOTA.md,
+ * "Families"); where a value has no public source the row says "inferred" and keeps the
+ * value of the nearest family that has one. Rows are tried in order: a model matching
+ * two rows' patterns takes the first, so the narrower patterns come first. */
+#include "family.h"
+
+#define PATTERNS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define PIDS(...) ((const uint16_t[]){__VA_ARGS__, 0})
+#define NO_PIDS ((const uint16_t[]){0})
+#define CODES(...) ((const struct family_code[]){__VA_ARGS__, {FAMILY_AT_UPDATE, 0, 0, NULL}})
+#define NO_CODES ((const struct family_code[]){{FAMILY_AT_UPDATE, 0, 0, NULL}})
+#define NO_SETUP {{NULL, FAMILY_VALUE_NONE, false}}
+
+static const char *const ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
+static const char *const ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/", NULL};
+static const char *const ufs_generic[] = {"/usrdata/cache/ufs/", "/cache/ufs/", "/data/ufs/",
+                                          "UFS:", NULL};
+static const char *const efs_bg96[] = {"/fota/update.zip", NULL};
+static const char *const ufs_unisoc[] = {"UFS:", NULL};
+
+const struct family family_table[] = {
+    {
+        .name = "em060k",
+        .title = "EG06xK/Ex120K/EM060K",
+        .models = PATTERNS("EG06?K*", "EM120K*", "EG120K*", "EM060K*"),
+        .usb_pids = PIDS(0x030b),
+        .url_max = 100, .ftp_part_max = 50, .local_max = 100,
+        .local_prefixes = ufs_usrdata,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_PATH,
+        .setup = NO_SETUP, .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "EG06xK&Ex120K&EM060K DFOTA Application Note v1.0.0",
+    },
+    {
+        .name = "ep06",
+        .title = "EP06/EG06/EM06",
+        .models = PATTERNS("EP06*", "EG06*", "EM06*"),
+        .usb_pids = PIDS(0x0306),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_usrdata,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_PATH,
+        .setup = NO_SETUP, .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "EP06&EG06&EM06 DFOTA User Guide (URL 255 bytes); local prefix inferred",
+    },
+    {
+        .name = "ec2x",
+        .title = "EC2x/EG25-G/EG9x/EM05",
+        .models = PATTERNS("EC2*", "EG25*", "EG9*", "EM05*"),
+        .usb_pids = PIDS(0x0121, 0x0125, 0x0191, 0x0195, 0x030a),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_usrdata,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_PATH,
+        .setup = NO_SETUP, .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "EC2x&EG9x&EM05 DFOTA User Guide, QuecOpen guide (codes 1, 501 without "
+                  "meanings); URL limit and local prefix inferred",
+    },
+    {
+        .name = "eg18",
+        .title = "EG12/EM12/EG18",
+        .models = PATTERNS("EG12*", "EM12*", "EG18*"),
+        .usb_pids = PIDS(0x0512),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_cache,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_PATH,
+        .setup = NO_SETUP, .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "public EG18 transcript (119-byte HTTPS URL, HTTPSSTART/HTTPSEND); "
+                  "255-byte limit as EP06",
+    },
+    {
+        .name = "rm500q",
+        .title = "RM500Q/RG500Q/RM520N",
+        .models = PATTERNS("RM50?Q*", "RG50?Q*", "RM520N*", "RG520N*"),
+        .usb_pids = PIDS(0x0800, 0x0801),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_cache,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_PATH,
+        .setup = {{"AT+QFOTAPID=%u", FAMILY_VALUE_PID, true}},
+        .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .timing = {0, 300000, 300000, 300000},
+        .source = "Quectel's public 5G test scripts (/cache/ufs/, AT+QFOTAPID, START may be "
+                  "lost, 300 s per phase); URL limit inferred",
+    },
+    {
+        .name = "bg96",
+        .title = "BG95/BG96",
+        .models = PATTERNS("BG95*", "BG96*"),
+        .usb_pids = PIDS(0x0296),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 16,
+        .local_prefixes = efs_bg96,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_FIXED,
+        .setup = NO_SETUP, .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_INSTALL, .sends_start = true,
+        .source = "BG96 FOTA user guide and forum transcripts (255-byte URL, AT+QFOTADL=1 for "
+                  "/fota/update.zip, RESTORE then END,0)",
+    },
+    {
+        .name = "ec200u",
+        .title = "EC200U",
+        .models = PATTERNS("EC200U*"),
+        .usb_pids = PIDS(0x0901),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_unisoc,
+        .url_form = FAMILY_URL_SUFFIX, .url_suffix = ",1,50,100",
+        .local_form = FAMILY_LOCAL_QCFG,
+        .setup = {{"AT+QCFG=\"fota/cid\",%u", FAMILY_VALUE_CID, false}},
+        .codes = NO_CODES, .note_codes = false,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "EC200U DFOTA how-to (,1,50,100, fota/cid, UFS: paths, DOWNLOADING); "
+                  "codes 608/570/420 without published meanings; URL limit inferred",
+    },
+    {
+        .name = "eg915u",
+        .title = "EG915U",
+        .models = PATTERNS("EG915U*"),
+        .usb_pids = PIDS(0x0901),
+        .url_max = 255, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_unisoc,
+        .url_form = FAMILY_URL_SUFFIX, .url_suffix = ",1,100,100",
+        .local_form = FAMILY_LOCAL_QCFG,
+        .setup = {{"AT+QCFG=\"fota/cid\",%u", FAMILY_VALUE_CID, false}},
+        .codes = NO_CODES, .note_codes = false,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "EG915U DFOTA how-to (,1,100,100); otherwise as EC200U",
+    },
+    {
+        .name = "ec800k",
+        .title = "EC800K/EG800K",
+        .models = PATTERNS("EC800K*", "EG800K*"),
+        .usb_pids = NO_PIDS,
+        .url_max = 700, .ftp_part_max = 0, .local_max = 255,
+        .local_prefixes = ufs_generic,
+        .url_form = FAMILY_URL_MODE_TIMEOUT, .local_form = FAMILY_LOCAL_PATH,
+        .setup = NO_SETUP,
+        .codes = CODES({FAMILY_AT_UPDATE, 504, 504, "upgrade failed"},
+                       {FAMILY_AT_UPDATE, 505, 505, "package checksum wrong"},
+                       {FAMILY_AT_UPDATE, 506, 506, "package MD5 wrong"},
+                       {FAMILY_AT_UPDATE, 507, 507, "package version wrong"}),
+        .note_codes = false,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = false, .reboots_mid_update = true,
+        .source = "ASR DFOTA guide (,<mode>,<timeout>, 700-byte URL, no START, reboot inside "
+                  "UPDATING, its own 50x meanings; 552, 553 without meanings); local prefixes "
+                  "inferred",
+    },
+    {
+        .name = "generic",
+        .title = "any other Quectel module",
+        .models = PATTERNS("*"),
+        .usb_pids = NO_PIDS,
+        .url_max = 700, .ftp_part_max = 0, .local_max = 700,
+        .local_prefixes = ufs_generic,
+        .url_form = FAMILY_URL_PLAIN, .local_form = FAMILY_LOCAL_PATH,
+        .setup = NO_SETUP, .codes = NO_CODES, .note_codes = true,
+        .restore = FAMILY_RESTORE_ROLLBACK, .sends_start = true,
+        .source = "the loosest limits seen on any family; the application note's codes",
+    },
+};
+
+const size_t family_count = sizeof(family_table) / sizeof(family_table[0]);

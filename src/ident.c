@@ -1,0 +1,145 @@
+/* Reading a module's identity: a dialogue of const steps. */
+#include "ident.h"
+
+#include <string.h>
+
+#define IDENT_SYNC_TRIES 3
+#define IDENT_SYNC_TIMEOUT_MS 2000
+/* Between AT tries: a module that answers ERROR at once is not asked thousands of times. */
+#define IDENT_SYNC_PAUSE_MS 500
+
+struct ident_step {
+    const char *command;
+    enum at_resp resp;
+    bool sync; /* must be answered OK, asked again until it is */
+    void (*line)(struct fota_identity *id, const char *line);
+    void (*failed)(struct fota_identity *id);
+};
+
+void ident_copy_printable(char *dst, size_t size, const char *src)
+{
+    size_t i = 0;
+
+    for (; src[i] && i + 1 < size; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c < 0x20 || c == 0x7f) ? '?' : src[i];
+    }
+    if (size > 0)
+        dst[i] = '\0';
+}
+
+static void ident_ati_line(struct fota_identity *id, const char *line)
+{
+    static const char revision[] = "Revision:";
+
+    if (strncmp(line, revision, sizeof(revision) - 1) == 0) {
+        line += sizeof(revision) - 1;
+        while (*line == ' ')
+            line++;
+        ident_copy_printable(id->revision, sizeof(id->revision), line);
+    } else if (!id->model[0] && strcmp(line, "Quectel") != 0) {
+        ident_copy_printable(id->model, sizeof(id->model), line);
+    }
+}
+
+static void ident_ati_failed(struct fota_identity *id)
+{
+    id->model[0] = '\0';
+    id->revision[0] = '\0';
+}
+
+static void ident_qgmr_line(struct fota_identity *id, const char *line)
+{
+    if (!id->full[0])
+        ident_copy_printable(id->full, sizeof(id->full), line);
+}
+
+static void ident_qgmr_failed(struct fota_identity *id)
+{
+    id->full[0] = '\0';
+}
+
+static const struct ident_step ident_steps[] = {
+    {"AT", AT_RESP_NONE, true, NULL, NULL},
+    {"ATE0", AT_RESP_NONE, false, NULL, NULL},
+    {"ATI", AT_RESP_TEXT, false, ident_ati_line, ident_ati_failed},
+    {"AT+QGMR", AT_RESP_TEXT, false, ident_qgmr_line, ident_qgmr_failed},
+};
+
+#define IDENT_STEPS (sizeof(ident_steps) / sizeof(ident_steps[0]))
+
+static void ident_send(struct fota *m)
+{
+    const struct ident_step *st = &ident_steps[m->ident.step];
+    uint32_t timeout = m->timing.command_ms;
+
+    if (st->sync && timeout > IDENT_SYNC_TIMEOUT_MS)
+        timeout = IDENT_SYNC_TIMEOUT_MS;
+    machine_send(&m->core, st->command, st->resp, NULL, timeout);
+}
+
+void ident_start(struct fota *m, struct fota_identity *slot, bool until_deadline)
+{
+    memset(slot, 0, sizeof(*slot));
+    m->ident.into = slot;
+    m->ident.step = 0;
+    m->ident.tries = 0;
+    m->ident.until_deadline = until_deadline;
+    m->ident.answered = false;
+    ident_send(m);
+}
+
+void ident_on_line(struct fota *m, const char *line)
+{
+    const struct ident_step *st = &ident_steps[m->ident.step];
+
+    if (st->line)
+        st->line(m->ident.into, line);
+}
+
+void ident_on_pause(struct fota *m)
+{
+    ident_send(m);
+}
+
+enum ident_status ident_on_answer(struct fota *m, enum at_result result, uint64_t now)
+{
+    const struct ident_step *st = &ident_steps[m->ident.step];
+    bool ok = result == AT_RESULT_OK;
+
+    if (st->sync && !ok) {
+        m->ident.tries++;
+        if (!m->ident.until_deadline && m->ident.tries >= IDENT_SYNC_TRIES)
+            return IDENT_NO_ANSWER;
+        machine_arm(&m->core, MACHINE_TIMER_PAUSE, now + IDENT_SYNC_PAUSE_MS);
+        return IDENT_RUNNING;
+    }
+    if (st->sync)
+        m->ident.answered = true;
+    if (!ok && st->failed)
+        st->failed(m->ident.into);
+    if (++m->ident.step == IDENT_STEPS)
+        return IDENT_DONE;
+    ident_send(m);
+    return IDENT_RUNNING;
+}
+
+const char *ident_version(const struct fota_identity *id)
+{
+    return id->full[0] ? id->full : id->revision;
+}
+
+bool ident_unknown(const struct fota_identity *id)
+{
+    return !id->full[0] && !id->revision[0];
+}
+
+bool ident_differs(const struct fota_identity *a, const struct fota_identity *b)
+{
+    /* Like with like: AT+QGMR's full version where both have it, else ATI's revision. */
+    if (a->full[0] && b->full[0])
+        return strcmp(a->full, b->full) != 0;
+    if (a->revision[0] && b->revision[0])
+        return strcmp(a->revision, b->revision) != 0;
+    return false;
+}

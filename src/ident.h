@@ -1,0 +1,31 @@
+/* The dialogue that reads what a module says of itself: AT until it answers, ATE0, ATI
+ * (model, revision), AT+QGMR (the full version). Const steps run by a small runner;
+ * used before the command (identify) and after the final reboot (verify). */
+#ifndef DFOTA_IDENT_H
+#define DFOTA_IDENT_H
+
+#include "fota.h"
+
+enum ident_status { IDENT_RUNNING, IDENT_DONE, IDENT_NO_ANSWER };
+
+/* Starts reading into slot. until_deadline: ask AT again until MACHINE_TIMER_VERIFY
+ * (armed by the caller) instead of three times. */
+void ident_start(struct fota *m, struct fota_identity *slot, bool until_deadline);
+
+void ident_on_line(struct fota *m, const char *line);
+enum ident_status ident_on_answer(struct fota *m, enum at_result result, uint64_t now);
+/* MACHINE_TIMER_PAUSE fired: AT again. */
+void ident_on_pause(struct fota *m);
+
+/* The version to show: the full one, else the revision; "" when none was read. */
+const char *ident_version(const struct fota_identity *id);
+
+/* Whether two identities name different firmware; false when either is unknown. */
+bool ident_differs(const struct fota_identity *a, const struct fota_identity *b);
+/* Whether nothing of the version is known. */
+bool ident_unknown(const struct fota_identity *id);
+
+/* Copies what the module said, control characters (which a terminal would obey) as '?'. */
+void ident_copy_printable(char *dst, size_t size, const char *src);
+
+#endif

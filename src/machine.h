@@ -1,0 +1,86 @@
+/* The core under the state machine's phases: the output queue, the phase the user sees,
+ * named timers and the finish. It knows no phase and no DFOTA step; the phases call it.
+ * No I/O, no clock reads: time comes in as a number. */
+#ifndef DFOTA_MACHINE_H
+#define DFOTA_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "at.h"
+#include "dfota.h"
+
+#define MACHINE_TEXT_MAX 96 /* an event's text: a version, a model */
+#define MACHINE_DONE_MAX 200
+#define MACHINE_OUT_MAX 12
+
+/* Named timers; each phase arms those it needs. The core reports the earliest. */
+enum machine_timer {
+    MACHINE_TIMER_WINDOW,   /* the first-URC window after a reboot */
+    MACHINE_TIMER_PORT,     /* the port away at a reboot */
+    MACHINE_TIMER_STALL,    /* no URC while updating */
+    MACHINE_TIMER_DOWNLOAD, /* the module's download */
+    MACHINE_TIMER_PAUSE,    /* between tries of a command */
+    MACHINE_TIMER_VERIFY,   /* after the final reboot, for the module to answer */
+    MACHINE_TIMERS,
+};
+
+enum machine_out_kind {
+    MACHINE_OUT_EVENT,
+    MACHINE_OUT_SEND,
+    MACHINE_OUT_REOPEN,
+    MACHINE_OUT_WARN, /* text: a warning for the log */
+    MACHINE_OUT_DONE,
+};
+
+struct machine_out {
+    enum machine_out_kind kind;
+    struct dfota_event event; /* EVENT, DONE (event.result, event.code, event.text) */
+    struct at_cmd cmd;        /* SEND */
+    char text[MACHINE_TEXT_MAX];
+};
+
+struct machine {
+    enum dfota_phase phase; /* what the user is told */
+    enum dfota_via via;
+    int attempt; /* carried by every event */
+    bool done;
+    int result;
+    int code;
+    uint64_t timer[MACHINE_TIMERS]; /* UINT64_MAX: not armed */
+    char done_text[MACHINE_DONE_MAX];
+    struct machine_out out[MACHINE_OUT_MAX];
+    unsigned out_head;
+    unsigned out_count;
+};
+
+void machine_init(struct machine *c);
+
+/* An event for the user; text may be NULL. */
+void machine_emit(struct machine *c, enum dfota_event_type type, int percent, int code,
+                  const char *text);
+/* A command to send. text and prefix (the response prefix for AT_RESP_PREFIX, or NULL)
+ * are not copied: they must stay valid until the output is taken. */
+void machine_send(struct machine *c, const char *text, enum at_resp resp, const char *prefix,
+                  uint32_t timeout_ms);
+/* A warning for the log. */
+void machine_warn(struct machine *c, const char *text);
+/* "Try to open the port again". */
+void machine_reopen(struct machine *c);
+/* Tells the user when the phase changes. */
+void machine_set_phase(struct machine *c, enum dfota_phase phase);
+/* The one result; later calls are ignored. */
+void machine_finish(struct machine *c, int result, int code, const char *text);
+
+void machine_arm(struct machine *c, enum machine_timer t, uint64_t at);
+void machine_disarm(struct machine *c, enum machine_timer t);
+bool machine_armed(const struct machine *c, enum machine_timer t);
+/* The earliest armed timer's time, or UINT64_MAX. */
+uint64_t machine_deadline(const struct machine *c);
+/* The earliest timer due by now, disarmed, or MACHINE_TIMERS when none is. */
+enum machine_timer machine_take_due(struct machine *c, uint64_t now);
+
+/* Takes the oldest output; false when there is none. */
+bool machine_next_output(struct machine *c, struct machine_out *out);
+
+#endif

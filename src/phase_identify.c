@@ -1,0 +1,83 @@
+/* The identify phase: who the module is, and so which family's dialect it speaks. */
+#include <stdio.h>
+
+#include "ident.h"
+#include "phases.h"
+#include "settings.h"
+
+static enum fota_verdict identify_enter(struct fota *m, uint64_t now)
+{
+    (void)now;
+    machine_set_phase(&m->core, DFOTA_PHASE_PREPARING);
+    ident_start(m, &m->before, false);
+    return FOTA_STAY;
+}
+
+static void identify_pick_family(struct fota *m)
+{
+    const struct family *f = m->set.family;
+    char text[MACHINE_TEXT_MAX];
+
+    if (!f)
+        f = family_for_model(m->before.model, ident_version(&m->before));
+    m->family_known = f != NULL;
+    if (!f) {
+        f = family_generic();
+        snprintf(text, sizeof(text), "unknown model '%s': using the generic family's limits",
+                 m->before.model[0] ? m->before.model : "?");
+        machine_warn(&m->core, text);
+    }
+    settings_apply_family(m, f);
+}
+
+static enum fota_verdict identify_done(struct fota *m)
+{
+    identify_pick_family(m);
+    if (m->before.model[0])
+        machine_emit(&m->core, DFOTA_EVENT_MODEL, -1, -1, m->before.model);
+    if (!ident_unknown(&m->before))
+        machine_emit(&m->core, DFOTA_EVENT_VERSION, -1, -1, ident_version(&m->before));
+    machine_emit(&m->core, DFOTA_EVENT_FAMILY, -1, -1, m->family->name);
+    return FOTA_NEXT;
+}
+
+static enum fota_verdict identify_answer(struct fota *m, enum at_result result, int code,
+                                         uint64_t now)
+{
+    (void)code;
+    switch (ident_on_answer(m, result, now)) {
+    case IDENT_DONE:
+        return identify_done(m);
+    case IDENT_NO_ANSWER:
+        machine_finish(&m->core, DFOTA_ERR_TIMEOUT, -1, "the module does not answer AT");
+        return FOTA_DONE;
+    case IDENT_RUNNING:
+        break;
+    }
+    return FOTA_STAY;
+}
+
+static enum fota_verdict identify_port(struct fota *m, bool lost, uint64_t now)
+{
+    (void)now;
+    if (!lost)
+        return FOTA_STAY;
+    machine_finish(&m->core, DFOTA_ERR_PORT, -1, "the port went away before the upgrade began");
+    return FOTA_DONE;
+}
+
+static enum fota_verdict identify_timer(struct fota *m, enum machine_timer t, uint64_t now)
+{
+    (void)now;
+    if (t == MACHINE_TIMER_PAUSE)
+        ident_on_pause(m);
+    return FOTA_STAY;
+}
+
+const struct fota_phase phase_identify = {
+    .enter = identify_enter,
+    .on_line = ident_on_line,
+    .on_answer = identify_answer,
+    .on_port = identify_port,
+    .on_timer = identify_timer,
+};

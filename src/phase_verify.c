@@ -1,0 +1,129 @@
+/* The verify phase: after the final reboot (or a first-URC window that ran out after the
+ * update began), the module's firmware version decides. END,0 is not proof by itself: a
+ * module still on the version it ran before did not upgrade; one that never answers
+ * cannot be confirmed. A new version proves the upgrade even when END was lost. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ident.h"
+#include "phases.h"
+
+static void verify_start(struct fota *m, uint64_t now)
+{
+    machine_arm(&m->core, MACHINE_TIMER_VERIFY, now + m->timing.first_urc_ms);
+    ident_start(m, &m->after, true);
+}
+
+static enum fota_verdict verify_enter(struct fota *m, uint64_t now)
+{
+    machine_set_phase(&m->core, DFOTA_PHASE_FINAL_REBOOT);
+    verify_start(m, now);
+    return FOTA_STAY;
+}
+
+static enum fota_verdict verify_fallback(struct fota *m)
+{
+    machine_finish(&m->core, m->fallback.result, m->fallback.code, m->fallback.text);
+    return FOTA_DONE;
+}
+
+/* The module is back but could not be confirmed; why is given. */
+static enum fota_verdict verify_unconfirmed(struct fota *m, int result, const char *why)
+{
+    char text[MACHINE_DONE_MAX];
+
+    if (!m->end_ok)
+        return verify_fallback(m);
+    snprintf(text, sizeof(text), "the module reported success but could not be confirmed: %s",
+             why);
+    machine_finish(&m->core, result, -1, text);
+    return FOTA_DONE;
+}
+
+static bool verify_expected(const struct fota *m, const char *after)
+{
+    return !m->set.expect_version[0] || strstr(after, m->set.expect_version) != NULL;
+}
+
+static enum fota_verdict verify_judge(struct fota *m)
+{
+    const char *before = ident_version(&m->before), *after = ident_version(&m->after);
+    bool new_version = ident_differs(&m->before, &m->after);
+    char text[MACHINE_DONE_MAX];
+
+    if (!ident_unknown(&m->after))
+        machine_emit(&m->core, DFOTA_EVENT_VERSION, -1, -1, after);
+    if (!m->end_ok && !new_version)
+        return verify_fallback(m);
+    if (ident_unknown(&m->after))
+        return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT, "its firmware version could not be read");
+    if (!ident_unknown(&m->before) && !new_version) {
+        snprintf(text, sizeof(text), "the module reported success but still runs %s", after);
+        machine_finish(&m->core, DFOTA_ERR_UPDATE, -1, text);
+    } else if (!verify_expected(m, after)) {
+        snprintf(text, sizeof(text), "the module runs %s, not the expected %s", after,
+                 m->set.expect_version);
+        machine_finish(&m->core, DFOTA_ERR_UPDATE, -1, text);
+    } else if (!ident_unknown(&m->before)) {
+        snprintf(text, sizeof(text), "upgraded %s -> %s%s", before, after,
+                 m->end_ok ? "" : " (the module's END was not seen)");
+        machine_finish(&m->core, DFOTA_OK, 0, text);
+    } else {
+        snprintf(text, sizeof(text), "upgraded to %s", after);
+        machine_finish(&m->core, DFOTA_OK, 0, text);
+    }
+    return FOTA_DONE;
+}
+
+static enum fota_verdict verify_answer(struct fota *m, enum at_result result, int code,
+                                       uint64_t now)
+{
+    (void)code;
+    return ident_on_answer(m, result, now) == IDENT_DONE ? verify_judge(m) : FOTA_STAY;
+}
+
+static enum fota_verdict verify_port(struct fota *m, bool lost, uint64_t now)
+{
+    if (lost) {
+        machine_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
+        machine_disarm(&m->core, MACHINE_TIMER_VERIFY);
+        machine_disarm(&m->core, MACHINE_TIMER_PAUSE);
+        machine_arm(&m->core, MACHINE_TIMER_PORT, now + m->timing.port_ms);
+        machine_reopen(&m->core);
+        return FOTA_STAY;
+    }
+    machine_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
+    machine_disarm(&m->core, MACHINE_TIMER_PORT);
+    verify_start(m, now);
+    return FOTA_STAY;
+}
+
+static enum fota_verdict verify_timer(struct fota *m, enum machine_timer t, uint64_t now)
+{
+    char why[MACHINE_TEXT_MAX];
+
+    (void)now;
+    switch (t) {
+    case MACHINE_TIMER_PAUSE:
+        ident_on_pause(m);
+        return FOTA_STAY;
+    case MACHINE_TIMER_VERIFY:
+        snprintf(why, sizeof(why), "it did not answer within %u s",
+                 (unsigned)(m->timing.first_urc_ms / 1000));
+        return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT, why);
+    case MACHINE_TIMER_PORT:
+        snprintf(why, sizeof(why), "the port did not come back within %u s",
+                 (unsigned)(m->timing.port_ms / 1000));
+        return verify_unconfirmed(m, DFOTA_ERR_PORT, why);
+    default:
+        return FOTA_STAY;
+    }
+}
+
+const struct fota_phase phase_verify = {
+    .enter = verify_enter,
+    .on_line = ident_on_line,
+    .on_answer = verify_answer,
+    .on_port = verify_port,
+    .on_timer = verify_timer,
+};

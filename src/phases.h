@@ -1,0 +1,16 @@
+/* The phases of the dialogue; fota.c strings them into plans. */
+#ifndef DFOTA_PHASES_H
+#define DFOTA_PHASES_H
+
+#include "fota.h"
+
+/* AT, ATE0, the model and the version; then the family. */
+extern const struct fota_phase phase_identify;
+/* The family's check of the target, its setup commands, AT+QFOTADL in its form. */
+extern const struct fota_phase phase_command;
+/* The download, the reboots, the update attempts, to END,0 and the final reboot. */
+extern const struct fota_phase phase_follow;
+/* After the final reboot: the version again, and the verdict. */
+extern const struct fota_phase phase_verify;
+
+#endif
