@@ -111,8 +111,7 @@ const char *family_code_meaning(const struct family *f, enum family_context at, 
 
 const char *family_note_meaning(int code)
 {
-    static const enum family_context contexts[] = {FAMILY_AT_UPDATE, FAMILY_AT_FTP,
-                                                   FAMILY_AT_HTTP};
+    static const enum family_context contexts[] = {FAMILY_AT_UPDATE, FAMILY_AT_FTP, FAMILY_AT_HTTP};
     const char *meaning = NULL;
 
     if (code == 0)
@@ -198,8 +197,8 @@ size_t family_setup_count(const struct family *f)
     return rows + (f->local_form == FAMILY_LOCAL_QCFG ? 1 : 0);
 }
 
-void family_target_rules(const struct family *f, const char *ufs_prefix,
-                         struct target_rules *r, const char *one[2])
+void family_target_rules(const struct family *f, const char *ufs_prefix, struct target_rules *r,
+                         const char *one[2])
 {
     const struct family *g = family_generic();
 

@@ -40,7 +40,7 @@ enum family_value { FAMILY_VALUE_NONE, FAMILY_VALUE_CID, FAMILY_VALUE_PID };
 struct family_setup {
     const char *format; /* one %u for the value, or none */
     enum family_value value;
-    bool only_if_set;   /* skipped while the value is 0 (the module keeps its own) */
+    bool only_if_set; /* skipped while the value is 0 (the module keeps its own) */
 };
 
 /* Where a code was reported: the same number means different things at each. */
@@ -57,25 +57,25 @@ struct family_timing {
 };
 
 struct family {
-    const char *name;           /* what --family takes: "eg18" */
-    const char *title;          /* the models as people write them: "EG12/EM12/EG18" */
-    const char *const *models;  /* patterns matched against the model and the version */
-    const uint16_t *usb_pids;   /* Quectel (0x2c7c) product ids, 0-terminated */
-    size_t url_max;             /* whole URL, bytes */
-    size_t ftp_part_max;        /* FTP user, password, host, path each; 0: no limit */
-    size_t local_max;           /* a local path, bytes */
+    const char *name;                  /* what --family takes: "eg18" */
+    const char *title;                 /* the models as people write them: "EG12/EM12/EG18" */
+    const char *const *models;         /* patterns matched against the model and the version */
+    const uint16_t *usb_pids;          /* Quectel (0x2c7c) product ids, 0-terminated */
+    size_t url_max;                    /* whole URL, bytes */
+    size_t ftp_part_max;               /* FTP user, password, host, path each; 0: no limit */
+    size_t local_max;                  /* a local path, bytes */
     const char *const *local_prefixes; /* NULL-terminated; the first is the default */
     enum family_url_form url_form;
-    const char *url_suffix;     /* FAMILY_URL_SUFFIX */
+    const char *url_suffix; /* FAMILY_URL_SUFFIX */
     enum family_local_form local_form;
     struct family_setup setup[FAMILY_SETUP_MAX]; /* sent in order before AT+QFOTADL */
     const struct family_code *codes; /* this family's meanings, ended by a NULL meaning */
-    bool note_codes;            /* also the application note's table */
+    bool note_codes;                 /* also the application note's table */
     enum family_restore restore;
-    bool sends_start;           /* false: UPDATING comes without START */
-    bool reboots_mid_update;    /* reboots inside UPDATING and resumes the same attempt */
+    bool sends_start;        /* false: UPDATING comes without START */
+    bool reboots_mid_update; /* reboots inside UPDATING and resumes the same attempt */
     struct family_timing timing;
-    const char *source;         /* where the facts come from */
+    const char *source; /* where the facts come from */
 };
 
 /* The values a family's command form and setup take from the configuration. */
@@ -90,8 +90,8 @@ struct target_rules;
 
 /* The target rules of family f, or (f NULL) the loosest, the ones every family shares.
  * ufs_prefix, when set, replaces the family's local prefixes (one[2] holds it). */
-void family_target_rules(const struct family *f, const char *ufs_prefix,
-                         struct target_rules *r, const char *one[2]);
+void family_target_rules(const struct family *f, const char *ufs_prefix, struct target_rules *r,
+                         const char *one[2]);
 
 /* The table (family_table.c), generic last. */
 extern const struct family family_table[];

@@ -19,9 +19,9 @@
 #include "machine.h"
 #include "qind.h"
 
-#define FOTA_ID_MAX 64          /* a model or a version */
-#define FOTA_TARGET_MAX 700     /* the longest URL any family takes */
-#define FOTA_MAX_ATTEMPTS 6     /* the first attempt and the module's five retries */
+#define FOTA_ID_MAX 64      /* a model or a version */
+#define FOTA_TARGET_MAX 700 /* the longest URL any family takes */
+#define FOTA_MAX_ATTEMPTS 6 /* the first attempt and the module's five retries */
 #define FOTA_CMDLINE_MAX (FOTA_TARGET_MAX + 40)
 
 struct fota_timing {
@@ -87,8 +87,8 @@ enum fota_follow_state {
 
 struct fota_follow {
     enum fota_follow_state state;
-    bool in_attempt;  /* an attempt begun and not ended */
-    bool any_urc;     /* a FOTA URC was seen (watch: an upgrade is under way) */
+    bool in_attempt; /* an attempt begun and not ended */
+    bool any_urc;    /* a FOTA URC was seen (watch: an upgrade is under way) */
     int fails_502;
     int last_percent; /* per attempt; progress never goes backwards */
     int last_dl_percent;
@@ -120,7 +120,7 @@ struct fota {
     struct fota_ident_run ident;
     struct fota_identity before, after;
     struct fota_follow follow;
-    bool end_ok;  /* END,0 seen */
+    bool end_ok; /* END,0 seen */
     struct fota_fallback fallback;
 };
 

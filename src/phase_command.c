@@ -64,8 +64,8 @@ static void command_refused(struct fota *m, const char *what, enum at_result res
     char text[MACHINE_DONE_MAX];
 
     if (code >= 0)
-        snprintf(text, sizeof(text), "the module refused %s (%s: %d)", what,
-                 at_result_name(result), code);
+        snprintf(text, sizeof(text), "the module refused %s (%s: %d)", what, at_result_name(result),
+                 code);
     else
         snprintf(text, sizeof(text), "the module refused %s (%s)", what, at_result_name(result));
     machine_finish(&m->core, DFOTA_ERR_REJECTED, code, text);

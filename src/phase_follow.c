@@ -50,7 +50,7 @@ static enum fota_verdict follow_enter_phase(struct fota *m, uint64_t now)
     m->follow.last_restore_percent = -1;
     if (m->mode == FOTA_MODE_WATCH)
         follow_window(m, now, false); /* waiting for the module to say anything */
-    else if (m->local) /* no download: the module reboots at once */
+    else if (m->local)                /* no download: the module reboots at once */
         follow_window(m, now, true);
     else
         follow_downloading(m, now);
@@ -77,8 +77,7 @@ static enum fota_verdict follow_download_end(struct fota *m, int code, uint64_t 
 
     machine_emit(&m->core, DFOTA_EVENT_DOWNLOAD_END, -1, code, NULL);
     if (code != 0) {
-        family_describe_code(m->family, follow_download_context(m), code, meaning,
-                             sizeof(meaning));
+        family_describe_code(m->family, follow_download_context(m), code, meaning, sizeof(meaning));
         snprintf(text, sizeof(text), "download failed: module %s", meaning);
         machine_finish(&m->core, DFOTA_ERR_DOWNLOAD, code, text);
         return FOTA_DONE;
@@ -88,8 +87,7 @@ static enum fota_verdict follow_download_end(struct fota *m, int code, uint64_t 
     return FOTA_STAY;
 }
 
-static enum fota_verdict follow_download_urc(struct fota *m, const struct qind *urc,
-                                             uint64_t now)
+static enum fota_verdict follow_download_urc(struct fota *m, const struct qind *urc, uint64_t now)
 {
     switch (urc->kind) {
     case QIND_FTPSTART:
@@ -178,8 +176,7 @@ static enum fota_verdict follow_restore(struct fota *m, int percent, uint64_t no
                        "update failed: module error 502; it restored its original firmware");
         return FOTA_DONE;
     }
-    follow_enter(m, FOLLOW_WINDOW, MACHINE_TIMER_WINDOW, now + m->timing.stall_ms,
-                 m->core.phase);
+    follow_enter(m, FOLLOW_WINDOW, MACHINE_TIMER_WINDOW, now + m->timing.stall_ms, m->core.phase);
     return FOTA_STAY;
 }
 
@@ -296,8 +293,7 @@ static void follow_window_verdict(struct fota *m)
     }
 }
 
-static enum fota_verdict follow_finish(struct fota *m, int result, const char *fmt,
-                                       uint32_t ms)
+static enum fota_verdict follow_finish(struct fota *m, int result, const char *fmt, uint32_t ms)
 {
     char text[MACHINE_DONE_MAX];
 

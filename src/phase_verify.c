@@ -34,8 +34,7 @@ static enum fota_verdict verify_unconfirmed(struct fota *m, int result, const ch
 
     if (!m->end_ok)
         return verify_fallback(m);
-    snprintf(text, sizeof(text), "the module reported success but could not be confirmed: %s",
-             why);
+    snprintf(text, sizeof(text), "the module reported success but could not be confirmed: %s", why);
     machine_finish(&m->core, result, -1, text);
     return FOTA_DONE;
 }

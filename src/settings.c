@@ -22,11 +22,10 @@ void settings_apply_family(struct fota *m, const struct family *f)
 
     settings_default_timing(&lib);
     m->family = f;
-    m->timing.first_urc_ms = settings_pick(u->first_urc_ms, f->timing.first_urc_ms,
-                                           lib.first_urc_ms);
+    m->timing.first_urc_ms =
+        settings_pick(u->first_urc_ms, f->timing.first_urc_ms, lib.first_urc_ms);
     m->timing.port_ms = settings_pick(u->port_ms, f->timing.port_ms, lib.port_ms);
     m->timing.stall_ms = settings_pick(u->stall_ms, f->timing.stall_ms, lib.stall_ms);
-    m->timing.download_ms = settings_pick(u->download_ms, f->timing.download_ms,
-                                          lib.download_ms);
+    m->timing.download_ms = settings_pick(u->download_ms, f->timing.download_ms, lib.download_ms);
     m->timing.command_ms = settings_pick(u->command_ms, 0, lib.command_ms);
 }

@@ -58,6 +58,26 @@ CASES = {
                         "http", [], "success", 0),
     "note_spelling": (["--spelling", "note"], "http", [], "success", 0),
     "start_lost": (["--early-first-urc"], "http", [], "success", 0),
+    # One successful upgrade per family, through its own dialect.
+    "family_em060k": (["--family", "em060k"], "http", [], "success", 0),
+    "family_ep06": (["--family", "ep06"], "http", [], "success", 0),
+    "family_ec2x": (["--family", "ec2x"], "http", [], "success", 0),
+    "family_eg18": (["--family", "eg18"], "https", [], "success", 0),
+    "family_rm500q": (["--family", "rm500q"], "http", [], "success", 0),
+    "family_bg96": (["--family", "bg96"], "http", [], "success", 0),
+    "family_ec200u": (["--family", "ec200u"], "http", [], "success", 0),
+    "family_eg915u": (["--family", "eg915u"], "http", [], "success", 0),
+    "family_ec800k": (["--family", "ec800k"], "http", [], "success", 0),
+    "family_generic": (["--family", "generic"], "http", [], "success", 0),
+    # Family specifics: BG96's local form, Unisoc's, a 101..255-byte URL on EG18, and a
+    # module that says END,0 but still runs the old firmware.
+    "bg96_local": (["--family", "bg96"], "bg96_file", [], "success", 0),
+    "ec200u_local": (["--family", "ec200u"], "ufs_file", [], "success", 0),
+    "eg18_long_url": (["--family", "eg18"], "http_long", [], "success", 0),
+    "em060k_long_url_refused": (["--family", "em060k"], "http_long", [], "invalid_target",
+                                None),
+    "same_version": (["--version-after", "EM060KGLAAR01A07M4G"], "http", [], "update_failed",
+                     None),
 }
 
 EXIT_OF = {"success": 0, "rejected": 1, "download_failed": 1, "update_failed": 1,
@@ -133,6 +153,17 @@ class Servers:
     def target(self, kind):
         if kind == "file":
             return "/usrdata/cache/ufs/" + PACKAGE
+        if kind == "bg96_file":
+            return "/fota/update.zip"
+        if kind == "ufs_file":
+            return "UFS:update.pac"
+        if kind == "http_long":  # 101..255 bytes: more than the note's 100, within EG18's 255
+            name = "EG18EAPAR03A02M8G-to-EG18EAPAR03A04M8G-" + "d" * 60 + ".zip"
+            with open(os.path.join(self.root, name), "wb") as f:
+                f.write(os.urandom(4096))
+            url = "http://127.0.0.1:%d/%s" % (self.http(), name)
+            assert 100 < len(url) <= 255, len(url)
+            return url
         if kind.startswith("ftp"):
             password = WRONG_PASSWORD if kind == "ftp_badpass" else FTP_PASSWORD
             return "ftp://%s:%s@127.0.0.1:%d/%s" % (FTP_USER, password, self.ftp(), PACKAGE)
@@ -255,6 +286,16 @@ def check_case(name, via, rc, stdout, stderr, events):
         fail("a UART module never loses the port")
     if result == "success" and "progress" not in events:
         fail("no progress reported")
+    if name in ("family_bg96", "bg96_local") and "install" not in events:
+        fail("BG96's RESTORE on the way to END,0 is not reported as install")
+    if name.startswith("family_") or name.endswith("_local") or name == "eg18_long_url":
+        if events.count("update_start") != 1:
+            fail("expected one update attempt, saw %d" % events.count("update_start"))
+    if name == "family_ec800k" and events.count("port_lost") != 3:
+        fail("EC800K reboots inside UPDATING: expected 3 port losses, saw %d" %
+             events.count("port_lost"))
+    if name == "em060k_long_url_refused" and "AT+QFOTADL" in stderr:
+        fail("a refused target reached the module")
 
 
 def run_case(build, name, via):

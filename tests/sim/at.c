@@ -6,6 +6,7 @@
 #include "sim.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -49,18 +50,73 @@ static void respond_error(struct sim *s)
     respond(s, NULL, 0, "ERROR");
 }
 
-static void cmd_qfotadl(struct sim *s, const char *arg)
+/* What follows the quoted target must be the family's form: nothing, its fixed
+ * suffix, or ",<mode>,<timeout>". */
+static bool qfotadl_tail_ok(const struct sim *s, const char *tail)
 {
-    size_t len = strlen(arg);
-    if (len < 3 || arg[0] != '"' || arg[len - 1] != '"' || memchr(arg + 1, '"', len - 2)) {
-        sim_log(s, "QFOTADL: target is not one quoted string");
-        respond_error(s);
-        return;
+    unsigned mode, timeout;
+    int used = 0;
+
+    switch (s->fam->form) {
+    case SIM_FORM_PLAIN:
+        return tail[0] == '\0';
+    case SIM_FORM_SUFFIX:
+        return strcmp(tail, s->fam->suffix) == 0;
+    case SIM_FORM_MODE_TIMEOUT:
+        return sscanf(tail, ",%u,%u%n", &mode, &timeout, &used) == 2 && tail[used] == '\0' &&
+               mode <= 1;
     }
-    memcpy(s->pending_target, arg + 1, len - 2);
-    s->pending_target[len - 2] = '\0';
+    return false;
+}
+
+/* A local package in the family's form, or a URL within its limit. */
+static const char *qfotadl_target_error(const struct sim *s, const char *target)
+{
+    const struct sim_family *f = s->fam;
+
+    if (target[0] != '/' && strncmp(target, "UFS:", 4) != 0)
+        return strlen(target) > f->url_max ? "URL longer than the family takes" : NULL;
+    if (f->local == SIM_LOCAL_FIXED)
+        return "this family takes a local package only as AT+QFOTADL=1";
+    if (f->local == SIM_LOCAL_QCFG && strcmp(target, s->local_path) != 0)
+        return "local package not set with AT+QCFG=\"fota/path\"";
+    if (f->local == SIM_LOCAL_PATH && strncmp(target, f->local_prefix, strlen(f->local_prefix)))
+        return "local package outside the family's directory";
+    return NULL;
+}
+
+static bool qfotadl_parse(struct sim *s, const char *arg)
+{
+    const char *close = arg[0] == '"' ? strchr(arg + 1, '"') : NULL;
+    const char *why;
+
+    if (strcmp(arg, "1") == 0 && s->fam->local == SIM_LOCAL_FIXED) {
+        snprintf(s->pending_target, sizeof s->pending_target, "%s", s->fam->local_prefix);
+        return true;
+    }
+    if (!close || close == arg + 1 || !qfotadl_tail_ok(s, close + 1)) {
+        sim_log(s, "QFOTADL: not this family's form (%s)", s->fam->name);
+        return false;
+    }
+    snprintf(s->pending_target, sizeof s->pending_target, "%.*s", (int)(close - arg - 1), arg + 1);
+    if ((why = qfotadl_target_error(s, s->pending_target)) != NULL) {
+        sim_log(s, "QFOTADL: %s", why);
+        return false;
+    }
+    if (sim_quirk(s, SIM_QUIRK_CID) && !s->cid_set) {
+        sim_log(s, "QFOTADL: AT+QCFG=\"fota/cid\" was not sent");
+        return false;
+    }
     if (!sim_target_valid(s->pending_target)) {
         sim_log(s, "QFOTADL: unknown kind of target");
+        return false;
+    }
+    return true;
+}
+
+static void cmd_qfotadl(struct sim *s, const char *arg)
+{
+    if (!qfotadl_parse(s, arg)) {
         respond_error(s);
         return;
     }
@@ -71,6 +127,24 @@ static void cmd_qfotadl(struct sim *s, const char *arg)
     }
     s->have_pending = true;
     respond_ok(s);
+}
+
+/* AT+QCFG="fota/cid",<n> and AT+QCFG="fota/path","UFS:<file>" (Unisoc). */
+static void cmd_qcfg(struct sim *s, const char *arg)
+{
+    unsigned cid;
+    char path[SIM_LINE_MAX];
+
+    if (sim_quirk(s, SIM_QUIRK_CID) && sscanf(arg, "\"fota/cid\",%u", &cid) == 1 && cid > 0) {
+        s->cid_set = true;
+        respond_ok(s);
+    } else if (s->fam->local == SIM_LOCAL_QCFG &&
+               sscanf(arg, "\"fota/path\",\"%500[^\"]\"", path) == 1) {
+        snprintf(s->local_path, sizeof s->local_path, "%s", path);
+        respond_ok(s);
+    } else {
+        respond_error(s);
+    }
 }
 
 static void cmd_info(struct sim *s)
@@ -96,7 +170,14 @@ static void cmd_qgmr(struct sim *s)
 /* cmd is what follows "AT", as received. */
 static void at_dispatch(struct sim *s, const char *cmd)
 {
-    if (strncasecmp(cmd, "+QFOTADL=", 9) == 0) {
+    if (strncasecmp(cmd, "+QCFG=", 6) == 0) {
+        cmd_qcfg(s, cmd + 6);
+    } else if (strncasecmp(cmd, "+QFOTAPID=", 10) == 0) {
+        if (sim_quirk(s, SIM_QUIRK_PID))
+            respond_ok(s);
+        else
+            respond_error(s);
+    } else if (strncasecmp(cmd, "+QFOTADL=", 9) == 0) {
         if (strcmp(cmd + 9, "?") == 0)
             respond_ok(s);
         else

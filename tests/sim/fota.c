@@ -24,7 +24,7 @@ static enum via via_of(const char *target)
         return VIA_HTTPS;
     if (strncasecmp(target, "ftp://", 6) == 0)
         return VIA_FTP;
-    return target[0] == '/' ? VIA_FILE : VIA_NONE;
+    return target[0] == '/' || strncmp(target, "UFS:", 4) == 0 ? VIA_FILE : VIA_NONE;
 }
 
 bool sim_target_valid(const char *target)
@@ -46,7 +46,8 @@ static const char *spell(const struct sim *s, enum word w, enum via via)
     const char *prefix = "HTTP";
     if (via == VIA_FTP)
         prefix = "FTP";
-    else if (via == VIA_HTTPS && s->o.spelling == SIM_SPELL_HTTPS)
+    else if (via == VIA_HTTPS &&
+             (s->o.spelling == SIM_SPELL_HTTPS || sim_quirk(s, SIM_QUIRK_HTTPS_SPELLING)))
         prefix = "HTTPS";
     snprintf(buf, sizeof buf, "%s%s", prefix, base);
     return buf;
@@ -61,7 +62,7 @@ static void urc(struct sim *s, const char *name, int value, bool percent)
         snprintf(text, sizeof text, "+QIND: \"FOTA\"%s\"%s\"", sep, name);
     else
         snprintf(text, sizeof text, "+QIND: \"FOTA\"%s\"%s\"%s%d%s", sep, name, sep, value,
-                 percent && s->o.percent_sign ? "%" : "");
+                 percent && (s->o.percent_sign || sim_quirk(s, SIM_QUIRK_PERCENT_SIGN)) ? "%" : "");
     sim_send_line(s, text, true);
 }
 
@@ -115,23 +116,49 @@ static bool progress(struct sim *s, enum word w, uint32_t from, uint32_t limit)
     }
 }
 
+static bool first_urc(struct sim *s)
+{
+    bool start = !sim_quirk(s, SIM_QUIRK_NO_START);
+
+    if (s->o.early_first_urc && !s->o.uart && start) {
+        urc(s, spell(s, W_START, VIA_NONE), -1, false);
+        return sim_idle(s, s->o.first_urc_delay_ms);
+    }
+    if (!sim_idle(s, s->o.first_urc_delay_ms))
+        return false;
+    if (!start)
+        return true;
+    urc(s, spell(s, W_START, VIA_NONE), -1, false);
+    return sim_idle(s, s->o.progress_ms);
+}
+
+/* A successful attempt's progress: ASR reboots inside it (47 %, then 60 %); BG96 then
+ * puts the new firmware in place with RESTORE. */
+static bool progress_to_success(struct sim *s)
+{
+    if (sim_quirk(s, SIM_QUIRK_MID_REBOOT)) {
+        if (!progress(s, W_UPDATING, 7, 47) || !reboot(s, "inside UPDATING") ||
+            !sim_idle(s, s->o.first_urc_delay_ms) || !progress(s, W_UPDATING, 60, 96))
+            return false;
+    } else if (!progress(s, W_UPDATING, s->o.progress_step, 100)) {
+        return false;
+    }
+    if (sim_quirk(s, SIM_QUIRK_RESTORE_INSTALL)) {
+        sim_log(s, "putting the new firmware in place");
+        return progress(s, W_RESTORE, 1, 100);
+    }
+    return true;
+}
+
 /* One update attempt in recovery mode, right after the port came back. */
 static bool attempt(struct sim *s, int code, size_t number)
 {
     sim_log(s, "update attempt %zu: will end with %d", number, code);
-    if (s->o.early_first_urc && !s->o.uart) {
-        urc(s, spell(s, W_START, VIA_NONE), -1, false);
-        if (!sim_idle(s, s->o.first_urc_delay_ms))
-            return false;
-    } else {
-        if (!sim_idle(s, s->o.first_urc_delay_ms))
-            return false;
-        urc(s, spell(s, W_START, VIA_NONE), -1, false);
-        if (!sim_idle(s, s->o.progress_ms))
-            return false;
-    }
-    uint32_t limit = code == 0 ? 100 : 50;
-    if (!is_package_check(code) && !progress(s, W_UPDATING, s->o.progress_step, limit))
+    if (!first_urc(s))
+        return false;
+    if (code == 0 && !progress_to_success(s))
+        return false;
+    if (code != 0 && !is_package_check(code) && !progress(s, W_UPDATING, s->o.progress_step, 50))
         return false;
     urc(s, spell(s, W_END, VIA_NONE), code, false);
     return sim_idle(s, s->o.progress_ms);
@@ -162,6 +189,11 @@ static bool download(struct sim *s, const char *target, enum via via)
     int code = sim_download(s, target);
     if (sim_should_stop(s))
         return false;
+    for (int pct = 25; code == 0 && sim_quirk(s, SIM_QUIRK_DOWNLOADING) && pct <= 100; pct += 25) {
+        urc(s, "DOWNLOADING", pct, true);
+        if (!sim_idle(s, s->o.progress_ms))
+            return false;
+    }
     urc(s, spell(s, W_DL_END, via), code, false);
     if (code != 0)
         sim_log(s, "download failed: the module stays in normal mode");
@@ -176,8 +208,13 @@ static void finish(struct sim *s, int last_code)
         if (!progress(s, W_RESTORE, 1, 100))
             return;
     }
+    /* Success installs the other version: a second upgrade on the same simulator (the
+     * soak) goes back, as a package from the new version to the old one would. */
     if (last_code == 0)
-        s->version = s->o.version_after;
+        s->version = strcmp(s->version, s->o.version_after) == 0 &&
+                             strcmp(s->o.version_before, s->o.version_after) != 0
+                         ? s->o.version_before
+                         : s->o.version_after;
     if (!reboot(s, last_code == 0 ? "into the new firmware" : "into the old firmware"))
         return;
     /* Normal mode: a new AT+QFOTADL is taken (and played after the boot URCs). */

@@ -121,9 +121,11 @@ static void usage(FILE *out)
           "  --noise                  garbage and unrelated URCs mixed in\n"
           "  --fragment               output in small random pieces\n"
           "  --early-first-urc        START the instant the new port appears\n"
-          "  --version-before V       (EM060KGLAAR01A07M4G)\n"
-          "  --version-after V        (EM060KGLAAR01A09M4G)\n"
-          "  --model M                (EM060K-GL)\n"
+          "  --family NAME            the family's dialect: em060k ep06 ec2x eg18 rm500q bg96\n"
+          "                           ec200u eg915u ec800k generic (em060k)\n"
+          "  --version-before V       (the family's, EM060KGLAAR01A07M4G)\n"
+          "  --version-after V        (the family's, EM060KGLAAR01A09M4G)\n"
+          "  --model M                (the family's, EM060K-GL)\n"
           "  --dl-error               ERROR to AT+QFOTADL=\"...\"\n"
           "  --log FILE               the dialogue log (stderr)\n"
           "  --exit-after N           exit after N seconds whatever happens (600)\n"
@@ -182,6 +184,7 @@ static const struct option long_opts[] = {
     {"version-before", required_argument, NULL, 'b'},
     {"version-after", required_argument, NULL, 'a'},
     {"model", required_argument, NULL, 'm'},
+    {"family", required_argument, NULL, 'F'},
     {"log", required_argument, NULL, 'L'},
     {"exit-after", required_argument, NULL, 'x'},
     {"seed", required_argument, NULL, 'R'},
@@ -215,9 +218,7 @@ static void opts_defaults(struct sim_opts *o)
     o->progress_ms = 100;
     o->n_ends = 1;
     o->spelling = SIM_SPELL_COMPACT;
-    o->version_before = "EM060KGLAAR01A07M4G";
-    o->version_after = "EM060KGLAAR01A09M4G";
-    o->model = "EM060K-GL";
+    o->family = "em060k";
     o->exit_after_s = 600;
     o->seed = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 }
@@ -264,6 +265,8 @@ static int parse_opts(int argc, char **argv, struct sim_opts *o)
             o->version_after = optarg;
         else if (c == 'm')
             o->model = optarg;
+        else if (c == 'F')
+            ok = sim_family_by_name(o->family = optarg) != NULL;
         else if (c == 'L')
             o->log_path = optarg;
         else if (c == 'h') {
@@ -320,12 +323,20 @@ int main(int argc, char **argv)
     s.exit_at_ms = s.t0_ms + (uint64_t)s.o.exit_after_s * 1000u;
     s.master = s.slave = -1;
     s.rng = s.o.seed;
+    s.fam = sim_family_by_name(s.o.family);
+    if (!s.o.version_before)
+        s.o.version_before = s.fam->version_before;
+    if (!s.o.version_after)
+        s.o.version_after = s.fam->version_after;
+    if (!s.o.model)
+        s.o.model = s.fam->model;
     s.version = s.o.version_before;
     s.echo = true;
     s.powered = true;
     setup_signals();
     sim_download_global(true);
-    sim_log(&s, "start: link %s, version %s, seed %u", s.o.link, s.version, s.o.seed);
+    sim_log(&s, "start: link %s, family %s, model %s, version %s, seed %u", s.o.link,
+            s.fam->name, s.o.model, s.version, s.o.seed);
     if (sim_pty_up(&s) != 0) {
         sim_download_global(false);
         return 1;

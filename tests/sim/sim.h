@@ -15,6 +15,35 @@
 
 enum sim_spelling { SIM_SPELL_COMPACT, SIM_SPELL_NOTE, SIM_SPELL_LOWER, SIM_SPELL_HTTPS };
 
+/* How a family's AT+QFOTADL takes a URL, and a local package. */
+enum sim_form { SIM_FORM_PLAIN, SIM_FORM_SUFFIX, SIM_FORM_MODE_TIMEOUT };
+enum sim_local { SIM_LOCAL_PATH, SIM_LOCAL_FIXED, SIM_LOCAL_QCFG };
+
+enum sim_quirk {
+    SIM_QUIRK_NONE = 0,
+    SIM_QUIRK_HTTPS_SPELLING = 1 << 0,  /* HTTPSSTART / HTTPSEND for https (EG18) */
+    SIM_QUIRK_PID = 1 << 1,             /* takes AT+QFOTAPID=<n> (5G) */
+    SIM_QUIRK_RESTORE_INSTALL = 1 << 2, /* RESTORE puts the new firmware in, END,0 follows */
+    SIM_QUIRK_PERCENT_SIGN = 1 << 3,    /* "UPDATING",37% */
+    SIM_QUIRK_CID = 1 << 4,             /* needs AT+QCFG="fota/cid",<n> first (Unisoc) */
+    SIM_QUIRK_DOWNLOADING = 1 << 5,     /* DOWNLOADING,<pct> during the download */
+    SIM_QUIRK_NO_START = 1 << 6,        /* UPDATING without START (ASR) */
+    SIM_QUIRK_MID_REBOOT = 1 << 7,      /* reboots inside UPDATING, 47 % -> 60 % (ASR) */
+};
+
+struct sim_family {
+    const char *name;
+    const char *model;
+    const char *version_before;
+    const char *version_after;
+    size_t url_max;
+    enum sim_form form;
+    const char *suffix; /* SIM_FORM_SUFFIX */
+    enum sim_local local;
+    const char *local_prefix; /* SIM_LOCAL_FIXED: the one path */
+    unsigned quirks;
+};
+
 struct sim_opts {
     const char *link;
     uint32_t reboot_ms;
@@ -33,6 +62,7 @@ struct sim_opts {
     bool fragment;
     bool early_first_urc;
     bool dl_error;
+    const char *family; /* --family */
     const char *version_before;
     const char *version_after;
     const char *model;
@@ -43,6 +73,9 @@ struct sim_opts {
 
 struct sim {
     struct sim_opts o;
+    const struct sim_family *fam;
+    bool cid_set;                      /* AT+QCFG="fota/cid" was sent */
+    char local_path[SIM_LINE_MAX];     /* AT+QCFG="fota/path" */
     FILE *log;
     uint64_t t0_ms;
     uint64_t exit_at_ms;
@@ -92,6 +125,10 @@ void sim_redact(const char *text, char *out, size_t size);
 void sim_fota_run(struct sim *s, const char *target);
 /* An http(s):// or ftp:// URL, or a local path (leading '/'). */
 bool sim_target_valid(const char *target);
+
+/* family.c: the dialects. */
+const struct sim_family *sim_family_by_name(const char *name);
+bool sim_quirk(const struct sim *s, unsigned quirk);
 
 /* download.c: fetches url for real; returns 0 or the module's error code. */
 int sim_download(struct sim *s, const char *url);
