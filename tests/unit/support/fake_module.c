@@ -90,8 +90,8 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
         snprintf(reply, sizeof(reply), "\r\n%s_01.001.01.001\r\n\r\nOK\r\n", version);
         fake_port_push(fm->fp, reply);
     } else if (starts_with(cmd, len, "ATI")) {
-        snprintf(reply, sizeof(reply), "\r\nQuectel\r\nEM060K\r\nRevision: %s\r\n\r\nOK\r\n",
-                 version);
+        snprintf(reply, sizeof(reply), "\r\nQuectel\r\n%s\r\nRevision: %s\r\n\r\nOK\r\n",
+                 fm->model, version);
         fake_port_push(fm->fp, reply);
     } else if (starts_with(cmd, len, "AT+QFOTADL=")) {
         fm->dl_commands++;
@@ -103,6 +103,8 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
             fm->upgraded = true;
             fake_module_play(fm);
         }
+    } else if (starts_with(cmd, len, "AT+QCFG=") || starts_with(cmd, len, "AT+QFOTAPID=")) {
+        fake_port_push(fm->fp, "\r\nOK\r\n"); /* a family's setup command */
     } else if (len == 3 && memcmp(cmd, "AT\r", 3) == 0) {
         fake_port_push(fm->fp, fm->upgraded && fm->at_error_after ? "\r\nERROR\r\n" : "\r\nOK\r\n");
     } else {
@@ -132,6 +134,7 @@ void fake_module_init(struct fake_module *fm, struct fake_port *fp)
     fm->fp = fp;
     fm->echo = true;
     fm->dl_answer = "OK";
+    fm->model = "EM060K";
     fm->version = "EM060KGLAAR01A07M4G";
     fm->version_after = "EM060KGLAAR01A09M4G";
     fm->upgrade_at = UINT64_MAX;

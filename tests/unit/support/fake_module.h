@@ -36,6 +36,7 @@ struct fake_module {
     bool at_error_after;   /* after the upgrade, AT answers ERROR (never ready) */
     bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
+    const char *model;     /* ATI's model line (default "EM060K") */
     const char *version;   /* before the upgrade */
     const char *version_after;
     bool upgraded;      /* AT+QFOTADL was accepted */

@@ -1,0 +1,273 @@
+/* The family table, row by row: which model selects it, its limits at their boundaries,
+ * its command's form and setup, its code meanings and what RESTORE means. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "family.h"
+#include "target.h"
+
+struct model_case {
+    const char *model;
+    const char *version;
+    const char *family; /* NULL: none but generic */
+};
+
+static const struct model_case model_cases[] = {
+    {"EM060K-GL", NULL, "em060k"},
+    {"EG065K-NA", NULL, "em060k"},
+    {"EG060K-EA", NULL, "em060k"},
+    {"EM120K-GL", NULL, "em060k"},
+    {"EG120K-EA", NULL, "em060k"},
+    {"EP06-E", NULL, "ep06"},
+    {"EG06-E", NULL, "ep06"},
+    {"EM06-E", NULL, "ep06"},
+    {"EC25-EU", NULL, "ec2x"},
+    {"EC21-E", NULL, "ec2x"},
+    {"EG25-G", NULL, "ec2x"},
+    {"EG95-E", NULL, "ec2x"},
+    {"EM05-G", NULL, "ec2x"},
+    {"EG18-EA", NULL, "eg18"},
+    {"EM12-G", NULL, "eg18"},
+    {"EG12-EA", NULL, "eg18"},
+    {"RM500Q-GL", NULL, "rm500q"},
+    {"RG500Q-EA", NULL, "rm500q"},
+    {"RM520N-GL", NULL, "rm500q"},
+    {"BG96", NULL, "bg96"},
+    {"BG95-M3", NULL, "bg96"},
+    {"EC200U-CN", NULL, "ec200u"},
+    {"EG915U-EU", NULL, "eg915u"},
+    {"EC800K-CN", NULL, "ec800k"},
+    {"EG800K-EU", NULL, "ec800k"},
+    {"em060k-gl", NULL, "em060k"}, /* case does not matter */
+    {"", "EG18EAPAR03A02M8G_01.001.01.001", "eg18"}, /* no model: the version's prefix */
+    {NULL, "BG96MAR02A07M1G", "bg96"},
+    {"SIM7600E", "LE20B04SIM7600M22", NULL},
+    {"", "", NULL},
+};
+
+static void test_family_by_model(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(model_cases) / sizeof(model_cases[0]); i++) {
+        const struct model_case *c = &model_cases[i];
+        const struct family *f = family_for_model(c->model, c->version);
+        if (c->family == NULL) {
+            assert_null(f);
+        } else {
+            assert_non_null(f);
+            if (strcmp(f->name, c->family) != 0)
+                fail_msg("%s / %s -> %s, expected %s", c->model, c->version, f->name, c->family);
+        }
+    }
+    assert_string_equal(family_generic()->name, "generic");
+    assert_ptr_equal(family_by_name("EG18"), family_by_name("eg18"));
+    assert_null(family_by_name("eg1"));
+    assert_null(family_by_name(NULL));
+}
+
+static void test_patterns(void **state)
+{
+    (void)state;
+    assert_true(family_pattern_matches("EG06?K*", "EG065K-NA"));
+    assert_false(family_pattern_matches("EG06?K*", "EG06-E"));
+    assert_true(family_pattern_matches("*", ""));
+    assert_true(family_pattern_matches("RM50?Q*", "rm502q-ae"));
+    assert_false(family_pattern_matches("BG96", "BG96X"));
+    assert_false(family_pattern_matches("BG96*", NULL));
+}
+
+/* A URL of exactly n bytes. */
+static void url_of(char *out, size_t n)
+{
+    static const char head[] = "http://10.0.0.1/";
+
+    memset(out, 'a', n);
+    memcpy(out, head, sizeof(head) - 1);
+    memcpy(out + n - 4, ".zip", 4);
+    out[n] = '\0';
+}
+
+static int check(const struct family *f, const char *target, char *msg, size_t size)
+{
+    struct target_rules r;
+    const char *one[2];
+
+    family_target_rules(f, NULL, &r, one);
+    return target_check_rules(target, &r, NULL, msg, size);
+}
+
+static void test_url_limit_at_its_boundary(void **state)
+{
+    char url[800], msg[160];
+
+    (void)state;
+    for (size_t i = 0; i < family_count; i++) {
+        const struct family *f = &family_table[i];
+        url_of(url, f->url_max);
+        if (check(f, url, msg, sizeof(msg)) != DFOTA_OK)
+            fail_msg("%s: a %zu-byte URL refused: %s", f->name, f->url_max, msg);
+        url_of(url, f->url_max + 1);
+        assert_int_equal(check(f, url, msg, sizeof(msg)), DFOTA_ERR_INVALID);
+        assert_non_null(strstr(msg, "this family accepts at most"));
+    }
+    /* The rules every family shares take the longest any family does. */
+    url_of(url, 700);
+    assert_int_equal(check(NULL, url, msg, sizeof(msg)), DFOTA_OK);
+    url_of(url, 701);
+    assert_int_equal(check(NULL, url, msg, sizeof(msg)), DFOTA_ERR_INVALID);
+}
+
+static void test_ftp_parts(void **state)
+{
+    char url[200], msg[160];
+    char user[52];
+
+    (void)state;
+    memset(user, 'u', 51);
+    user[51] = '\0';
+    snprintf(url, sizeof(url), "ftp://%.50s:p@h/f.zip", user);
+    assert_int_equal(check(family_by_name("em060k"), url, msg, sizeof(msg)), DFOTA_OK);
+    snprintf(url, sizeof(url), "ftp://%s:p@h/f.zip", user);
+    assert_int_equal(check(family_by_name("em060k"), url, msg, sizeof(msg)), DFOTA_ERR_INVALID);
+    assert_non_null(strstr(msg, "user is 51 bytes"));
+    /* EG18 has no limit of its own on the parts. */
+    assert_int_equal(check(family_by_name("eg18"), url, msg, sizeof(msg)), DFOTA_OK);
+}
+
+struct local_case {
+    const char *family;
+    const char *target;
+    bool ok;
+};
+
+static const struct local_case local_cases[] = {
+    {"em060k", "/usrdata/cache/ufs/up.zip", true},
+    {"em060k", "/cache/ufs/up.zip", false},
+    {"eg18", "/cache/ufs/up.zip", true},
+    {"eg18", "/usrdata/cache/ufs/up.zip", true},
+    {"bg96", "/fota/update.zip", true},
+    {"bg96", "/fota/other.zip", false},
+    {"ec200u", "UFS:update.pac", true},
+    {"ec200u", "/usrdata/cache/ufs/up.zip", false},
+    {"ec200u", "UFS:", false},
+    {NULL, "/anything/up.zip", true},
+    {NULL, "UFS:up.pac", true},
+    {NULL, "/anything/", false},
+};
+
+static void test_local_forms(void **state)
+{
+    char msg[160];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(local_cases) / sizeof(local_cases[0]); i++) {
+        const struct local_case *c = &local_cases[i];
+        const struct family *f = c->family ? family_by_name(c->family) : NULL;
+        int rc = check(f, c->target, msg, sizeof(msg));
+        if ((rc == DFOTA_OK) != c->ok)
+            fail_msg("%s %s: %d (%s)", c->family ? c->family : "any", c->target, rc, msg);
+    }
+}
+
+static const struct family_values values = {.cid = 3, .pid = 0, .asr_mode = 1, .asr_timeout = 50};
+
+static void command_of(const char *family, const char *target, bool local, const char *want)
+{
+    char out[800];
+
+    assert_true(family_command(family_by_name(family), &values, target, local, out, sizeof(out)));
+    assert_string_equal(out, want);
+}
+
+static void test_command_forms(void **state)
+{
+    (void)state;
+    command_of("em060k", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
+    command_of("em060k", "/usrdata/cache/ufs/f.zip", true, "AT+QFOTADL=\"/usrdata/cache/ufs/f.zip\"");
+    command_of("ec200u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,50,100");
+    command_of("eg915u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,100,100");
+    command_of("ec200u", "UFS:f.pac", true, "AT+QFOTADL=\"UFS:f.pac\",1,50,100");
+    command_of("ec800k", "http://h/f.bin", false, "AT+QFOTADL=\"http://h/f.bin\",1,50");
+    command_of("bg96", "/fota/update.zip", true, "AT+QFOTADL=1");
+    command_of("bg96", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
+}
+
+static void test_setup_commands(void **state)
+{
+    const struct family *unisoc = family_by_name("ec200u"), *fiveg = family_by_name("rm500q");
+    struct family_values with_pid = values;
+    char out[200];
+
+    (void)state;
+    assert_int_equal(family_setup_count(family_by_name("em060k")), 0);
+    assert_int_equal(family_setup_count(unisoc), 2); /* cid, and fota/path for a local one */
+    assert_true(family_setup_command(unisoc, &values, 0, "http://h/f", false, out, sizeof(out)));
+    assert_string_equal(out, "AT+QCFG=\"fota/cid\",3");
+    assert_false(family_setup_command(unisoc, &values, 1, "http://h/f", false, out, sizeof(out)));
+    assert_true(family_setup_command(unisoc, &values, 1, "UFS:f.pac", true, out, sizeof(out)));
+    assert_string_equal(out, "AT+QCFG=\"fota/path\",\"UFS:f.pac\"");
+    /* The 5G profile only when the user set one: else the module keeps its own. */
+    assert_false(family_setup_command(fiveg, &values, 0, "http://h/f", false, out, sizeof(out)));
+    with_pid.pid = 2;
+    assert_true(family_setup_command(fiveg, &with_pid, 0, "http://h/f", false, out, sizeof(out)));
+    assert_string_equal(out, "AT+QFOTAPID=2");
+}
+
+static void test_code_meanings(void **state)
+{
+    const struct family *note = family_by_name("em060k"), *unisoc = family_by_name("ec200u");
+    const struct family *asr = family_by_name("ec800k");
+    char text[96];
+
+    (void)state;
+    assert_string_equal(family_code_meaning(note, FAMILY_AT_UPDATE, 505),
+                        "package version does not match this module");
+    assert_string_equal(family_code_meaning(note, FAMILY_AT_FTP, 625), "FTP login failed");
+    assert_string_equal(family_code_meaning(note, FAMILY_AT_FTP, 608), "FTP error");
+    /* An HTTP download's 608 is no FTP error, on any family. */
+    assert_null(family_code_meaning(note, FAMILY_AT_HTTP, 608));
+    assert_null(family_code_meaning(unisoc, FAMILY_AT_HTTP, 608));
+    assert_null(family_code_meaning(unisoc, FAMILY_AT_HTTP, 701));
+    assert_string_equal(family_code_meaning(unisoc, FAMILY_AT_HTTP, 0), "success");
+    /* ASR's 50x are its own, and it has no 510. */
+    assert_string_equal(family_code_meaning(asr, FAMILY_AT_UPDATE, 505), "package checksum wrong");
+    assert_null(family_code_meaning(asr, FAMILY_AT_UPDATE, 510));
+    family_describe_code(unisoc, FAMILY_AT_HTTP, 570, text, sizeof(text));
+    assert_string_equal(text, "code 570 (no published meaning)");
+    family_describe_code(note, FAMILY_AT_UPDATE, 511, text, sizeof(text));
+    assert_string_equal(text, "code 511 (not enough file-system space)");
+    assert_string_equal(family_note_meaning(701), "HTTP(S) unknown error");
+    assert_null(family_note_meaning(9999));
+}
+
+static void test_restore_and_flow(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < family_count; i++) {
+        const struct family *f = &family_table[i];
+        bool bg96 = strcmp(f->name, "bg96") == 0, asr = strcmp(f->name, "ec800k") == 0;
+        assert_int_equal(f->restore, bg96 ? FAMILY_RESTORE_INSTALL : FAMILY_RESTORE_ROLLBACK);
+        assert_int_equal(f->sends_start, !asr);
+        assert_int_equal(f->reboots_mid_update, asr);
+        assert_non_null(f->source);
+        assert_non_null(f->local_prefixes[0]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_family_by_model),    cmocka_unit_test(test_patterns),
+        cmocka_unit_test(test_url_limit_at_its_boundary), cmocka_unit_test(test_ftp_parts),
+        cmocka_unit_test(test_local_forms),        cmocka_unit_test(test_command_forms),
+        cmocka_unit_test(test_setup_commands),     cmocka_unit_test(test_code_meanings),
+        cmocka_unit_test(test_restore_and_flow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
