@@ -54,6 +54,9 @@ enum dfota_result {
     DFOTA_ERR_CANCELLED = -7, /**< dfota_cancel() was called. */
     DFOTA_ERR_STATE = -8,     /**< The call does not fit the session's state. */
     DFOTA_ERR_NOMEM = -9,     /**< Out of memory in dfota_open(). */
+    DFOTA_ERR_NOT_READY = -10, /**< A check before AT+QFOTADL failed (no SIM, no network,
+                                    URCs routed elsewhere, no package); nothing was started.
+                                    @since 0.2 */
 };
 
 /** Returns a short constant English description of a result. Never NULL. */
@@ -139,6 +142,14 @@ enum dfota_event_type {
     DFOTA_EVENT_FAMILY,            /**< text: the module's family ("eg18", "generic"). */
     DFOTA_EVENT_INSTALL,           /**< percent: the module puts the new firmware in place
                                         (BG96's RESTORE on the way to END,0). */
+    DFOTA_EVENT_CHECK,             /**< check, status, text: a check before AT+QFOTADL. */
+};
+
+/** How a check before the upgrade went (DFOTA_EVENT_CHECK's status). */
+enum dfota_check_status {
+    DFOTA_CHECK_OK,   /**< Fine. */
+    DFOTA_CHECK_WARN, /**< Not known (the module does not support the query) or doubtful. */
+    DFOTA_CHECK_FAIL, /**< The upgrade cannot succeed: the session ends, DFOTA_ERR_NOT_READY. */
 };
 
 /** How the module downloads the package. */
@@ -154,6 +165,8 @@ struct dfota_event {
     int attempt;      /**< Update attempt (1-based) where meaningful, else 0. */
     int result;       /**< DONE: an enum dfota_result. */
     const char *text; /**< Version, model, or a human-readable message; never NULL. */
+    const char *check; /**< CHECK: its name ("sim", "network", "urcport"...); else "". */
+    int status;        /**< CHECK: an enum dfota_check_status; else 0. */
 };
 
 enum dfota_log_level { DFOTA_LOG_ERROR, DFOTA_LOG_WARN, DFOTA_LOG_INFO, DFOTA_LOG_DEBUG };
@@ -208,6 +221,16 @@ struct dfota_config {
     uint32_t asr_mode;    /**< ASR (EC800K): 1 (default) the module reboots by itself, 0 it
                                waits for a manual reboot. @since 0.2 */
     uint32_t asr_timeout; /**< ASR: the command's timeout parameter. Default 50. @since 0.2 */
+    /** Skips the checks before AT+QFOTADL (SIM, network, where URCs go, the local
+     *  package). Default false. @since 0.2 */
+    bool no_preflight;
+    /** The module's name of the port the session listens on, as AT+QURCCFG="urcport"
+     *  says it: "usbat", "usbmodem", "uart1". NULL (default): from the USB interface
+     *  where the system port knows it (2: usbat, 3: usbmodem), else "usbat". @since 0.2 */
+    const char *urcport;
+    /** When URCs go to another port: route them to ours for the upgrade (and back after
+     *  it) instead of refusing with DFOTA_ERR_NOT_READY. Default false. @since 0.2 */
+    bool set_urcport;
 };
 
 /** Fills cfg with the documented defaults; port and callbacks are left NULL. */

@@ -9,8 +9,8 @@
 #include "phases.h"
 #include "settings.h"
 
-static const struct fota_phase *const fota_plan_upgrade[] = {&phase_identify, &phase_command,
-                                                             &phase_follow, &phase_verify};
+static const struct fota_phase *const fota_plan_upgrade[] = {
+    &phase_identify, &phase_preflight, &phase_command, &phase_follow, &phase_verify};
 static const struct fota_phase *const fota_plan_watch[] = {&phase_follow, &phase_verify};
 static const struct fota_phase *const fota_plan_info[] = {&phase_identify};
 

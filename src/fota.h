@@ -23,6 +23,7 @@
 #define FOTA_TARGET_MAX 700 /* the longest URL any family takes */
 #define FOTA_MAX_ATTEMPTS 6 /* the first attempt and the module's five retries */
 #define FOTA_CMDLINE_MAX (FOTA_TARGET_MAX + 40)
+#define FOTA_URCPORT_MAX 16
 
 struct fota_timing {
     uint32_t first_urc_ms; /* after a reboot, for the first URC */
@@ -39,6 +40,9 @@ struct fota_settings {
     struct family_values values;
     char expect_version[FOTA_ID_MAX]; /* success needs the version after to hold it */
     char ufs_prefix[FOTA_ID_MAX];     /* overrides the family's local prefix */
+    bool no_preflight;
+    char urcport[FOTA_URCPORT_MAX]; /* the port we listen on, as the module names it */
+    bool set_urcport;               /* route URCs to it for the upgrade */
 };
 
 enum fota_mode { FOTA_MODE_UPGRADE, FOTA_MODE_WATCH, FOTA_MODE_INFO };
@@ -95,6 +99,17 @@ struct fota_follow {
     int last_restore_percent;
 };
 
+/* The checks before the command (phase_preflight.c). */
+struct fota_preflight {
+    size_t row;
+    bool cereg_unsupported; /* AT+CEREG? answered ERROR: ask AT+CGREG? */
+    bool routing;           /* AT+QURCCFG="urcport",<ours> in flight */
+    bool package_found;
+    uint64_t wait_until;    /* a SIM busy or a network searching is asked again until then */
+    char line[MACHINE_TEXT_MAX];
+    char urcport_before[FOTA_URCPORT_MAX]; /* to put back after the upgrade; "" none */
+};
+
 /* What the verify phase judges against when the follow phase ran out of time. */
 struct fota_fallback {
     bool set;
@@ -118,10 +133,12 @@ struct fota {
     size_t step;
     size_t setup_index;
     struct fota_ident_run ident;
+    struct fota_preflight pre;
     struct fota_identity before, after;
     struct fota_follow follow;
     bool end_ok; /* END,0 seen */
     struct fota_fallback fallback;
+    struct fota_fallback pending; /* the verdict, while the URC port is put back */
 };
 
 /* Sets the machine up, idle, with the session's settings. */

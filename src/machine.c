@@ -29,6 +29,7 @@ static struct machine_out *machine_push(struct machine *c, enum machine_out_kind
     o->event.code = -1;
     o->event.attempt = c->attempt;
     o->event.text = "";
+    o->event.check = "";
     return o;
 }
 
@@ -73,6 +74,18 @@ void machine_send(struct machine *c, const char *text, enum at_resp resp, const 
     o->cmd.prefix = prefix;
     o->cmd.resp = resp;
     o->cmd.timeout_ms = timeout_ms;
+}
+
+void machine_check(struct machine *c, const char *name, int status, const char *detail)
+{
+    struct machine_out *o = c->done ? NULL : machine_push(c, MACHINE_OUT_EVENT);
+
+    if (!o)
+        return;
+    o->event.type = DFOTA_EVENT_CHECK;
+    o->event.check = name;
+    o->event.status = status;
+    snprintf(o->text, sizeof(o->text), "%s", detail);
 }
 
 void machine_warn(struct machine *c, const char *text)

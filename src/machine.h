@@ -63,6 +63,8 @@ void machine_emit(struct machine *c, enum dfota_event_type type, int percent, in
  * are not copied: they must stay valid until the output is taken. */
 void machine_send(struct machine *c, const char *text, enum at_resp resp, const char *prefix,
                   uint32_t timeout_ms);
+/* A check before the upgrade: name (static), status (enum dfota_check_status), detail. */
+void machine_check(struct machine *c, const char *name, int status, const char *detail);
 /* A warning for the log. */
 void machine_warn(struct machine *c, const char *text);
 /* "Try to open the port again". */

@@ -39,6 +39,31 @@ static enum fota_verdict verify_unconfirmed(struct fota *m, int result, const ch
     return FOTA_DONE;
 }
 
+/* Success; but first the URC port goes back to where it was before the upgrade. */
+static enum fota_verdict verify_succeed(struct fota *m, const char *text)
+{
+    if (!m->pre.urcport_before[0]) {
+        machine_finish(&m->core, DFOTA_OK, 0, text);
+        return FOTA_DONE;
+    }
+    m->pending.set = true;
+    m->pending.result = DFOTA_OK;
+    m->pending.code = 0;
+    snprintf(m->pending.text, sizeof(m->pending.text), "%s", text);
+    snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"",
+             m->pre.urcport_before);
+    machine_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
+    return FOTA_STAY;
+}
+
+static enum fota_verdict verify_urcport_back(struct fota *m, enum at_result result)
+{
+    if (result != AT_RESULT_OK)
+        machine_warn(&m->core, "could not put the URC port back; it stays where dfota set it");
+    machine_finish(&m->core, m->pending.result, m->pending.code, m->pending.text);
+    return FOTA_DONE;
+}
+
 static bool verify_expected(const struct fota *m, const char *after)
 {
     return !m->set.expect_version[0] || strstr(after, m->set.expect_version) != NULL;
@@ -66,10 +91,10 @@ static enum fota_verdict verify_judge(struct fota *m)
     } else if (!ident_unknown(&m->before)) {
         snprintf(text, sizeof(text), "upgraded %s -> %s%s", before, after,
                  m->end_ok ? "" : " (the module's END was not seen)");
-        machine_finish(&m->core, DFOTA_OK, 0, text);
+        return verify_succeed(m, text);
     } else {
         snprintf(text, sizeof(text), "upgraded to %s", after);
-        machine_finish(&m->core, DFOTA_OK, 0, text);
+        return verify_succeed(m, text);
     }
     return FOTA_DONE;
 }
@@ -78,6 +103,8 @@ static enum fota_verdict verify_answer(struct fota *m, enum at_result result, in
                                        uint64_t now)
 {
     (void)code;
+    if (m->pending.set)
+        return verify_urcport_back(m, result);
     return ident_on_answer(m, result, now) == IDENT_DONE ? verify_judge(m) : FOTA_STAY;
 }
 

@@ -6,6 +6,8 @@
 
 /* AT, ATE0, the model and the version; then the family. */
 extern const struct fota_phase phase_identify;
+/* What can be read before the command: SIM, network, where URCs go, the package. */
+extern const struct fota_phase phase_preflight;
 /* The family's check of the target, its setup commands, AT+QFOTADL in its form. */
 extern const struct fota_phase phase_command;
 /* The download, the reboots, the update attempts, to END,0 and the final reboot. */

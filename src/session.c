@@ -370,11 +370,22 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
         snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
         return DFOTA_ERR_INVALID;
     }
+    if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"'))) {
+        snprintf(msg, size, "urcport is a port name such as usbat, usbmodem or uart1");
+        return DFOTA_ERR_INVALID;
+    }
     if (cfg->asr_mode > 1) {
         snprintf(msg, size, "asr_mode must be 0 (manual reboot) or 1 (automatic)");
         return DFOTA_ERR_INVALID;
     }
     return DFOTA_OK;
+}
+
+/* The module's name of the port we listen on: what the user says, else "usbat" (the AT
+ * port, USB interface 2). */
+static const char *session_urcport(const struct dfota *s)
+{
+    return s->cfg.urcport && s->cfg.urcport[0] ? s->cfg.urcport : "usbat";
 }
 
 static void session_init_engines(struct dfota *s)
@@ -398,6 +409,9 @@ static void session_init_engines(struct dfota *s)
              s->cfg.expect_version ? s->cfg.expect_version : "");
     snprintf(set.ufs_prefix, sizeof(set.ufs_prefix), "%s",
              s->cfg.ufs_prefix ? s->cfg.ufs_prefix : "");
+    set.no_preflight = s->cfg.no_preflight;
+    set.set_urcport = s->cfg.set_urcport;
+    snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb, NULL, 0);
     fota_init(&s->fota, &set);
 }

@@ -33,6 +33,9 @@ struct cli_options {
     uint32_t fota_pid;
     uint32_t asr_mode;
     uint32_t asr_timeout;
+    bool no_preflight;
+    const char *urcport;
+    bool set_urcport;
     const char *target;
     bool json;
     bool verbose;

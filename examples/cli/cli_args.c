@@ -43,12 +43,21 @@ static const char help_text[] =
     "      --fota-pid N             RM500Q/RM520N: AT+QFOTAPID profile (0: not sent)\n"
     "      --asr-mode 0|1           EC800K/EG800K: 1 reboots by itself, 0 waits (1)\n"
     "      --asr-timeout N          EC800K/EG800K: the command's timeout parameter (50)\n"
+    "      --no-preflight           skip the checks before the upgrade (SIM, network, where\n"
+    "                               URCs go, the local package)\n"
+    "      --urcport NAME           the module's name of the port given (usbat, usbmodem,\n"
+    "                               uart1; default usbat)\n"
+    "      --set-urcport            route URCs to that port for the upgrade when they go\n"
+    "                               elsewhere (and back after it)\n"
     "      --json                   JSON lines on stdout, one object per event\n"
     "  -v, --verbose                the AT dialogue on stderr (passwords redacted)\n"
     "  -q, --quiet                  print only errors\n"
     "  -h, --help                   this text\n"
     "      --version                the version of dfota\n"
-    "\n"
+    "\n";
+
+/* Apart: one string literal of it all is longer than C compilers must take. */
+static const char help_results[] =
     "exit status:\n"
     "  0    upgraded (watch: the upgrade it followed succeeded; info: answered)\n"
     "  1    the module refused the command or reported a failure\n"
@@ -63,6 +72,7 @@ static const char help_text[] =
     "\"stage\":\"before\"}\n"
     "  {\"event\":\"model\",\"model\":\"EM060K\"}\n"
     "  {\"event\":\"family\",\"family\":\"em060k\"}\n"
+    "  {\"event\":\"check\",\"check\":\"sim\",\"status\":\"ok\",\"detail\":\"ready\"}   ok, warn, fail\n"
     "  {\"event\":\"phase\",\"phase\":\"downloading\"}\n"
     "  {\"event\":\"download_start\",\"via\":\"http\"}\n"
     "  {\"event\":\"download_progress\",\"percent\":40}\n"
@@ -78,11 +88,13 @@ static const char help_text[] =
     "A -> B\",\n"
     "   \"firmware_before\":\"A\",\"firmware_after\":\"B\",\"elapsed_s\":432.1}\n"
     "  results: success, rejected, download_failed, update_failed, timeout, port_error,\n"
-    "  invalid_target (also for a bad command line), interrupted\n";
+    "  invalid_target (also for a bad command line), interrupted, not_ready (a check\n"
+    "  before the upgrade failed: exit 1)\n";
 
 void cli_print_help(void)
 {
     fputs(help_text, stdout);
+    fputs(help_results, stdout);
 }
 
 static bool parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
@@ -140,6 +152,9 @@ enum {
     OPT_PID,
     OPT_ASR_MODE,
     OPT_ASR_TIMEOUT,
+    OPT_NO_PREFLIGHT,
+    OPT_URCPORT,
+    OPT_SET_URCPORT,
 };
 
 static const struct option long_options[] = {
@@ -155,6 +170,9 @@ static const struct option long_options[] = {
     {"fota-pid", required_argument, NULL, OPT_PID},
     {"asr-mode", required_argument, NULL, OPT_ASR_MODE},
     {"asr-timeout", required_argument, NULL, OPT_ASR_TIMEOUT},
+    {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
+    {"urcport", required_argument, NULL, OPT_URCPORT},
+    {"set-urcport", no_argument, NULL, OPT_SET_URCPORT},
     {"json", no_argument, NULL, OPT_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
@@ -179,6 +197,14 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
 
     if (c == OPT_FAMILY) {
         opt->family = arg;
+        return true;
+    }
+    if (c == OPT_NO_PREFLIGHT || c == OPT_SET_URCPORT) {
+        *(c == OPT_NO_PREFLIGHT ? &opt->no_preflight : &opt->set_urcport) = true;
+        return true;
+    }
+    if (c == OPT_URCPORT) {
+        opt->urcport = arg;
         return true;
     }
     if (c == OPT_EXPECT) {

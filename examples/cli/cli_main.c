@@ -74,6 +74,9 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
     cfg->fota_pid = opt->fota_pid;
     cfg->asr_mode = opt->asr_mode;
     cfg->asr_timeout = opt->asr_timeout;
+    cfg->no_preflight = opt->no_preflight;
+    cfg->urcport = opt->urcport;
+    cfg->set_urcport = opt->set_urcport;
     cfg->on_event = cli_report_event;
     cfg->on_log = cli_report_log;
     cfg->log_level =

@@ -104,6 +104,11 @@ static const char *via_name(enum dfota_via via)
     return names[via];
 }
 
+static const char *check_status_name(int status)
+{
+    return status == DFOTA_CHECK_OK ? "ok" : status == DFOTA_CHECK_WARN ? "warn" : "fail";
+}
+
 static void json_event(const struct dfota_event *ev)
 {
     switch (ev->type) {
@@ -149,6 +154,13 @@ static void json_event(const struct dfota_event *ev)
         break;
     case DFOTA_EVENT_INSTALL:
         printf("{\"event\":\"install\",\"percent\":%d}\n", ev->percent);
+        break;
+    case DFOTA_EVENT_CHECK:
+        printf("{\"event\":\"check\",\"check\":");
+        json_string(stdout, ev->check);
+        printf(",\"status\":\"%s\",\"detail\":", check_status_name(ev->status));
+        json_string(stdout, ev->text);
+        printf("}\n");
         break;
     case DFOTA_EVENT_FAMILY:
         printf("{\"event\":\"family\",\"family\":");
@@ -220,6 +232,9 @@ static void plain_event(struct cli_report *r, const struct dfota_event *ev)
     case DFOTA_EVENT_FAMILY:
         printf("family: %s\n", ev->text);
         break;
+    case DFOTA_EVENT_CHECK:
+        printf("check %s: %s: %s\n", ev->check, check_status_name(ev->status), ev->text);
+        break;
     case DFOTA_EVENT_PHASE:
         if (ev->phase != DFOTA_PHASE_DONE)
             printf("%s\n", phase_words(ev->phase));
@@ -270,8 +285,12 @@ void cli_report_event(void *user, const struct dfota_event *ev)
         json_event(ev);
     else if (r->mode == MODE_PLAIN)
         plain_event(r, ev);
-    else if (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL ||
-             ev->type == DFOTA_EVENT_FAMILY) {
+    else if (ev->type == DFOTA_EVENT_CHECK && ev->status != DFOTA_CHECK_OK) {
+        live_clear(r);
+        printf("check %s: %s: %s\n", ev->check, check_status_name(ev->status), ev->text);
+        cli_report_tick(r);
+    } else if (ev->type == DFOTA_EVENT_VERSION || ev->type == DFOTA_EVENT_MODEL ||
+               ev->type == DFOTA_EVENT_FAMILY) {
         live_clear(r);
         printf("%s: %s\n",
                ev->type == DFOTA_EVENT_MODEL    ? "model"
@@ -318,6 +337,8 @@ static struct outcome outcome_of(int result)
         return (struct outcome){"invalid_target", CLI_EXIT_USAGE};
     case DFOTA_ERR_CANCELLED:
         return (struct outcome){"interrupted", CLI_EXIT_INTERRUPTED};
+    case DFOTA_ERR_NOT_READY:
+        return (struct outcome){"not_ready", CLI_EXIT_FAILED};
     case CLI_RESULT_USAGE: /* a bad command line: refused before anything was sent */
         return (struct outcome){"invalid_target", CLI_EXIT_USAGE};
     default:

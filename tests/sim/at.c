@@ -170,7 +170,9 @@ static void cmd_qgmr(struct sim *s)
 /* cmd is what follows "AT", as received. */
 static void at_dispatch(struct sim *s, const char *cmd)
 {
-    if (strncasecmp(cmd, "+QCFG=", 6) == 0) {
+    if (sim_net_command(s, cmd)) {
+        return;
+    } else if (strncasecmp(cmd, "+QCFG=", 6) == 0) {
         cmd_qcfg(s, cmd + 6);
     } else if (strncasecmp(cmd, "+QFOTAPID=", 10) == 0) {
         if (sim_quirk(s, SIM_QUIRK_PID))

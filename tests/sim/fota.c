@@ -53,7 +53,8 @@ static const char *spell(const struct sim *s, enum word w, enum via via)
     return buf;
 }
 
-/* +QIND: "FOTA","<name>"[,<value>[%]] in the chosen spelling. */
+/* +QIND: "FOTA","<name>"[,<value>[%]] in the chosen spelling, on this port when URCs go
+ * here (AT+QURCCFG), else to a port the host does not listen on. */
 static void urc(struct sim *s, const char *name, int value, bool percent)
 {
     const char *sep = s->o.spelling == SIM_SPELL_NOTE ? ", " : ",";
@@ -63,6 +64,10 @@ static void urc(struct sim *s, const char *name, int value, bool percent)
     else
         snprintf(text, sizeof text, "+QIND: \"FOTA\"%s\"%s\"%s%d%s", sep, name, sep, value,
                  percent && (s->o.percent_sign || sim_quirk(s, SIM_QUIRK_PERCENT_SIGN)) ? "%" : "");
+    if (!sim_urcs_here(s)) {
+        sim_log(s, "URC to %s, not this port: %s", s->urcport, text);
+        return;
+    }
     sim_send_line(s, text, true);
 }
 

@@ -127,6 +127,11 @@ static void usage(FILE *out)
           "  --version-after V        (the family's, EM060KGLAAR01A09M4G)\n"
           "  --model M                (the family's, EM060K-GL)\n"
           "  --dl-error               ERROR to AT+QFOTADL=\"...\"\n"
+          "  --no-sim                 AT+CPIN? answers +CME ERROR: 10\n"
+          "  --not-registered         +CEREG: 0,0\n"
+          "  --register-after-ms N    searching (+CEREG: 0,2) for N ms after start\n"
+          "  --urcport NAME           where URCs go at start: usbat (this port), usbmodem,\n"
+          "                           uart1 (elsewhere: FOTA URCs never reach this port)\n"
           "  --log FILE               the dialogue log (stderr)\n"
           "  --exit-after N           exit after N seconds whatever happens (600)\n"
           "  --seed N                 random seed for --noise and --fragment\n",
@@ -198,6 +203,10 @@ static const struct option long_opts[] = {
     {"fragment", no_argument, NULL, OPT_FLAG + 6},
     {"early-first-urc", no_argument, NULL, OPT_FLAG + 7},
     {"dl-error", no_argument, NULL, OPT_FLAG + 8},
+    {"no-sim", no_argument, NULL, OPT_FLAG + 9},
+    {"not-registered", no_argument, NULL, OPT_FLAG + 10},
+    {"register-after-ms", required_argument, NULL, 'G'},
+    {"urcport", required_argument, NULL, 'U'},
     {NULL, 0, NULL, 0},
 };
 
@@ -205,7 +214,7 @@ static bool *flag_slot(struct sim_opts *o, int index)
 {
     bool *const slots[] = {&o->restore,    &o->percent_sign, &o->uart,     &o->silent_after_reboot,
                            &o->never_back, &o->noise,        &o->fragment, &o->early_first_urc,
-                           &o->dl_error};
+                           &o->dl_error,     &o->no_sim,       &o->not_registered};
     return slots[index];
 }
 
@@ -219,6 +228,7 @@ static void opts_defaults(struct sim_opts *o)
     o->n_ends = 1;
     o->spelling = SIM_SPELL_COMPACT;
     o->family = "em060k";
+    o->urcport = "usbat";
     o->exit_after_s = 600;
     o->seed = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 }
@@ -239,6 +249,8 @@ static bool parse_number_opt(int c, const char *arg, struct sim_opts *o)
         return parse_u32(arg, &o->exit_after_s) && o->exit_after_s > 0;
     case 'R':
         return parse_u32(arg, &o->seed);
+    case 'G':
+        return parse_u32(arg, &o->register_after_ms);
     default:
         return false;
     }
@@ -251,7 +263,7 @@ static int parse_opts(int argc, char **argv, struct sim_opts *o)
     opts_defaults(o);
     while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
         bool ok = true;
-        if (c >= OPT_FLAG && c < OPT_FLAG + 9)
+        if (c >= OPT_FLAG && c < OPT_FLAG + 11)
             *flag_slot(o, c - OPT_FLAG) = true;
         else if (c == 'l')
             o->link = optarg;
@@ -265,6 +277,8 @@ static int parse_opts(int argc, char **argv, struct sim_opts *o)
             o->version_after = optarg;
         else if (c == 'm')
             o->model = optarg;
+        else if (c == 'U')
+            o->urcport = optarg;
         else if (c == 'F')
             ok = sim_family_by_name(o->family = optarg) != NULL;
         else if (c == 'L')
@@ -331,6 +345,7 @@ int main(int argc, char **argv)
     if (!s.o.model)
         s.o.model = s.fam->model;
     s.version = s.o.version_before;
+    snprintf(s.urcport, sizeof s.urcport, "%s", s.o.urcport);
     s.echo = true;
     s.powered = true;
     setup_signals();

@@ -62,6 +62,10 @@ struct sim_opts {
     bool fragment;
     bool early_first_urc;
     bool dl_error;
+    bool no_sim;             /* AT+CPIN? answers +CME ERROR: 10 */
+    bool not_registered;     /* +CEREG: 0,0 */
+    uint32_t register_after_ms; /* searching (+CEREG: 0,2) until then */
+    const char *urcport;     /* where URCs go at start: usbat (ours), usbmodem, uart1 */
     const char *family; /* --family */
     const char *version_before;
     const char *version_after;
@@ -76,6 +80,7 @@ struct sim {
     const struct sim_family *fam;
     bool cid_set;                      /* AT+QCFG="fota/cid" was sent */
     char local_path[SIM_LINE_MAX];     /* AT+QCFG="fota/path" */
+    char urcport[16];                  /* AT+QURCCFG="urcport": only usbat is this port */
     FILE *log;
     uint64_t t0_ms;
     uint64_t exit_at_ms;
@@ -125,6 +130,11 @@ void sim_redact(const char *text, char *out, size_t size);
 void sim_fota_run(struct sim *s, const char *target);
 /* An http(s):// or ftp:// URL, or a local path (leading '/'). */
 bool sim_target_valid(const char *target);
+
+/* net.c: SIM, network and URC port queries; true when cmd (after "AT") was one. */
+bool sim_net_command(struct sim *s, const char *cmd);
+/* Whether URCs come out on this port (AT+QURCCFG="urcport" is usbat). */
+bool sim_urcs_here(const struct sim *s);
 
 /* family.c: the dialects. */
 const struct sim_family *sim_family_by_name(const char *name);

@@ -44,7 +44,7 @@ static const struct model_case model_cases[] = {
     {"EG915U-EU", NULL, "eg915u"},
     {"EC800K-CN", NULL, "ec800k"},
     {"EG800K-EU", NULL, "ec800k"},
-    {"em060k-gl", NULL, "em060k"}, /* case does not matter */
+    {"em060k-gl", NULL, "em060k"},                   /* case does not matter */
     {"", "EG18EAPAR03A02M8G_01.001.01.001", "eg18"}, /* no model: the version's prefix */
     {NULL, "BG96MAR02A07M1G", "bg96"},
     {"SIM7600E", "LE20B04SIM7600M22", NULL},
@@ -189,7 +189,8 @@ static void test_command_forms(void **state)
 {
     (void)state;
     command_of("em060k", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
-    command_of("em060k", "/usrdata/cache/ufs/f.zip", true, "AT+QFOTADL=\"/usrdata/cache/ufs/f.zip\"");
+    command_of("em060k", "/usrdata/cache/ufs/f.zip", true,
+               "AT+QFOTADL=\"/usrdata/cache/ufs/f.zip\"");
     command_of("ec200u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,50,100");
     command_of("eg915u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,100,100");
     command_of("ec200u", "UFS:f.pac", true, "AT+QFOTADL=\"UFS:f.pac\",1,50,100");
@@ -263,10 +264,14 @@ static void test_restore_and_flow(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_family_by_model),    cmocka_unit_test(test_patterns),
-        cmocka_unit_test(test_url_limit_at_its_boundary), cmocka_unit_test(test_ftp_parts),
-        cmocka_unit_test(test_local_forms),        cmocka_unit_test(test_command_forms),
-        cmocka_unit_test(test_setup_commands),     cmocka_unit_test(test_code_meanings),
+        cmocka_unit_test(test_family_by_model),
+        cmocka_unit_test(test_patterns),
+        cmocka_unit_test(test_url_limit_at_its_boundary),
+        cmocka_unit_test(test_ftp_parts),
+        cmocka_unit_test(test_local_forms),
+        cmocka_unit_test(test_command_forms),
+        cmocka_unit_test(test_setup_commands),
+        cmocka_unit_test(test_code_meanings),
         cmocka_unit_test(test_restore_and_flow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

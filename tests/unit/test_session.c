@@ -48,7 +48,9 @@ static void test_http_ok(void **state)
     assert_string_equal(r->trace, ID0 "DL_START:http DL_END:0 " OK_TAIL);
     assert_string_equal(dfota_error_text(r->s), "upgraded " V0 " -> " V1);
     assert_int_equal(dfota_module_code(r->s), 0);
-    assert_non_null(strstr(r->fp.out, "AT\rATE0\rATI\rAT+QGMR\rAT+QFOTADL=\"" URL "\"\r"));
+    assert_non_null(strstr(r->fp.out, "AT\rATE0\rATI\rAT+QGMR\rAT+CPIN?\rAT+CEREG?\rAT+CSQ\r"
+                                      "AT+QURCCFG=\"urcport\"\rAT+QFOTADL=\"" URL "\"\r"));
+    assert_string_equal(r->checks, "sim:ok network:ok signal:ok urcport:ok ");
     rig_destroy(r);
 }
 

@@ -74,11 +74,51 @@ static void fake_module_play(struct fake_module *fm)
     }
 }
 
+/* A query with an information line: the line and OK, or ERROR when it has none. */
+static void fake_module_query(struct fake_module *fm, const char *line)
+{
+    char reply[256];
+
+    if (!line) {
+        fake_port_push(fm->fp, "\r\nERROR\r\n");
+        return;
+    }
+    if (starts_with(line, strlen(line), "+CME ERROR")) { /* a final result of its own */
+        snprintf(reply, sizeof(reply), "\r\n%s\r\n", line);
+        fake_port_push(fm->fp, reply);
+        return;
+    }
+    snprintf(reply, sizeof(reply), "\r\n%s\r\n\r\nOK\r\n", line);
+    fake_port_push(fm->fp, reply);
+}
+
+/* The checks before the upgrade; false when cmd is none of them. */
+static bool fake_module_check_answer(struct fake_module *fm, const char *cmd, size_t len)
+{
+    if (starts_with(cmd, len, "AT+CPIN?"))
+        fake_module_query(fm, fm->cpin);
+    else if (starts_with(cmd, len, "AT+CEREG?"))
+        fake_module_query(fm, fm->fp->now < fm->register_at ? "+CEREG: 0,2" : fm->cereg);
+    else if (starts_with(cmd, len, "AT+CGREG?"))
+        fake_module_query(fm, fm->cereg ? NULL : "+CGREG: 0,1");
+    else if (starts_with(cmd, len, "AT+CSQ"))
+        fake_module_query(fm, fm->csq);
+    else if (starts_with(cmd, len, "AT+QURCCFG=\"urcport\"\r"))
+        fake_module_query(fm, fm->urcport);
+    else if (starts_with(cmd, len, "AT+QFLST="))
+        fake_module_query(fm, fm->files);
+    else
+        return false;
+    return true;
+}
+
 static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t len)
 {
     char reply[256];
     const char *version = fm->fp->now >= fm->upgrade_at ? fm->version_after : fm->version;
 
+    if (fake_module_check_answer(fm, cmd, len))
+        return;
     if (starts_with(cmd, len, "ATE0")) {
         fm->echo = false;
         fake_port_push(fm->fp, "\r\nOK\r\n");
@@ -103,7 +143,8 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
             fm->upgraded = true;
             fake_module_play(fm);
         }
-    } else if (starts_with(cmd, len, "AT+QCFG=") || starts_with(cmd, len, "AT+QFOTAPID=")) {
+    } else if (starts_with(cmd, len, "AT+QCFG=") || starts_with(cmd, len, "AT+QFOTAPID=") ||
+               starts_with(cmd, len, "AT+QURCCFG=")) {
         fake_port_push(fm->fp, "\r\nOK\r\n"); /* a family's setup command */
     } else if (len == 3 && memcmp(cmd, "AT\r", 3) == 0) {
         fake_port_push(fm->fp, fm->upgraded && fm->at_error_after ? "\r\nERROR\r\n" : "\r\nOK\r\n");
@@ -135,6 +176,11 @@ void fake_module_init(struct fake_module *fm, struct fake_port *fp)
     fm->echo = true;
     fm->dl_answer = "OK";
     fm->model = "EM060K";
+    fm->cpin = "+CPIN: READY";
+    fm->cereg = "+CEREG: 0,1";
+    fm->csq = "+CSQ: 20,99";
+    fm->urcport = "+QURCCFG: \"urcport\",\"usbat\"";
+    fm->files = "+QFLST: \"UFS:update.zip\",65536";
     fm->version = "EM060KGLAAR01A07M4G";
     fm->version_after = "EM060KGLAAR01A09M4G";
     fm->upgrade_at = UINT64_MAX;

@@ -37,6 +37,13 @@ struct fake_module {
     bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
     const char *model;     /* ATI's model line (default "EM060K") */
+    /* Answers to the checks before the upgrade; NULL: ERROR (not supported). */
+    const char *cpin;    /* "+CPIN: READY" */
+    const char *cereg;   /* "+CEREG: 0,1" */
+    const char *csq;     /* "+CSQ: 20,99" */
+    const char *urcport; /* "+QURCCFG: \"urcport\",\"usbat\"" */
+    const char *files;   /* AT+QFLST's lines: "+QFLST: \"UFS:update.zip\",65536" */
+    uint64_t register_at; /* > 0: searching ("+CEREG: 0,2") until then, then cereg */
     const char *version;   /* before the upgrade */
     const char *version_after;
     bool upgraded;      /* AT+QFOTADL was accepted */

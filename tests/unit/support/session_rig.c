@@ -72,6 +72,12 @@ static void rig_on_event(void *user, const struct dfota_event *ev)
     case DFOTA_EVENT_INSTALL:
         rig_append(t, n, "INSTALL:%d ", ev->percent);
         break;
+    case DFOTA_EVENT_CHECK:
+        rig_append(r->checks, sizeof(r->checks), "%s:%s ", ev->check,
+                   ev->status == DFOTA_CHECK_OK     ? "ok"
+                   : ev->status == DFOTA_CHECK_WARN ? "warn"
+                                                    : "fail");
+        break;
     case DFOTA_EVENT_FAMILY:
         rig_append(t, n, "FAMILY:%s ", ev->text);
         break;

@@ -21,6 +21,7 @@ struct session_rig {
     struct dfota *s;
     char trace[RIG_TRACE_MAX];
     char log[RIG_LOG_MAX];
+    char checks[RIG_TRACE_MAX]; /* "sim:ok network:ok ..." */
     int done_events;
     int phase_events;
     uint64_t done_at;
