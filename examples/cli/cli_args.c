@@ -34,6 +34,7 @@ static const char help_text[] =
     "      --port-timeout SEC       how long the port may stay away at a reboot (120)\n"
     "      --ufs-prefix PATH        where local packages live (/usrdata/cache/ufs/)\n"
     "      --json                   JSON lines on stdout, one object per event\n"
+    CLI_MM_HELP
     "  -v, --verbose                the AT dialogue on stderr (passwords redacted)\n"
     "  -q, --quiet                  print only errors\n"
     "  -h, --help                   this text\n"
@@ -113,7 +114,7 @@ static bool parse_command(const char *word, enum cli_command *cmd)
     return true;
 }
 
-enum { OPT_USB = 256, OPT_FIRST_URC, OPT_PORT_TIMEOUT, OPT_UFS, OPT_JSON, OPT_VERSION };
+enum { OPT_USB = 256, OPT_FIRST_URC, OPT_PORT_TIMEOUT, OPT_UFS, OPT_JSON, OPT_VERSION, OPT_MM };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -127,6 +128,9 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+#ifdef DFOTA_HAVE_MODEMMANAGER
+    {"modemmanager", required_argument, NULL, OPT_MM},
+#endif
     {NULL, 0, NULL, 0},
 };
 
@@ -165,6 +169,13 @@ static bool apply_option(int c, const char *arg, struct cli_options *opt, char *
     case 'q':
         opt->quiet = true;
         return true;
+#ifdef DFOTA_HAVE_MODEMMANAGER
+    case OPT_MM:
+        if (cli_mm_parse_mode(arg, &opt->modemmanager))
+            return true;
+        snprintf(err, size, "--modemmanager wants auto, inhibit or ignore, not '%s'", arg);
+        return false;
+#endif
     default:
         snprintf(err, size, "unknown option (see dfota --help)");
         return false;
