@@ -73,10 +73,10 @@ struct cli_mm;
 struct cli_report;
 
 #ifdef DFOTA_HAVE_MODEMMANAGER
-#define CLI_MM_HELP                                                                       \
-    "      --modemmanager MODE      auto: inhibit ModemManager while dfota uses the port,\n" \
-    "                               where it manages this modem (the default);\n"        \
-    "                               inhibit: the same, and fail (exit 3) where it cannot;\n" \
+#define CLI_MM_HELP                                                                                \
+    "      --modemmanager MODE      auto: inhibit ModemManager while dfota uses the port,\n"       \
+    "                               where it manages this modem (the default);\n"                  \
+    "                               inhibit: the same, and fail (exit 3) where it cannot;\n"       \
     "                               ignore: never ask ModemManager\n"
 bool cli_mm_parse_mode(const char *text, enum cli_mm_mode *mode);
 /* Asks ModemManager to leave our modem alone, as opt->modemmanager says. Returns DFOTA_OK

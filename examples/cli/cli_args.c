@@ -33,8 +33,7 @@ static const char help_text[] =
     "                               reboot (90)\n"
     "      --port-timeout SEC       how long the port may stay away at a reboot (120)\n"
     "      --ufs-prefix PATH        where local packages live (/usrdata/cache/ufs/)\n"
-    "      --json                   JSON lines on stdout, one object per event\n"
-    CLI_MM_HELP
+    "      --json                   JSON lines on stdout, one object per event\n" CLI_MM_HELP
     "  -v, --verbose                the AT dialogue on stderr (passwords redacted)\n"
     "  -q, --quiet                  print only errors\n"
     "  -h, --help                   this text\n"

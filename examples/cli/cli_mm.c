@@ -128,8 +128,8 @@ static bool mm_usb_matches(const struct mm_wanted *w, const char *device)
     pid = strtoul(text, NULL, 16);
     if (vid != w->vid || pid != w->pid)
         return false;
-    return !w->serial ||
-           (mm_read_attribute(device, "serial", text, sizeof(text)) && strcmp(text, w->serial) == 0);
+    return !w->serial || (mm_read_attribute(device, "serial", text, sizeof(text)) &&
+                          strcmp(text, w->serial) == 0);
 }
 
 /* ---- reading GetManagedObjects ----------------------------------------------------------- */
@@ -273,8 +273,8 @@ static DBusMessage *mm_call(DBusConnection *bus, DBusMessage *msg, int timeout_m
 static bool mm_inhibit_device(DBusConnection *bus, const char *uid, bool inhibit, char *why,
                               size_t why_size)
 {
-    DBusMessage *msg = dbus_message_new_method_call(MM_SERVICE, MM_PATH, MM_SERVICE,
-                                                    "InhibitDevice");
+    DBusMessage *msg =
+        dbus_message_new_method_call(MM_SERVICE, MM_PATH, MM_SERVICE, "InhibitDevice");
     dbus_bool_t flag = inhibit ? TRUE : FALSE;
     DBusMessage *reply;
 
@@ -283,8 +283,7 @@ static bool mm_inhibit_device(DBusConnection *bus, const char *uid, bool inhibit
         dbus_message_unref(msg);
         msg = NULL;
     }
-    reply = mm_call(bus, msg, inhibit ? MM_INHIBIT_TIMEOUT_MS : MM_QUERY_TIMEOUT_MS, why,
-                    why_size);
+    reply = mm_call(bus, msg, inhibit ? MM_INHIBIT_TIMEOUT_MS : MM_QUERY_TIMEOUT_MS, why, why_size);
     if (reply)
         dbus_message_unref(reply);
     return reply != NULL;
@@ -294,11 +293,10 @@ static bool mm_inhibit_device(DBusConnection *bus, const char *uid, bool inhibit
 static bool mm_lookup(DBusConnection *bus, const struct mm_wanted *w, struct mm_found *found,
                       char *why, size_t why_size)
 {
-    DBusMessage *reply = mm_call(bus,
-                                 dbus_message_new_method_call(MM_SERVICE, MM_PATH,
-                                                              MM_OBJECT_MANAGER,
-                                                              "GetManagedObjects"),
-                                 MM_QUERY_TIMEOUT_MS, why, why_size);
+    DBusMessage *reply = mm_call(
+        bus,
+        dbus_message_new_method_call(MM_SERVICE, MM_PATH, MM_OBJECT_MANAGER, "GetManagedObjects"),
+        MM_QUERY_TIMEOUT_MS, why, why_size);
     bool ok;
 
     if (!reply)
