@@ -9,6 +9,9 @@
 
 enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO, CLI_FAMILIES };
 
+/* --modemmanager: auto (the default) inhibits ModemManager where it manages our modem. */
+enum cli_mm_mode { CLI_MM_AUTO, CLI_MM_INHIBIT, CLI_MM_IGNORE };
+
 /* Exit statuses: a contract with scripts and update agents. */
 enum cli_exit {
     CLI_EXIT_OK = 0,
@@ -40,6 +43,7 @@ struct cli_options {
     bool json;
     bool verbose;
     bool quiet;
+    enum cli_mm_mode modemmanager;
 };
 
 enum cli_parse_result { CLI_PARSE_OK, CLI_PARSE_HELP, CLI_PARSE_VERSION, CLI_PARSE_ERROR };
@@ -75,5 +79,38 @@ bool cli_report_is_live(const struct cli_report *r);
 
 /* The last line: JSON "done" or a human sentence. Returns the exit status. */
 int cli_report_done(struct cli_report *r, int result, int code, const char *message);
+
+/* ---- ModemManager (cli_mm.c, with DFOTA_WITH_MODEMMANAGER) ---- */
+
+struct cli_mm;
+struct cli_report;
+
+#ifdef DFOTA_HAVE_MODEMMANAGER
+#define CLI_MM_HELP                                                                                \
+    "      --modemmanager MODE      auto: inhibit ModemManager while dfota uses the port,\n"       \
+    "                               where it manages this modem (the default);\n"                  \
+    "                               inhibit: the same, and fail (exit 3) where it cannot;\n"       \
+    "                               ignore: never ask ModemManager\n"
+bool cli_mm_parse_mode(const char *text, enum cli_mm_mode *mode);
+/* Asks ModemManager to leave our modem alone, as opt->modemmanager says. Returns DFOTA_OK
+ * (*mm NULL when nothing was inhibited) or DFOTA_ERR_PORT / DFOTA_ERR_NOMEM with why set. */
+int cli_mm_hold(const struct cli_options *opt, struct cli_report *report, struct cli_mm **mm,
+                char *why, size_t why_size);
+/* Ends the inhibition (also ended by the bus when the process ends); mm may be NULL. */
+void cli_mm_release(struct cli_mm *mm);
+#else
+#define CLI_MM_HELP ""
+static inline int cli_mm_hold(const struct cli_options *opt, struct cli_report *report,
+                              struct cli_mm **mm, char *why, size_t why_size)
+{
+    (void)opt, (void)report, (void)why, (void)why_size;
+    *mm = NULL;
+    return DFOTA_OK;
+}
+static inline void cli_mm_release(struct cli_mm *mm)
+{
+    (void)mm;
+}
+#endif
 
 #endif

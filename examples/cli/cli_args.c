@@ -49,7 +49,7 @@ static const char help_text[] =
     "                               uart1; default usbat)\n"
     "      --set-urcport            route URCs to that port for the upgrade when they go\n"
     "                               elsewhere (and back after it)\n"
-    "      --json                   JSON lines on stdout, one object per event\n"
+    "      --json                   JSON lines on stdout, one object per event\n" CLI_MM_HELP
     "  -v, --verbose                the AT dialogue on stderr (passwords redacted)\n"
     "  -q, --quiet                  print only errors\n"
     "  -h, --help                   this text\n"
@@ -155,6 +155,7 @@ enum {
     OPT_NO_PREFLIGHT,
     OPT_URCPORT,
     OPT_SET_URCPORT,
+    OPT_MM,
 };
 
 static const struct option long_options[] = {
@@ -178,6 +179,9 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+#ifdef DFOTA_HAVE_MODEMMANAGER
+    {"modemmanager", required_argument, NULL, OPT_MM},
+#endif
     {NULL, 0, NULL, 0},
 };
 
@@ -262,6 +266,13 @@ static bool apply_option(int c, const char *arg, struct cli_options *opt, char *
     case 'q':
         opt->quiet = true;
         return true;
+#ifdef DFOTA_HAVE_MODEMMANAGER
+    case OPT_MM:
+        if (cli_mm_parse_mode(arg, &opt->modemmanager))
+            return true;
+        snprintf(err, size, "--modemmanager wants auto, inhibit or ignore, not '%s'", arg);
+        return false;
+#endif
     default:
         return apply_family_option(c, arg, opt, err, size);
     }

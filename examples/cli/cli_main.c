@@ -99,17 +99,13 @@ static int begin(struct dfota *s, const struct cli_options *opt)
     return DFOTA_ERR_INVALID;
 }
 
-static int run(const struct cli_options *opt, struct cli_report *report)
+static int run_session(const struct cli_options *opt, struct cli_report *report)
 {
     struct dfota_config cfg;
     struct dfota *s;
     char why[160];
     int rc;
 
-    if (opt->command == CLI_UPGRADE &&
-        dfota_check_target_family(opt->family, opt->target, opt->ufs_prefix, why, sizeof(why)) !=
-            DFOTA_OK)
-        return cli_report_done(report, DFOTA_ERR_INVALID, -1, why);
     configure(&cfg, opt, report);
     rc = dfota_open(&s, &cfg);
     if (rc != DFOTA_OK) {
@@ -122,6 +118,25 @@ static int run(const struct cli_options *opt, struct cli_report *report)
         rc = run_loop(s, report);
     rc = cli_report_done(report, rc, dfota_module_code(s), dfota_error_text(s));
     dfota_close(s);
+    return rc;
+}
+
+/* ModemManager leaves the modem alone from before the first AT command to the end. */
+static int run(const struct cli_options *opt, struct cli_report *report)
+{
+    struct cli_mm *mm;
+    char why[512];
+    int rc;
+
+    if (opt->command == CLI_UPGRADE &&
+        dfota_check_target_family(opt->family, opt->target, opt->ufs_prefix, why, sizeof(why)) !=
+            DFOTA_OK)
+        return cli_report_done(report, DFOTA_ERR_INVALID, -1, why);
+    rc = cli_mm_hold(opt, report, &mm, why, sizeof(why));
+    if (rc != DFOTA_OK)
+        return cli_report_done(report, rc, -1, why);
+    rc = run_session(opt, report);
+    cli_mm_release(mm);
     return rc;
 }
 
