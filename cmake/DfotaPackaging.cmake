@@ -60,8 +60,11 @@ function(dfota_deb_docs component name)
     DEPENDS ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/cmake/DfotaChangelog.cmake
     COMMENT "Debian changelog of ${name} from README.md" VERBATIM)
   add_custom_target(deb_changelog_${component} ALL DEPENDS ${dir}/changelog.gz)
+  # Only in the packages (cpack installs each component by name), not in a plain
+  # cmake --install.
   install(FILES ${dir}/copyright ${dir}/changelog.gz
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${name} COMPONENT ${component})
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${name} COMPONENT ${component}
+          EXCLUDE_FROM_ALL)
 endfunction()
 
 dfota_deb_package(runtime libdfota${DFOTA_SOVERSION}
