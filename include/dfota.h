@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * dfota: drive a Quectel module's DFOTA firmware upgrade over its serial AT port.
  *
  * One session follows one module: it validates the target, sends AT+QFOTADL, and
@@ -30,10 +31,7 @@
 extern "C" {
 #endif
 
-#define DFOTA_VERSION_MAJOR 0
-#define DFOTA_VERSION_MINOR 1
-#define DFOTA_VERSION_PATCH 0
-#define DFOTA_VERSION_STRING "0.1.0"
+#include "dfota_version.h" /* DFOTA_VERSION_*, generated from CMakeLists.txt */
 
 #if defined(DFOTA_BUILDING) && defined(__GNUC__)
 #define DFOTA_API __attribute__((visibility("default")))
@@ -157,9 +155,9 @@ enum dfota_via { DFOTA_VIA_NONE, DFOTA_VIA_FTP, DFOTA_VIA_HTTP, DFOTA_VIA_HTTPS,
 
 /** One event. Valid only during the callback; copy what you keep. */
 struct dfota_event {
-    enum dfota_event_type type;
-    enum dfota_phase phase;
-    enum dfota_via via;
+    enum dfota_event_type type; /**< What happened. */
+    enum dfota_phase phase;     /**< Where the upgrade stands. */
+    enum dfota_via via;         /**< DOWNLOAD_START: how the module downloads. */
     int percent;      /**< 0..100 where meaningful, else -1. */
     int code;         /**< The module's code where meaningful, else -1. */
     int attempt;      /**< Update attempt (1-based) where meaningful, else 0. */
@@ -169,8 +167,10 @@ struct dfota_event {
     int status;        /**< CHECK: an enum dfota_check_status; else 0. */
 };
 
+/** Log levels, most severe first. */
 enum dfota_log_level { DFOTA_LOG_ERROR, DFOTA_LOG_WARN, DFOTA_LOG_INFO, DFOTA_LOG_DEBUG };
 
+/** Receives the session's events; user is the config's user. */
 typedef void (*dfota_event_cb)(void *user, const struct dfota_event *event);
 /** Receives log lines (the AT dialogue at DEBUG); passwords are already redacted. */
 typedef void (*dfota_log_cb)(void *user, enum dfota_log_level level, const char *text);
@@ -179,6 +179,7 @@ typedef void (*dfota_log_cb)(void *user, enum dfota_log_level level, const char 
  * Configuration and the session.
  * ------------------------------------------------------------------------------------- */
 
+/** A session's settings: fill with dfota_config_init(), then set what you need. */
 struct dfota_config {
     /** Device path (symlinks such as /dev/serial/by-id/... are fine). */
     const char *port;
@@ -189,7 +190,7 @@ struct dfota_config {
     bool rtscts;   /**< Hardware flow control. Default false. */
     /** A user-supplied transport; when set, port/usb/baud are not used by the library. */
     const struct dfota_port_ops *port_ops;
-    void *port_ctx;
+    void *port_ctx; /**< Passed to every port_ops operation. */
     /** Monotonic clock in milliseconds. NULL: the system's monotonic clock (required
      *  when the library is built without an OS backend). */
     uint64_t (*now_ms)(void *user);
@@ -202,8 +203,8 @@ struct dfota_config {
     uint32_t stall_timeout_ms;     /**< No URC at all while updating. Default 600000. */
     uint32_t command_timeout_ms;   /**< For each AT command's answer. Default 5000. */
     uint32_t download_timeout_ms;  /**< From the command to the download's end. Default 1800000. */
-    dfota_event_cb on_event;
-    dfota_log_cb on_log;
+    dfota_event_cb on_event; /**< Receives the events; may be NULL. */
+    dfota_log_cb on_log;     /**< Receives the log lines; may be NULL. */
     enum dfota_log_level log_level; /**< Most verbose level passed to on_log. Default INFO. */
     void *user;                     /**< Passed to the callbacks and now_ms. */
     /** Forces a module family by name (see dfota_family_get()); NULL (default): chosen by

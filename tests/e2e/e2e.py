@@ -10,6 +10,8 @@ real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a dead
   e2e.py --build DIR --plain             the CLI's plain lines when not on a terminal
   e2e.py --build DIR --custom-port       the library over a user-supplied transport
   e2e.py --build DIR --interrupt-then-watch   SIGINT mid-update, then dfota watch
+
+--tool PATH runs that dfota (an installed one) instead of the build's.
 """
 import argparse
 import json
@@ -233,6 +235,13 @@ def read_line(stream, deadline):
     return buf.decode(errors="replace")
 
 
+TOOL = None  # --tool: the dfota to run instead of DIR/examples/dfota
+
+
+def tool_path(build):
+    return TOOL or os.path.join(build, "examples", "dfota")
+
+
 def wrapper():
     """A command to run the host under (DFOTA_E2E_WRAP, e.g. valgrind), or none."""
     return os.environ.get("DFOTA_E2E_WRAP", "").split()
@@ -241,8 +250,7 @@ def wrapper():
 def host_command(build, via, link, target, host_opts):
     opts = dict(o.split("=") for o in host_opts)
     if via == "cli":
-        cmd = [os.path.join(build, "examples", "dfota"), "upgrade", "--json", "-v", target,
-               "--port", link]
+        cmd = [tool_path(build), "upgrade", "--json", "-v", target, "--port", link]
         if "first_urc" in opts:
             cmd += ["--first-urc-timeout", opts["first_urc"]]
         if "port_timeout" in opts:
@@ -319,7 +327,7 @@ def run_case(build, name, via):
 
 
 def tool_command(build, *args):
-    return wrapper() + [os.path.join(build, "examples", "dfota")] + list(args)
+    return wrapper() + [tool_path(build)] + list(args)
 
 
 def run_on_terminal(build, sim_opts, echo):
@@ -475,7 +483,10 @@ def main():
     ap.add_argument("--plain", action="store_true")
     ap.add_argument("--custom-port", action="store_true")
     ap.add_argument("--interrupt-then-watch", action="store_true")
+    ap.add_argument("--tool")
     args = ap.parse_args()
+    global TOOL
+    TOOL = args.tool and os.path.abspath(args.tool)
     build = os.path.abspath(args.build)
     if args.list:
         print(";".join(CASES))
