@@ -140,10 +140,8 @@ static void test_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_vectors),
-        cmocka_unit_test(test_sizes_match_definition),
-        cmocka_unit_test(test_chunk_splits),
-        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_known_vectors), cmocka_unit_test(test_sizes_match_definition),
+        cmocka_unit_test(test_chunk_splits),  cmocka_unit_test(test_format),
         cmocka_unit_test(test_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
