@@ -12,8 +12,8 @@
 
 #include "dfota.h"
 
-#define AT_LINE_MAX 256 /* longest line kept; longer ones are dropped whole */
-#define AT_CMD_MAX 160  /* longest command line (AT+QFOTADL with a 100-byte target fits) */
+#define AT_LINE_MAX 256   /* longest line kept; longer ones are dropped whole */
+#define AT_CMD_MAX 160    /* longest command line (AT+QFOTADL with a 100-byte target fits) */
 #define AT_RAW_CHUNK 1024 /* most raw payload bytes read and written at once */
 
 /* How a command's own response lines look. */

@@ -44,8 +44,14 @@ static const struct fuzz_source gives_out = {6, 0};
 static size_t source_read(void *user, size_t offset, uint8_t *buf, size_t len);
 static void source_sent(void *user, size_t offset, const uint8_t *data, size_t len);
 
-#define NO_RAW {NULL, NULL, NULL, 0, 0, 0}
-#define RAW(src, len, block) {source_read, source_sent, (void *)&(src), len, block, 'A'}
+#define NO_RAW                                                                                     \
+    {                                                                                              \
+        NULL, NULL, NULL, 0, 0, 0                                                                  \
+    }
+#define RAW(src, len, block)                                                                       \
+    {                                                                                              \
+        source_read, source_sent, (void *)&(src), len, block, 'A'                                  \
+    }
 
 /* Commands the control stream picks from: text, response kind, prefix, timeout, raw. */
 struct fuzz_cmd {
@@ -193,8 +199,8 @@ static int on_write(void *user, const uint8_t *buf, size_t len)
         CHECK(len <= AT_RAW_CHUNK && (src->max_read == 0 || len <= src->max_read));
         CHECK(raw->ack_block == 0 || len <= raw->ack_block);
         /* a piece never crosses a block boundary */
-        CHECK(raw->ack_block == 0 || h->raw_out / raw->ack_block ==
-                                         (h->raw_out + len - 1) / raw->ack_block);
+        CHECK(raw->ack_block == 0 ||
+              h->raw_out / raw->ack_block == (h->raw_out + len - 1) / raw->ack_block);
         CHECK(memcmp(buf, raw_payload + h->raw_out, len) == 0);
         CHECK(h->raw_hooked == h->raw_out);
     }

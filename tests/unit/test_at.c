@@ -575,8 +575,7 @@ static void test_raw_upload_error_mid_transfer(void **state)
 {
     static const char *const answers[] = {"\r\n+CME ERROR: 409\r\n", "\r\nERROR\r\n",
                                           "+CME ERROR: 421\r\n"};
-    static const char *const traces[] = {"F:+CME ERROR,409|", "F:ERROR,-1|",
-                                         "F:+CME ERROR,421|"};
+    static const char *const traces[] = {"F:+CME ERROR,409|", "F:ERROR,-1|", "F:+CME ERROR,421|"};
 
     (void)state;
     for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
