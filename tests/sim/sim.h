@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <poll.h>
 
+#include "ufs.h"
+
 #define SIM_MAX_ENDS 16
 #define SIM_LINE_MAX 512
 #define SIM_PATH_MAX 512
@@ -39,6 +41,7 @@ struct sim_opts {
     const char *log_path;
     uint32_t exit_after_s;
     uint32_t seed;
+    struct sim_ufs_opts ufs; /* the file system, upload faults, --baud-pace (ufs.c) */
 };
 
 struct sim {
@@ -62,6 +65,8 @@ struct sim {
     char pending_target[SIM_LINE_MAX]; /* set by AT+QFOTADL, run by the main loop */
     bool have_pending;
     uint32_t rng;
+    struct sim_ufs ufs;
+    uint64_t pace_in_due_us, pace_out_due_us; /* --baud-pace: when the line is free */
 };
 
 /* main.c */
@@ -92,6 +97,10 @@ void sim_redact(const char *text, char *out, size_t size);
 void sim_fota_run(struct sim *s, const char *target);
 /* An http(s):// or ftp:// URL, or a local path (leading '/'). */
 bool sim_target_valid(const char *target);
+
+/* pace.c: with --baud-pace, waits until bytes sent or received at that speed have
+ * crossed the line (due_us is the direction's state); without, returns at once. */
+void sim_pace(struct sim *s, uint64_t *due_us, size_t bytes);
 
 /* download.c: fetches url for real; returns 0 or the module's error code. */
 int sim_download(struct sim *s, const char *url);

@@ -407,7 +407,7 @@ static void test_module_stops_acknowledging(void **state)
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_TIMEOUT);
     assert_int_equal(r->done_at, TIMEOUT_S * 1000 + COMMAND_MS);
-    assert_string_equal(r->done.text, "the module stopped acknowledging after 2048 of 5000 bytes");
+    assert_string_equal(r->done.text, "the module stopped acknowledging after 3072 of 5000 bytes");
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
     assert_file(r, false);
     free(r);

@@ -221,7 +221,7 @@ static size_t fake_ufs_data(struct fake_ufs *u, const uint8_t *data, size_t len)
     }
     if (u->ack_mode && u->block_fill == 1024) {
         u->block_fill = 0;
-        if (u->fault == FAKE_UFS_FAULT_STOP_ACK && u->got / 1024 >= u->fault_at)
+        if (u->fault == FAKE_UFS_FAULT_STOP_ACK && u->got / 1024 > u->fault_at)
             u->hung = true;
         else
             fake_ufs_say(u, "A");

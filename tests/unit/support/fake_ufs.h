@@ -22,7 +22,7 @@ enum fake_ufs_fault {
     FAKE_UFS_FAULT_SHORT_ONCE,   /* the first upload stores one byte less */
     FAKE_UFS_FAULT_SHORT_ALWAYS, /* every upload does */
     FAKE_UFS_FAULT_CME_MID,      /* +CME ERROR: 409 after fault_at bytes */
-    FAKE_UFS_FAULT_STOP_ACK,     /* silent after fault_at blocks: no 'A', no answer */
+    FAKE_UFS_FAULT_STOP_ACK,     /* fault_at blocks acknowledged, then silence */
 };
 
 struct fake_ufs_file {
