@@ -13,7 +13,7 @@ void qfupl_sum_init(struct qfupl_sum *sum)
 
 static void qfupl_sum_byte(struct qfupl_sum *sum, uint8_t byte)
 {
-    sum->value ^= sum->odd ? byte : (uint16_t)(byte << 8);
+    sum->value = (uint16_t)(sum->value ^ (sum->odd ? byte : byte << 8));
     sum->odd = !sum->odd;
 }
 
