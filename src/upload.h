@@ -12,7 +12,8 @@
  *   2. AT+QFDEL="<name>": a stale file of the same name goes. Any error here (the file
  *      does not exist: +CME ERROR: 405 or ERROR, depending on the family) is fine; a file
  *      that could not be deleted shows at step 3 as +CME ERROR: 407.
- *   3. AT+QFUPL="<name>",<size>,<timeout>,1 -> CONNECT, <size> raw bytes in ack blocks,
+ *   3. AT+QFUPL="<name>",<size>,<timeout>,1 -> CONNECT, <size> raw bytes in ack blocks
+ *      (",0" and one stream when params.ack_block is 0),
  *      +QFUPL: <size>,<checksum>, OK. The checksum (qfupl_sum.h) is computed while sending
  *      and compared with the module's. On a mismatch or a short count the file is deleted
  *      and the upload runs once more; a second failure is the verdict.
@@ -22,7 +23,7 @@
  *
  * How a caller drives it (one phase of the session):
  *   struct upload up;                       // must not move while a transfer runs
- *   upload_init(&up, &params);              // params checked: 0 or UPLOAD_ERR_* + text
+ *   if (upload_init(&up, &params, msg, sizeof msg) != 0) refuse (msg: the broken rule)
  *   upload_begin(&up);
  *   loop:
  *     while (upload_next_output(&up, &out)) switch (out.kind) {
@@ -36,7 +37,11 @@
  *       response(line)        -> upload_on_response(&up, line)
  *       final(result, code)   -> upload_on_result(&up, result, code)
  *       urc(line)             -> not the upload's business (the session's)
- *     a cancel (may come at any time) -> upload_cancel(&up), then keep driving until DONE
+ *     a cancel (may come at any time) -> upload_cancel(&up), then keep driving until DONE:
+ *       no more data goes out; the module ends its transfer after params.module_timeout_s
+ *       without data, then the partial file is deleted. A caller that cannot wait may
+ *       drop the phase instead (at_abort()): the module then answers AT again once its
+ *       own data timeout has passed.
  *   The outputs come in order; there is at most one command in flight, and a SEND comes
  *   only after the previous command's result was given. Progress is coalesced: only the
  *   latest is kept until taken, so a whole transfer in one engine call (ack mode off)
