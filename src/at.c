@@ -82,6 +82,16 @@ bool at_busy(const struct at_engine *at)
     return at->pending;
 }
 
+size_t at_raw_sent(const struct at_engine *at)
+{
+    return at->raw_sent;
+}
+
+bool at_raw_stopped(const struct at_engine *at)
+{
+    return at->raw_stopped;
+}
+
 uint64_t at_deadline(const struct at_engine *at)
 {
     return at->pending ? at->deadline : UINT64_MAX;
@@ -111,6 +121,8 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
     at->mode = AT_MODE_LINE;
     at->raw_sent = 0;
     at->awaiting_ack = false;
+    at->raw_started = false;
+    at->raw_stopped = false;
     at->deadline = now + cmd->timeout_ms;
     at_log(at, DFOTA_LOG_DEBUG, ">> ", at->cmd_text);
 
@@ -204,7 +216,7 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
         return AT_LINE_ECHO;
     if (at_final_result(line, &result, &code))
         return AT_LINE_FINAL;
-    if (at->cmd.raw && at->raw_sent == 0 && at_starts_with_upper(line, "CONNECT"))
+    if (at->cmd.raw.read && !at->raw_started && at_starts_with_upper(line, "CONNECT"))
         return AT_LINE_CONNECT;
     wanted_prefix =
         at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && at_starts_with(line, at->cmd.prefix);
@@ -217,21 +229,61 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
     return AT_LINE_URC;
 }
 
-static void at_raw_send_block(struct at_engine *at, uint64_t now)
+/* The source gave out: nothing more goes out. The module times out its transfer and
+ * answers; the deadline restarts so that its answer is awaited a whole timeout. */
+static void at_raw_stop(struct at_engine *at, uint64_t now)
 {
-    size_t left = at->cmd.raw_len - at->raw_sent;
-    size_t n = (at->cmd.ack_block > 0 && at->cmd.ack_block < left) ? at->cmd.ack_block : left;
+    char where[48];
 
-    if (n > 0 && at->cb.write(at->cb.user, at->cmd.raw + at->raw_sent, n) != DFOTA_PORT_OK) {
+    snprintf(where, sizeof(where), "%zu of %zu bytes", at->raw_sent, at->cmd.raw.len);
+    at_log(at, DFOTA_LOG_WARN, "raw transfer: the source gave out after ", where);
+    at->raw_stopped = true;
+    at->awaiting_ack = false;
+    at->mode = AT_MODE_LINE;
+    at->deadline = now + at->cmd.timeout_ms;
+}
+
+/* One piece of at most AT_RAW_CHUNK bytes from the source to the port. Returns its
+ * length, or 0 when the transfer cannot go on (the source gave out or the write failed;
+ * the engine has acted on it). */
+static size_t at_raw_send_piece(struct at_engine *at, size_t want, uint64_t now)
+{
+    const struct at_raw *raw = &at->cmd.raw;
+    size_t got = raw->read(raw->user, at->raw_sent, at->raw_buf, want);
+
+    if (got == 0 || got > want) {
+        at_raw_stop(at, now);
+        return 0;
+    }
+    if (at->cb.write(at->cb.user, at->raw_buf, got) != DFOTA_PORT_OK) {
         at_log(at, DFOTA_LOG_WARN, "raw transfer: ", "write failed");
         at_finish(at, AT_RESULT_HANGUP, -1);
-        return;
+        return 0;
     }
-    at->raw_sent += n;
+    if (raw->sent)
+        raw->sent(raw->user, at->raw_sent, at->raw_buf, got);
+    at->raw_sent += got;
+    return got;
+}
+
+/* Sends the next block (ack mode) or the whole rest (no acks), piece by piece. */
+static void at_raw_send_block(struct at_engine *at, uint64_t now)
+{
+    const struct at_raw *raw = &at->cmd.raw;
+    size_t left = raw->len - at->raw_sent;
+    size_t block = (raw->ack_block > 0 && raw->ack_block < left) ? raw->ack_block : left;
+
+    for (size_t done = 0; done < block;) {
+        size_t want = block - done < AT_RAW_CHUNK ? block - done : AT_RAW_CHUNK;
+        size_t got = at_raw_send_piece(at, want, now);
+        if (got == 0)
+            return;
+        done += got;
+    }
     at->deadline = now + at->cmd.timeout_ms;
     /* In ack mode every full block is acknowledged, the last one included. */
-    at->awaiting_ack = at->cmd.ack_block > 0 && n == at->cmd.ack_block;
-    if (!at->awaiting_ack && at->raw_sent == at->cmd.raw_len)
+    at->awaiting_ack = raw->ack_block > 0 && block == raw->ack_block;
+    if (!at->awaiting_ack && at->raw_sent == raw->len)
         at->mode = AT_MODE_LINE;
 }
 
@@ -251,6 +303,7 @@ static void at_dispatch_line(struct at_engine *at, const char *line, uint64_t no
         break;
     case AT_LINE_CONNECT:
         at->echo_allowed = false;
+        at->raw_started = true;
         at->mode = AT_MODE_RAW;
         at_raw_send_block(at, now);
         break;
@@ -341,16 +394,27 @@ static size_t at_frame_run(struct at_engine *at, const uint8_t *data, size_t len
     return n + 1;
 }
 
-/* In raw mode the only input expected is the acknowledgement byte. */
-static void at_raw_byte(struct at_engine *at, uint8_t byte, uint64_t now)
+static void at_raw_ack(struct at_engine *at, uint64_t now)
 {
-    if (!at->awaiting_ack || byte != at->cmd.ack_byte)
-        return;
     at->awaiting_ack = false;
-    if (at->raw_sent == at->cmd.raw_len)
+    if (at->raw_sent == at->cmd.raw.len)
         at->mode = AT_MODE_LINE;
     else
         at_raw_send_block(at, now);
+}
+
+/* In raw mode an awaited acknowledgement is taken between lines; every other byte is
+ * framed as usual, so the module's final result ends the transfer at once. Bytes go one
+ * at a time here: a final result may end raw mode in the middle of the input. */
+static size_t at_raw_input(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
+{
+    if (at->awaiting_ack && data[0] == at->cmd.raw.ack_byte && at->frame != AT_FRAME_LINE) {
+        at_raw_ack(at, now);
+        return 1;
+    }
+    if (!at->awaiting_ack)
+        return at_frame_run(at, data, len, now);
+    return at_frame_run(at, data, 1, now);
 }
 
 void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
@@ -359,7 +423,7 @@ void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now
 
     while (i < len) {
         if (at->mode == AT_MODE_RAW && at->pending)
-            at_raw_byte(at, data[i++], now);
+            i += at_raw_input(at, data + i, len - i, now);
         else
             i += at_frame_run(at, data + i, len - i, now);
     }

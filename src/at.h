@@ -12,8 +12,9 @@
 
 #include "dfota.h"
 
-#define AT_LINE_MAX 256 /* longest line kept; longer ones are dropped whole */
-#define AT_CMD_MAX 760  /* longest command line (AT+QFOTADL with a 700-byte URL fits) */
+#define AT_LINE_MAX 256   /* longest line kept; longer ones are dropped whole */
+#define AT_CMD_MAX 760    /* longest command line (AT+QFOTADL with a 700-byte URL fits) */
+#define AT_RAW_CHUNK 1024 /* most raw payload bytes read and written at once */
 
 /* How a command's own response lines look. */
 enum at_resp {
@@ -31,18 +32,41 @@ enum at_result {
     AT_RESULT_HANGUP,  /* the port went away while the command was pending */
 };
 
+/* Fills buf with up to len bytes of the raw payload starting at offset. Returns how many
+ * it gave (1..len); 0 means the source cannot give more (it failed, ended early, or the
+ * transfer is to stop): the engine then sends nothing more and the command ends with the
+ * module's own final result (the module times out its transfer) or the deadline. */
+typedef size_t (*at_raw_read_fn)(void *user, size_t offset, uint8_t *buf, size_t len);
+
+/* Called after each piece of the payload was written (at most AT_RAW_CHUNK bytes, never
+ * across a block boundary): data is the piece, offset where it starts. Lets a caller
+ * compute a checksum and report progress while sending. */
+typedef void (*at_raw_sent_fn)(void *user, size_t offset, const uint8_t *data, size_t len);
+/* Neither callback may call into the engine: they run inside at_feed(). */
+
+/* A raw transfer after "CONNECT" (AT+QFUPL): exactly len bytes, pulled from read piece by
+ * piece, so no caller needs the whole payload in memory. With ack_block > 0 (ack mode)
+ * the module acknowledges each ack_block bytes with ack_byte, the last block too when it
+ * is full, before the next block goes out; the deadline restarts with each block. With
+ * ack_block 0 the whole payload goes out in one engine call. Meanwhile every byte that is
+ * not an awaited acknowledgement goes to the line framer, so a final result (ERROR,
+ * +CME ERROR: <n>) ends the command at once, mid-transfer too. An acknowledgement is
+ * awaited only after a full block and taken only between lines. */
+struct at_raw {
+    at_raw_read_fn read; /* NULL: no raw transfer */
+    at_raw_sent_fn sent; /* may be NULL */
+    void *user;          /* for read and sent */
+    size_t len;
+    size_t ack_block;
+    uint8_t ack_byte;
+};
+
 struct at_cmd {
     const char *text; /* "AT+QGMR"; the engine appends CR */
     enum at_resp resp;
     const char *prefix; /* for AT_RESP_PREFIX */
     uint32_t timeout_ms;
-    /* Raw transfer after "CONNECT" (AT+QFUPL): exactly raw_len bytes out. With ack_block
-     * > 0 the module acknowledges each ack_block bytes with ack_byte before the next
-     * block goes out. raw must stay valid until the final result. */
-    const uint8_t *raw;
-    size_t raw_len;
-    size_t ack_block;
-    uint8_t ack_byte;
+    struct at_raw raw; /* copied by at_send; raw.user must stay valid until the final */
 };
 
 struct at_callbacks {
@@ -80,7 +104,11 @@ struct at_engine {
     /* raw transfer */
     enum at_mode mode;
     size_t raw_sent;
+    size_t block_left; /* bytes of the current ack block still to go out */
     bool awaiting_ack;
+    bool raw_started; /* CONNECT came */
+    bool raw_stopped; /* the source gave out: nothing more goes out */
+    uint8_t raw_buf[AT_RAW_CHUNK];
 };
 
 /* Sets up the engine. urc_prefixes NULL selects the default list (+QIND:, RDY, +CPIN:,
@@ -110,6 +138,12 @@ void at_port_lost(struct at_engine *at);
 void at_abort(struct at_engine *at);
 
 bool at_busy(const struct at_engine *at);
+
+/* Payload bytes written so far by the pending (or last) raw transfer. */
+size_t at_raw_sent(const struct at_engine *at);
+
+/* True when the last raw transfer stopped because its source gave out. */
+bool at_raw_stopped(const struct at_engine *at);
 
 const char *at_result_name(enum at_result result);
 

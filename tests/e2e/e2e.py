@@ -42,7 +42,9 @@ CASES = {
     "http_ok": ([], "http", [], "success", 0),
     "ftp_ok": ([], "ftp", [], "success", 0),
     "https_ok": (["--spelling", "https"], "https", [], "success", 0),
-    "file_ok": ([], "file", [], "success", 0),
+    "file_ok": (["--ufs-file", "update.zip:4096"], "file", [], "success", 0),
+    "file_missing": ([], "file", [], "not_ready", None),
+    "file_missing_no_preflight": ([], "file", ["no_preflight=1"], "rejected", None),
     "http_701": ([], "http_missing", [], "download_failed", 701),
     "ftp_601": ([], "ftp_badpass", [], "download_failed", 601),
     "end_505": (["--ends", "505"], "http", [], "update_failed", 505),
@@ -73,8 +75,10 @@ CASES = {
     "family_generic": (["--family", "generic"], "http", [], "success", 0),
     # Family specifics: BG96's local form, Unisoc's, a 101..255-byte URL on EG18, and a
     # module that says END,0 but still runs the old firmware.
-    "bg96_local": (["--family", "bg96"], "bg96_file", [], "success", 0),
-    "ec200u_local": (["--family", "ec200u"], "ufs_file", [], "success", 0),
+    "bg96_local": (["--family", "bg96", "--ufs-file", "update.zip:4096"], "bg96_file", [],
+                   "success", 0),
+    "ec200u_local": (["--family", "ec200u", "--ufs-file", "update.pac:4096"], "ufs_file", [],
+                     "success", 0),
     "eg18_long_url": (["--family", "eg18"], "http_long", [], "success", 0),
     "em060k_long_url_refused": (["--family", "em060k"], "http_long", [], "invalid_target",
                                 None),
@@ -82,7 +86,7 @@ CASES = {
                      None),
 }
 
-EXIT_OF = {"success": 0, "rejected": 1, "download_failed": 1, "update_failed": 1,
+EXIT_OF = {"success": 0, "rejected": 1, "download_failed": 1, "update_failed": 1, "not_ready": 1,
            "invalid_target": 2, "port_error": 3, "timeout": 4, "interrupted": 130}
 
 
@@ -255,10 +259,13 @@ def host_command(build, via, link, target, host_opts):
             cmd += ["--first-urc-timeout", opts["first_urc"]]
         if "port_timeout" in opts:
             cmd += ["--port-timeout", opts["port_timeout"]]
+        if "no_preflight" in opts:
+            cmd += ["--no-preflight"]
         return cmd
     return [os.path.join(build, "tests", "e2e", "e2e-lib-runner"), link, target,
-            str(int(float(opts.get("first_urc", "90")) * 1000)),
-            str(int(float(opts.get("port_timeout", "120")) * 1000))]
+            str(int(float(opts.get("first_urc", "0")) * 1000)),
+            str(int(float(opts.get("port_timeout", "0")) * 1000))] + \
+        (["no-preflight"] if "no_preflight" in opts else [])
 
 
 def outcome(via, stdout):

@@ -1,8 +1,10 @@
 /* Drives one upgrade through the library alone (dfota.h), for the end-to-end tests:
  * prints each event and, last, "done <result> <code>".
- * Usage: e2e-lib-runner PORT TARGET [FIRST_URC_MS [PORT_TIMEOUT_MS]] */
+ * Usage: e2e-lib-runner PORT TARGET [FIRST_URC_MS [PORT_TIMEOUT_MS [no-preflight]]]
+ * (0 for a timeout: the family's own) */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <dfota.h>
 
@@ -23,6 +25,8 @@ static const char *result_name(int rc)
         return "invalid_target";
     case DFOTA_ERR_CANCELLED:
         return "interrupted";
+    case DFOTA_ERR_NOT_READY:
+        return "not_ready";
     default:
         return "port_error";
     }
@@ -66,6 +70,7 @@ int main(int argc, char **argv)
         cfg.first_urc_timeout_ms = (uint32_t)strtoul(argv[3], NULL, 10);
     if (argc > 4)
         cfg.port_timeout_ms = (uint32_t)strtoul(argv[4], NULL, 10);
+    cfg.no_preflight = argc > 5 && strcmp(argv[5], "no-preflight") == 0;
     rc = dfota_open(&s, &cfg);
     if (rc != DFOTA_OK) {
         printf("done %s -1\n", result_name(rc));

@@ -12,7 +12,9 @@
  * are NUL-terminated, at most AT_LINE_MAX long, free of CR/LF; responses and final results
  * only happen while a command is pending; the engine is idle when final runs; a timeout only
  * once the deadline has passed; raw bytes go out in order, block by block, only after
- * CONNECT; deadlines never move backwards and never lie further than one timeout ahead. */
+ * CONNECT, never past the point where the source gave out, and each piece is reported to
+ * the sent hook; deadlines never move backwards and never lie further than one timeout
+ * ahead. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +30,29 @@
 
 static const uint8_t raw_payload[] = "0123456789abcdefghij";
 
+/* A raw source over raw_payload that gives out (returns 0) at fail_at, reading at most
+ * max_read bytes at once (0: as many as asked). */
+struct fuzz_source {
+    size_t fail_at;
+    size_t max_read;
+};
+
+static const struct fuzz_source whole = {SIZE_MAX, 0};
+static const struct fuzz_source dribble = {SIZE_MAX, 3};
+static const struct fuzz_source gives_out = {6, 0};
+
+static size_t source_read(void *user, size_t offset, uint8_t *buf, size_t len);
+static void source_sent(void *user, size_t offset, const uint8_t *data, size_t len);
+
+#define NO_RAW                                                                                     \
+    {                                                                                              \
+        NULL, NULL, NULL, 0, 0, 0                                                                  \
+    }
+#define RAW(src, len, block)                                                                       \
+    {                                                                                              \
+        source_read, source_sent, (void *)&(src), len, block, 'A'                                  \
+    }
+
 /* Commands the control stream picks from: text, response kind, prefix, timeout, raw. */
 struct fuzz_cmd {
     struct at_cmd cmd;
@@ -42,29 +67,29 @@ struct fuzz_cmd {
 _Static_assert(sizeof(LONG_OK_TEXT) - 1 == AT_CMD_MAX, "the longest command the engine takes");
 
 static const struct fuzz_cmd commands[] = {
-    {{"AT", AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"ATE0", AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"ATI", AT_RESP_TEXT, NULL, 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"AT+QGMR", AT_RESP_TEXT, NULL, 5000, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"AT+CPIN?", AT_RESP_PREFIX, "+CPIN:", 5000, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"AT+QFLDS=\"UFS\"", AT_RESP_PREFIX, "+QFLDS:", 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"AT+QFOTADL=\"http://h/f.zip\"", AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"AT+QFUPL=\"a.bin\",10,5,1", AT_RESP_PREFIX, "+QFUPL:", 5000, raw_payload, 10, 4, 'A'},
+    {{"AT", AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_OK},
+    {{"ATE0", AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_OK},
+    {{"ATI", AT_RESP_TEXT, NULL, 300, NO_RAW}, DFOTA_OK},
+    {{"AT+QGMR", AT_RESP_TEXT, NULL, 5000, NO_RAW}, DFOTA_OK},
+    {{"AT+CPIN?", AT_RESP_PREFIX, "+CPIN:", 5000, NO_RAW}, DFOTA_OK},
+    {{"AT+QFLDS=\"UFS\"", AT_RESP_PREFIX, "+QFLDS:", 300, NO_RAW}, DFOTA_OK},
+    {{"AT+QFOTADL=\"http://h/f.zip\"", AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_OK},
+    {{"AT+QFUPL=\"a.bin\",10,5,1", AT_RESP_PREFIX, "+QFUPL:", 5000, RAW(whole, 10, 4)}, DFOTA_OK},
+    {{"AT+QFUPL=\"b.bin\",8,5,1", AT_RESP_PREFIX, "+QFUPL:", 5000, RAW(dribble, 8, 4)}, DFOTA_OK},
+    {{"AT+QFUPL=\"c.bin\",8", AT_RESP_PREFIX, "+QFUPL:", 5000, RAW(whole, 8, 0)}, DFOTA_OK},
+    {{"AT+QFUPL=\"d.bin\",0", AT_RESP_PREFIX, "+QFUPL:", 5000, RAW(whole, 0, 0)}, DFOTA_OK},
+    {{"AT+QFUPL=\"e.bin\",20,5,1", AT_RESP_PREFIX, "+QFUPL:", 0, RAW(dribble, 20, 1)}, DFOTA_OK},
+    {{"AT+QFLST=\"*\"", AT_RESP_PREFIX, "+QFLST:", 0, NO_RAW}, DFOTA_OK},
+    {{"AT+QURCCFG=\"urcport\"", AT_RESP_PREFIX, "+QURCCFG:", 300, NO_RAW}, DFOTA_OK},
+    {{"at", AT_RESP_TEXT, NULL, 1, NO_RAW}, DFOTA_OK},
+    {{LONG_OK_TEXT, AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_OK},
+    {{LONG_BAD_TEXT, AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_ERR_INVALID},
+    {{"", AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_ERR_INVALID},
+    {{"AT\r", AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_ERR_INVALID},
+    {{"AT\nI", AT_RESP_TEXT, NULL, 300, NO_RAW}, DFOTA_ERR_INVALID},
+    {{"AT+QFUPL=\"f.bin\",12,5,1", AT_RESP_PREFIX, "+QFUPL:", 5000, RAW(gives_out, 12, 4)},
      DFOTA_OK},
-    {{"AT+QFUPL=\"b.bin\",8,5,1", AT_RESP_PREFIX, "+QFUPL:", 5000, raw_payload, 8, 4, 'A'},
-     DFOTA_OK},
-    {{"AT+QFUPL=\"c.bin\",8", AT_RESP_PREFIX, "+QFUPL:", 5000, raw_payload, 8, 0, 0}, DFOTA_OK},
-    {{"AT+QFUPL=\"d.bin\",0", AT_RESP_PREFIX, "+QFUPL:", 5000, raw_payload, 0, 0, 0}, DFOTA_OK},
-    {{"AT+QFUPL=\"e.bin\",20,5,1", AT_RESP_PREFIX, "+QFUPL:", 0, raw_payload, 20, 1, 'A'},
-     DFOTA_OK},
-    {{"AT+QFLST=\"*\"", AT_RESP_PREFIX, "+QFLST:", 0, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"AT+QURCCFG=\"urcport\"", AT_RESP_PREFIX, "+QURCCFG:", 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{"at", AT_RESP_TEXT, NULL, 1, NULL, 0, 0, 0}, DFOTA_OK},
-    {{LONG_OK_TEXT, AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_OK},
-    {{LONG_BAD_TEXT, AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_ERR_INVALID},
-    {{"", AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_ERR_INVALID},
-    {{"AT\r", AT_RESP_NONE, NULL, 300, NULL, 0, 0, 0}, DFOTA_ERR_INVALID},
-    {{"AT\nI", AT_RESP_TEXT, NULL, 300, NULL, 0, 0, 0}, DFOTA_ERR_INVALID},
+    {{"AT+QFUPL=\"g.bin\",16", AT_RESP_PREFIX, "+QFUPL:", 300, RAW(gives_out, 16, 0)}, DFOTA_OK},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
@@ -86,6 +111,7 @@ struct harness {
     uint64_t sent_at;
     uint64_t last_deadline;
     size_t raw_out;        /* raw bytes written for the pending command */
+    size_t raw_hooked;     /* raw bytes reported through the sent hook */
     bool finals_this_call; /* a final ran during the current engine call */
     /* port */
     unsigned fail_writes; /* the next this many writes fail */
@@ -166,10 +192,17 @@ static int on_write(void *user, const uint8_t *buf, size_t len)
         /* raw transfer: only after CONNECT (read from the port), in order, within the
          * payload, one block at a time in ack mode */
         CHECK(h->ctx == CTX_FEED);
-        CHECK(h->pending && h->cmd->cmd.raw != NULL);
-        CHECK(h->raw_out + len <= h->cmd->cmd.raw_len);
-        CHECK(h->cmd->cmd.ack_block == 0 || len <= h->cmd->cmd.ack_block);
-        CHECK(memcmp(buf, h->cmd->cmd.raw + h->raw_out, len) == 0);
+        const struct at_raw *raw = &h->cmd->cmd.raw;
+        const struct fuzz_source *src = raw->user;
+        CHECK(h->pending && raw->read != NULL);
+        CHECK(h->raw_out + len <= raw->len && h->raw_out + len <= src->fail_at);
+        CHECK(len <= AT_RAW_CHUNK && (src->max_read == 0 || len <= src->max_read));
+        CHECK(raw->ack_block == 0 || len <= raw->ack_block);
+        /* a piece never crosses a block boundary */
+        CHECK(raw->ack_block == 0 ||
+              h->raw_out / raw->ack_block == (h->raw_out + len - 1) / raw->ack_block);
+        CHECK(memcmp(buf, raw_payload + h->raw_out, len) == 0);
+        CHECK(h->raw_hooked == h->raw_out);
     }
     if (h->fail_writes > 0) {
         h->fail_writes--;
@@ -180,6 +213,37 @@ static int on_write(void *user, const uint8_t *buf, size_t len)
     if (!(h->ctx == CTX_SEND && !h->pending))
         h->raw_out += len;
     return DFOTA_PORT_OK;
+}
+
+static struct harness *current; /* the sources reach the harness through it */
+
+static size_t source_read(void *user, size_t offset, uint8_t *buf, size_t len)
+{
+    const struct fuzz_source *src = user;
+    size_t n = len;
+
+    CHECK(current->ctx == CTX_FEED && current->pending);
+    CHECK(offset == current->raw_out && offset < current->cmd->cmd.raw.len);
+    CHECK(len > 0 && len <= AT_RAW_CHUNK);
+    if (offset >= src->fail_at)
+        return 0;
+    if (n > src->fail_at - offset)
+        n = src->fail_at - offset;
+    if (src->max_read > 0 && n > src->max_read)
+        n = src->max_read;
+    CHECK(offset + n < sizeof(raw_payload));
+    memcpy(buf, raw_payload + offset, n);
+    return n;
+}
+
+static void source_sent(void *user, size_t offset, const uint8_t *data, size_t len)
+{
+    (void)user;
+    /* after the write went through, with what was written */
+    CHECK(!current->write_failed);
+    CHECK(offset == current->raw_hooked && offset + len == current->raw_out);
+    CHECK(memcmp(data, raw_payload + offset, len) == 0);
+    current->raw_hooked += len;
 }
 
 static void on_response(void *user, const char *line)
@@ -285,6 +349,7 @@ static void send_command(struct harness *h, size_t index)
     h->sent_at = h->now;
     h->last_deadline = at_deadline(&h->at);
     h->raw_out = 0;
+    h->raw_hooked = 0;
 }
 
 /* After every call into the engine: the model and the engine agree, and the deadline
@@ -341,6 +406,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     memset(&h, 0, sizeof(h));
+    current = &h;
     h.now = 1000;
     if (data[0] & 1)
         at_init(&h.at, &cb, custom_urc_prefixes,
@@ -406,5 +472,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h.chain = 0;
     tick(&h, 10u * 1800000u);
     CHECK(!h.pending && !at_busy(&h.at));
+    current = NULL;
     return 0;
 }

@@ -9,7 +9,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ---- fuzz_at: [flags][n][n control bytes][port bytes] -----------------------------------
 # Command indexes and time steps as in fuzz_at.c.
 AT, ATE0, ATI, QGMR, CPIN, QFLDS, QFOTADL, QFUPL_A, QFUPL_B, QFUPL_C, QFUPL_D, QFUPL_E, \
-    QFLST, QURCCFG, AT_LOWER, LONG_OK, LONG_BAD, EMPTY, WITH_CR, WITH_LF = range(20)
+    QFLST, QURCCFG, AT_LOWER, LONG_OK, LONG_BAD, EMPTY, WITH_CR, WITH_LF, \
+    QFUPL_F, QFUPL_G = range(22)
 STEP = {0: 0, 1: 1, 10: 2, 100: 3, 299: 4, 300: 5, 301: 6, 1000: 7, 4999: 8, 5000: 9,
         5001: 10, 10000: 11, 60000: 12, 90000: 13, 300000: 14, 1800000: 15}
 RAW = b"0123456789abcdefghij"
@@ -117,6 +118,20 @@ def at_corpus():
     c["qfupl_empty"] = Script().send(QFUPL_D).rx(crlf("CONNECT", "+QFUPL: 0,0", "OK"))
     c["qfupl_ack1_timeout0"] = (Script().send(QFUPL_E).rx(crlf("CONNECT")).rx("A" * 19, 1)
                                 .tick(0).tick(1))
+    # the module's final result in the middle of a transfer ends it at once
+    c["qfupl_cme_mid_transfer"] = (Script().send(QFUPL_A).rx(crlf("CONNECT")).rx("A", 1)
+                                   .rx(crlf("+CME ERROR: 409"), 1).send(AT).rx(crlf("OK")))
+    c["qfupl_error_mid_transfer"] = (Script().send(QFUPL_B).rx(crlf("CONNECT"))
+                                     .rx("\r\nERROR\r\nA", 2).tick(5001))
+    # a URC with an 'A' in it while an acknowledgement is awaited, then the ack
+    c["qfupl_urc_before_ack"] = (Script().send(QFUPL_A).rx(crlf("CONNECT"))
+                                 .rx(crlf("+CPIN: READY") + "A", 3).rx("A", 1)
+                                 .rx(crlf("+QFUPL: 10,%x" % qfupl_checksum(body), "OK")))
+    # the source gives out after 6 bytes; the module answers after its own timeout
+    c["qfupl_source_gives_out"] = (Script().send(QFUPL_F).rx(crlf("CONNECT")).rx("A", 1)
+                                   .tick(1000).rx(crlf("+QFUPL: 6,%x" % qfupl_checksum(RAW[:6]),
+                                                       "OK")).send(QFUPL_G).rx(crlf("CONNECT"))
+                                   .tick(301))
     c["error_results"] = (Script().send(AT).rx(crlf("ERROR")).send(ATE0)
                           .rx(crlf("+CME ERROR: 10")).send(CPIN).rx(crlf("+CMS ERROR: 500"))
                           .send(ATI).rx(crlf("+CME ERROR: SIM busy")).send(QGMR)

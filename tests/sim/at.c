@@ -120,6 +120,11 @@ static void cmd_qfotadl(struct sim *s, const char *arg)
         respond_error(s);
         return;
     }
+    if (s->pending_target[0] == '/' && !sim_ufs_find_target(s, s->pending_target)) {
+        sim_log(s, "QFOTADL: no file %s in UFS", s->pending_target);
+        respond_error(s);
+        return;
+    }
     if (s->o.dl_error || s->in_fota || s->have_pending) {
         sim_log(s, "QFOTADL refused (%s)", s->o.dl_error ? "--dl-error" : "busy");
         respond_error(s);
@@ -170,7 +175,7 @@ static void cmd_qgmr(struct sim *s)
 /* cmd is what follows "AT", as received. */
 static void at_dispatch(struct sim *s, const char *cmd)
 {
-    if (sim_net_command(s, cmd)) {
+    if (sim_net_command(s, cmd) || sim_ufs_command(s, cmd)) {
         return;
     } else if (strncasecmp(cmd, "+QCFG=", 6) == 0) {
         cmd_qcfg(s, cmd + 6);
@@ -233,7 +238,11 @@ static void at_line(struct sim *s)
 
 void sim_at_input(struct sim *s, const uint8_t *buf, size_t len)
 {
+    size_t taken = sim_ufs_input(s, buf, len); /* the data of an upload */
     size_t echo_from = 0;
+
+    buf += taken;
+    len -= taken;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = buf[i];
         if (c != '\r' && c != '\n') {
@@ -250,6 +259,10 @@ void sim_at_input(struct sim *s, const uint8_t *buf, size_t len)
         at_line(s);
         s->line_len = 0;
         s->line_overflow = false;
+        if (s->ufs.receiving) { /* AT+QFUPL: what follows CONNECT is data */
+            sim_at_input(s, buf + echo_from, len - echo_from);
+            return;
+        }
     }
     if (s->echo && echo_from < len)
         sim_write(s, buf + echo_from, len - echo_from);

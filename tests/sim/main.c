@@ -136,6 +136,7 @@ static void usage(FILE *out)
           "  --exit-after N           exit after N seconds whatever happens (600)\n"
           "  --seed N                 random seed for --noise and --fragment\n",
           out);
+    sim_ufs_usage(out);
 }
 
 static bool parse_u32(const char *text, uint32_t *out)
@@ -176,7 +177,7 @@ static bool parse_spelling(const char *text, enum sim_spelling *out)
     return false;
 }
 
-enum { OPT_FLAG = 1000 };
+enum { OPT_FLAG = 1000, OPT_UFS = 2000 };
 
 static const struct option long_opts[] = {
     {"link", required_argument, NULL, 'l'},
@@ -221,6 +222,7 @@ static bool *flag_slot(struct sim_opts *o, int index)
 static void opts_defaults(struct sim_opts *o)
 {
     memset(o, 0, sizeof *o);
+    sim_ufs_defaults(&o->ufs);
     o->reboot_ms = 2000;
     o->first_urc_delay_ms = 500;
     o->progress_step = 10;
@@ -260,10 +262,21 @@ static bool parse_number_opt(int c, const char *arg, struct sim_opts *o)
 static int parse_opts(int argc, char **argv, struct sim_opts *o)
 {
     int c;
+    const size_t n_main = sizeof long_opts / sizeof long_opts[0] - 1;
+    struct option all[sizeof long_opts / sizeof long_opts[0] + 16];
+    /* The table is this file's options, then ufs.c's with values from OPT_UFS. */
+    memcpy(all, long_opts, n_main * sizeof all[0]);
+    for (size_t i = 0; i < sim_ufs_long_opt_count; i++) {
+        all[n_main + i] = sim_ufs_long_opts[i];
+        all[n_main + i].val = OPT_UFS + (int)i;
+    }
+    memset(&all[n_main + sim_ufs_long_opt_count], 0, sizeof all[0]);
     opts_defaults(o);
-    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", all, NULL)) != -1) {
         bool ok = true;
-        if (c >= OPT_FLAG && c < OPT_FLAG + 11)
+        if (c >= OPT_UFS)
+            ok = sim_ufs_parse_opt(&o->ufs, (size_t)(c - OPT_UFS), optarg);
+        else if (c >= OPT_FLAG && c < OPT_FLAG + 11)
             *flag_slot(o, c - OPT_FLAG) = true;
         else if (c == 'l')
             o->link = optarg;
@@ -348,6 +361,8 @@ int main(int argc, char **argv)
     snprintf(s.urcport, sizeof s.urcport, "%s", s.o.urcport);
     s.echo = true;
     s.powered = true;
+    if (!sim_ufs_setup(&s))
+        return 2;
     setup_signals();
     sim_download_global(true);
     sim_log(&s, "start: link %s, family %s, model %s, version %s, seed %u", s.o.link,

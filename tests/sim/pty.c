@@ -133,6 +133,7 @@ static void drain_input(struct sim *s)
         ssize_t n = read(s->master, buf, sizeof buf);
         if (n <= 0)
             return;
+        sim_pace(s, &s->pace_in_due_us, (size_t)n);
         if (s->powered)
             sim_at_input(s, buf, (size_t)n);
         else
@@ -151,6 +152,9 @@ bool sim_idle(struct sim *s, uint32_t ms)
         if (now >= deadline || (s->have_pending && !s->in_fota))
             return true;
         uint32_t left = (uint32_t)(deadline - now);
+        sim_ufs_tick(s); /* an upload's data timeout */
+        if (sim_ufs_ms_left(s) < left)
+            left = sim_ufs_ms_left(s) + 1;
         if (s->master < 0) {
             (void)sim_poll(s, NULL, 0, left);
             continue;
@@ -193,6 +197,7 @@ void sim_write(struct sim *s, const void *buf, size_t len)
     const uint8_t *p = buf;
     if (s->master < 0)
         return;
+    sim_pace(s, &s->pace_out_due_us, len);
     if (!s->o.fragment) {
         write_all(s, p, len);
         return;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <poll.h>
 
+#include "ufs.h"
+
 #define SIM_MAX_ENDS 16
 #define SIM_LINE_MAX 512
 #define SIM_PATH_MAX 512
@@ -73,6 +75,7 @@ struct sim_opts {
     const char *log_path;
     uint32_t exit_after_s;
     uint32_t seed;
+    struct sim_ufs_opts ufs; /* the file system, upload faults, --baud-pace (ufs.c) */
 };
 
 struct sim {
@@ -100,6 +103,8 @@ struct sim {
     char pending_target[SIM_LINE_MAX]; /* set by AT+QFOTADL, run by the main loop */
     bool have_pending;
     uint32_t rng;
+    struct sim_ufs ufs;
+    uint64_t pace_in_due_us, pace_out_due_us; /* --baud-pace: when the line is free */
 };
 
 /* main.c */
@@ -139,6 +144,10 @@ bool sim_urcs_here(const struct sim *s);
 /* family.c: the dialects. */
 const struct sim_family *sim_family_by_name(const char *name);
 bool sim_quirk(const struct sim *s, unsigned quirk);
+
+/* pace.c: with --baud-pace, waits until bytes sent or received at that speed have
+ * crossed the line (due_us is the direction's state); without, returns at once. */
+void sim_pace(struct sim *s, uint64_t *due_us, size_t bytes);
 
 /* download.c: fetches url for real; returns 0 or the module's error code. */
 int sim_download(struct sim *s, const char *url);

@@ -10,90 +10,8 @@
 #include <string.h>
 
 #include "at.h"
+#include "at_rig.h"
 #include "fake_port.h"
-
-/* Everything the engine reported, in order, as "R:line|U:line|F:OK,-1|". */
-struct rig {
-    struct fake_port fp;
-    struct at_engine at;
-    char trace[8192];
-    int warnings;
-    unsigned seed;
-};
-
-static void trace_add(struct rig *r, const char *tag, const char *text)
-{
-    size_t used = strlen(r->trace);
-    snprintf(r->trace + used, sizeof(r->trace) - used, "%s:%s|", tag, text);
-}
-
-static int rig_write(void *user, const uint8_t *buf, size_t len)
-{
-    struct rig *r = user;
-    return fake_port_ops.write(&r->fp, buf, len, 1000);
-}
-
-static void rig_response(void *user, const char *line)
-{
-    trace_add(user, "R", line);
-}
-
-static void rig_urc(void *user, const char *line)
-{
-    trace_add(user, "U", line);
-}
-
-static void rig_final(void *user, enum at_result result, int code)
-{
-    char text[64];
-    snprintf(text, sizeof(text), "%s,%d", at_result_name(result), code);
-    trace_add(user, "F", text);
-}
-
-static void rig_log(void *user, enum dfota_log_level level, const char *text)
-{
-    struct rig *r = user;
-    (void)text;
-    if (level == DFOTA_LOG_WARN)
-        r->warnings++;
-}
-
-static struct rig *rig_new(void)
-{
-    struct rig *r = calloc(1, sizeof(*r));
-    struct at_callbacks cb = {rig_write, rig_response, rig_final, rig_urc, rig_log, r};
-
-    fake_port_init(&r->fp);
-    assert_int_equal(fake_port_ops.open(&r->fp), DFOTA_PORT_OK);
-    at_init(&r->at, &cb, NULL, 0);
-    r->seed = 12345;
-    return r;
-}
-
-/* Feeds what the fake port holds, chunk bytes at a time (0: all at once, -1: random). */
-static void rig_pump(struct rig *r, int chunk)
-{
-    uint8_t buf[4096];
-    int n;
-
-    for (;;) {
-        size_t want = sizeof(buf);
-        if (chunk > 0)
-            want = (size_t)chunk;
-        else if (chunk < 0)
-            want = 1 + (size_t)(rand_r(&r->seed) % 17);
-        n = fake_port_ops.read(&r->fp, buf, want);
-        if (n <= 0)
-            return;
-        at_feed(&r->at, buf, (size_t)n, r->fp.now);
-    }
-}
-
-static void rig_send(struct rig *r, const char *text, enum at_resp resp, const char *prefix)
-{
-    struct at_cmd cmd = {.text = text, .resp = resp, .prefix = prefix, .timeout_ms = 300};
-    assert_int_equal(at_send(&r->at, &cmd, r->fp.now), DFOTA_OK);
-}
 
 static void test_line_endings(void **state)
 {
@@ -106,9 +24,9 @@ static void test_line_endings(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-        struct rig *r = rig_new();
+        struct at_rig *r = at_rig_new();
         fake_port_push(&r->fp, inputs[i]);
-        rig_pump(r, 0);
+        at_rig_pump(r, 0);
         assert_string_equal(r->trace, "U:+QIND: \"FOTA\",\"START\"|");
         free(r);
     }
@@ -126,11 +44,11 @@ static const char transcript_trace[] =
 
 static void run_transcript(int chunk)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
-    rig_send(r, "ATI", AT_RESP_TEXT, NULL);
+    at_rig_send(r, "ATI", AT_RESP_TEXT, NULL);
     fake_port_push(&r->fp, transcript);
-    rig_pump(r, chunk);
+    at_rig_pump(r, chunk);
     assert_string_equal(r->trace, transcript_trace);
     assert_false(at_busy(&r->at));
     free(r);
@@ -157,12 +75,12 @@ static void test_transcript_random_chunks(void **state)
 
 static void test_echo_off(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "AT+QGMR", AT_RESP_TEXT, NULL);
+    at_rig_send(r, "AT+QGMR", AT_RESP_TEXT, NULL);
     fake_port_push(&r->fp, "\r\nEM060KGLAAR01A07M4G_01.001.01.001\r\n\r\nOK\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "R:EM060KGLAAR01A07M4G_01.001.01.001|F:OK,-1|");
     assert_string_equal(r->fp.out, "AT+QGMR\r");
     free(r);
@@ -170,27 +88,27 @@ static void test_echo_off(void **state)
 
 static void test_echo_only_skipped_once(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "AT", AT_RESP_NONE, NULL);
+    at_rig_send(r, "AT", AT_RESP_NONE, NULL);
     fake_port_push(&r->fp, "AT\r\r\nOK\r\nAT\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "F:OK,-1|U:AT|");
     free(r);
 }
 
 static void test_prefix_response_and_unsolicited_cpin(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "AT+CPIN?", AT_RESP_PREFIX, "+CPIN:");
+    at_rig_send(r, "AT+CPIN?", AT_RESP_PREFIX, "+CPIN:");
     fake_port_push(&r->fp, "\r\n+CPIN: READY\r\n\r\nOK\r\n");
-    rig_pump(r, 0);
-    rig_send(r, "ATI", AT_RESP_TEXT, NULL);
+    at_rig_pump(r, 0);
+    at_rig_send(r, "ATI", AT_RESP_TEXT, NULL);
     fake_port_push(&r->fp, "\r\n+CPIN: READY\r\nQuectel\r\nOK\r\n+CPIN: READY\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "R:+CPIN: READY|F:OK,-1|U:+CPIN: READY|R:Quectel|F:OK,-1|"
                                   "U:+CPIN: READY|");
     free(r);
@@ -198,19 +116,19 @@ static void test_prefix_response_and_unsolicited_cpin(void **state)
 
 static void test_unexpected_line_is_urc_for_no_response_command(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "ATE0", AT_RESP_NONE, NULL);
+    at_rig_send(r, "ATE0", AT_RESP_NONE, NULL);
     fake_port_push(&r->fp, "ATE0\r\r\n+QUSIM: 1\r\nsomething\r\nOK\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "U:+QUSIM: 1|U:something|F:OK,-1|");
     free(r);
 }
 
 static void test_overlong_line_dropped(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
     char big[AT_LINE_MAX * 3];
 
     (void)state;
@@ -218,7 +136,7 @@ static void test_overlong_line_dropped(void **state)
     big[sizeof(big) - 1] = '\0';
     fake_port_push(&r->fp, big);
     fake_port_push(&r->fp, "\r\nRDY\r\n");
-    rig_pump(r, 7);
+    at_rig_pump(r, 7);
     assert_string_equal(r->trace, "U:RDY|");
     assert_int_equal(r->warnings, 1);
     free(r);
@@ -226,14 +144,14 @@ static void test_overlong_line_dropped(void **state)
 
 static void test_line_of_exactly_max_kept(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
     char line[AT_LINE_MAX + 3];
 
     (void)state;
     memset(line, 'y', AT_LINE_MAX);
     strcpy(line + AT_LINE_MAX, "\r\n");
     fake_port_push(&r->fp, line);
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_int_equal(strlen(r->trace), AT_LINE_MAX + 3);
     assert_int_equal(r->warnings, 0);
     free(r);
@@ -241,60 +159,60 @@ static void test_line_of_exactly_max_kept(void **state)
 
 static void test_garbage_nul_and_non_ascii(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
     static const uint8_t junk[] = {0x00, 0xff, 0xfe, 0x80, 0x00, 'O', 0x00, 'K', '\r', '\n'};
 
     (void)state;
-    rig_send(r, "AT", AT_RESP_NONE, NULL);
+    at_rig_send(r, "AT", AT_RESP_NONE, NULL);
     fake_port_push_bytes(&r->fp, "\xff\xfe\x01garbage\r\n", 12);
     fake_port_push_bytes(&r->fp, junk, sizeof(junk));
-    rig_pump(r, 3);
+    at_rig_pump(r, 3);
     assert_string_equal(r->trace, "U:\xff\xfe\x01garbage|U:\xff\xfe\x80OK|");
     fake_port_push(&r->fp, "OK\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "U:\xff\xfe\x01garbage|U:\xff\xfe\x80OK|F:OK,-1|");
     free(r);
 }
 
 static void test_nul_inside_result_is_ignored(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "AT", AT_RESP_NONE, NULL);
+    at_rig_send(r, "AT", AT_RESP_NONE, NULL);
     fake_port_push_bytes(&r->fp, "O\0K\r\n", 5);
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "F:OK,-1|");
     free(r);
 }
 
 static void test_error_results(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "AT+QFOTADL=\"x\"", AT_RESP_NONE, NULL);
+    at_rig_send(r, "AT+QFOTADL=\"x\"", AT_RESP_NONE, NULL);
     fake_port_push(&r->fp, "\r\nERROR\r\n");
-    rig_pump(r, 0);
-    rig_send(r, "AT+QFUPL=\"a\",1", AT_RESP_NONE, NULL);
+    at_rig_pump(r, 0);
+    at_rig_send(r, "AT+QFUPL=\"a\",1", AT_RESP_NONE, NULL);
     fake_port_push(&r->fp, "\r\n+CME ERROR: 407\r\n");
-    rig_pump(r, 0);
-    rig_send(r, "AT+CMGS", AT_RESP_NONE, NULL);
+    at_rig_pump(r, 0);
+    at_rig_send(r, "AT+CMGS", AT_RESP_NONE, NULL);
     fake_port_push(&r->fp, "\r\n+CMS ERROR: 500\r\n");
-    rig_pump(r, 0);
-    rig_send(r, "AT+CPIN?", AT_RESP_PREFIX, "+CPIN:");
+    at_rig_pump(r, 0);
+    at_rig_send(r, "AT+CPIN?", AT_RESP_PREFIX, "+CPIN:");
     fake_port_push(&r->fp, "\r\n+CME ERROR: SIM not inserted\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "F:ERROR,-1|F:+CME ERROR,407|F:+CMS ERROR,500|F:+CME ERROR,-1|");
     free(r);
 }
 
 static void test_command_timeout(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
 
     (void)state;
-    rig_send(r, "AT", AT_RESP_NONE, NULL);
+    at_rig_send(r, "AT", AT_RESP_NONE, NULL);
     assert_int_equal(at_deadline(&r->at), 300);
     at_tick(&r->at, 299);
     assert_true(at_busy(&r->at));
@@ -306,20 +224,20 @@ static void test_command_timeout(void **state)
     assert_string_equal(r->trace, "F:timeout,-1|");
     /* A late OK is no longer the command's. */
     fake_port_push(&r->fp, "OK\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "F:timeout,-1|U:OK|");
     free(r);
 }
 
 static void test_hangup_mid_command(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
     uint8_t buf[64];
 
     (void)state;
-    rig_send(r, "ATI", AT_RESP_TEXT, NULL);
+    at_rig_send(r, "ATI", AT_RESP_TEXT, NULL);
     fake_port_push(&r->fp, "\r\nQuectel\r\nEM06");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     fake_port_hangup_at(&r->fp, r->fp.now + 5);
     assert_int_equal(fake_port_ops.wait(&r->fp, 100), DFOTA_PORT_HANGUP);
     assert_int_equal(fake_port_ops.read(&r->fp, buf, sizeof(buf)), DFOTA_PORT_HANGUP);
@@ -331,14 +249,14 @@ static void test_hangup_mid_command(void **state)
     assert_int_equal(fake_port_ops.wait(&r->fp, 100), DFOTA_PORT_READY);
     assert_int_equal(fake_port_ops.open(&r->fp), DFOTA_PORT_OK);
     fake_port_push(&r->fp, "0K\"\r\n");
-    rig_pump(r, 0);
+    at_rig_pump(r, 0);
     assert_string_equal(r->trace, "R:Quectel|F:hang-up,-1|U:0K\"|");
     free(r);
 }
 
 static void test_busy_and_invalid_commands(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
     char long_cmd[AT_CMD_MAX + 2];
     struct at_cmd cmd = {.text = long_cmd, .timeout_ms = 300};
 
@@ -349,7 +267,7 @@ static void test_busy_and_invalid_commands(void **state)
     cmd.text = "AT\r+QFOTADL";
     assert_int_equal(at_send(&r->at, &cmd, 0), DFOTA_ERR_INVALID);
     assert_int_equal(r->fp.out_len, 0);
-    rig_send(r, "AT", AT_RESP_NONE, NULL);
+    at_rig_send(r, "AT", AT_RESP_NONE, NULL);
     cmd.text = "ATI";
     assert_int_equal(at_send(&r->at, &cmd, 0), DFOTA_ERR_STATE);
     assert_string_equal(r->fp.out, "AT\r");
@@ -358,7 +276,7 @@ static void test_busy_and_invalid_commands(void **state)
 
 static void test_write_failure_leaves_idle(void **state)
 {
-    struct rig *r = rig_new();
+    struct at_rig *r = at_rig_new();
     struct at_cmd cmd = {.text = "AT", .timeout_ms = 300};
 
     (void)state;
@@ -366,63 +284,6 @@ static void test_write_failure_leaves_idle(void **state)
     fake_port_ops.wait(&r->fp, 0);
     assert_int_equal(at_send(&r->at, &cmd, 0), DFOTA_ERR_PORT);
     assert_false(at_busy(&r->at));
-    free(r);
-}
-
-/* The module acknowledges each block with 'A' before the next goes out. */
-static void ack_responder(struct fake_port *fp, const char *data, size_t len, void *user)
-{
-    (void)data;
-    (void)user;
-    if (len == 4)
-        fake_port_push(fp, "A");
-}
-
-static void test_raw_upload_with_acks(void **state)
-{
-    struct rig *r = rig_new();
-    static const uint8_t payload[10] = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'};
-    struct at_cmd cmd = {.text = "AT+QFUPL=\"f.bin\",10,5,1",
-                         .resp = AT_RESP_PREFIX,
-                         .prefix = "+QFUPL:",
-                         .timeout_ms = 300,
-                         .raw = payload,
-                         .raw_len = sizeof(payload),
-                         .ack_block = 4,
-                         .ack_byte = 'A'};
-
-    (void)state;
-    assert_int_equal(at_send(&r->at, &cmd, 0), DFOTA_OK);
-    r->fp.responder = ack_responder;
-    fake_port_push(&r->fp, "\r\nCONNECT\r\n");
-    rig_pump(r, 0); /* 0123 out, A in */
-    rig_pump(r, 0); /* 4567 out, A in */
-    rig_pump(r, 0); /* 89 out: short last block, no ack */
-    assert_string_equal(r->fp.out, "AT+QFUPL=\"f.bin\",10,5,1\r0123456789");
-    fake_port_push(&r->fp, "\r\n+QFUPL: 10,3a3a\r\n\r\nOK\r\n");
-    rig_pump(r, 0);
-    assert_string_equal(r->trace, "R:+QFUPL: 10,3a3a|F:OK,-1|");
-    free(r);
-}
-
-static void test_raw_upload_ack_timeout(void **state)
-{
-    struct rig *r = rig_new();
-    static const uint8_t payload[8] = {0};
-    struct at_cmd cmd = {.text = "AT+QFUPL=\"f\",8,5,1",
-                         .timeout_ms = 300,
-                         .raw = payload,
-                         .raw_len = 8,
-                         .ack_block = 4,
-                         .ack_byte = 'A'};
-
-    (void)state;
-    assert_int_equal(at_send(&r->at, &cmd, 0), DFOTA_OK);
-    fake_port_push(&r->fp, "CONNECT\r\n");
-    rig_pump(r, 0);
-    assert_int_equal(r->fp.out_len, strlen(cmd.text) + 1 + 4);
-    at_tick(&r->at, 400);
-    assert_string_equal(r->trace, "F:timeout,-1|");
     free(r);
 }
 
@@ -446,8 +307,6 @@ int main(void)
         cmocka_unit_test(test_hangup_mid_command),
         cmocka_unit_test(test_busy_and_invalid_commands),
         cmocka_unit_test(test_write_failure_leaves_idle),
-        cmocka_unit_test(test_raw_upload_with_acks),
-        cmocka_unit_test(test_raw_upload_ack_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,555 @@
+/* The upload dialogue (src/upload.c) with the real AT engine on the fake port and the
+ * fake clock, against a scripted module file system with every fault (fake_ufs). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "at.h"
+#include "fake_port.h"
+#include "fake_ufs.h"
+#include "upload.h"
+
+#define PAYLOAD_MAX 8192
+#define NAME "pkg.bin"
+#define TIMEOUT_S 5
+#define COMMAND_MS 3000
+
+struct rig {
+    struct fake_port fp;
+    struct fake_ufs mod;
+    struct at_engine at;
+    struct upload up;
+    uint8_t payload[PAYLOAD_MAX];
+    size_t size;
+    /* source faults */
+    size_t changed_at; /* SIZE_MAX: never */
+    size_t error_at;
+    size_t cancel_at; /* cancel once progress reaches this many bytes; SIZE_MAX: never */
+    bool hangup_at_cancel;
+    /* what came out */
+    int progress_count;
+    size_t last_bytes;
+    unsigned last_percent;
+    char ends[256];
+    struct upload_out done;
+    int done_count;
+    uint64_t done_at;
+    char urcs[256];
+};
+
+static enum upload_source_status rig_read(void *user, size_t offset, uint8_t *buf, size_t len,
+                                          size_t *got)
+{
+    struct rig *r = user;
+
+    assert_true(offset < r->size);
+    if (offset >= r->changed_at)
+        return UPLOAD_SOURCE_CHANGED;
+    if (offset >= r->error_at)
+        return UPLOAD_SOURCE_ERROR;
+    *got = r->size - offset < len ? r->size - offset : len;
+    memcpy(buf, r->payload + offset, *got);
+    return UPLOAD_SOURCE_OK;
+}
+
+static int rig_write(void *user, const uint8_t *buf, size_t len)
+{
+    struct rig *r = user;
+    return fake_port_ops.write(&r->fp, buf, len, 1000);
+}
+
+static void rig_response(void *user, const char *line)
+{
+    struct rig *r = user;
+    upload_on_response(&r->up, line);
+}
+
+static void rig_final(void *user, enum at_result result, int code)
+{
+    struct rig *r = user;
+    upload_on_result(&r->up, result, code);
+}
+
+static void rig_urc(void *user, const char *line)
+{
+    struct rig *r = user;
+    size_t used = strlen(r->urcs);
+    snprintf(r->urcs + used, sizeof(r->urcs) - used, "%s|", line);
+}
+
+static struct rig *rig_new(size_t size, uint64_t free_bytes, size_t ack_block)
+{
+    struct rig *r = calloc(1, sizeof(*r));
+    struct at_callbacks cb = {rig_write, rig_response, rig_final, rig_urc, NULL, r};
+    struct upload_params p = {NAME, size, rig_read, r, TIMEOUT_S, COMMAND_MS, ack_block};
+    char msg[128];
+
+    assert_true(size <= PAYLOAD_MAX);
+    for (size_t i = 0; i < size; i++)
+        r->payload[i] = (uint8_t)(i * 7 + i / 251);
+    r->size = size;
+    r->changed_at = r->error_at = r->cancel_at = SIZE_MAX;
+    fake_port_init(&r->fp);
+    assert_int_equal(fake_port_ops.open(&r->fp), DFOTA_PORT_OK);
+    fake_ufs_init(&r->mod, &r->fp, free_bytes, 1u << 20);
+    at_init(&r->at, &cb, NULL, 0);
+    assert_int_equal(upload_init(&r->up, &p, msg, sizeof(msg)), 0);
+    return r;
+}
+
+static void rig_output(struct rig *r, const struct upload_out *out)
+{
+    size_t used = strlen(r->ends);
+
+    switch (out->kind) {
+    case UPLOAD_OUT_SEND:
+        if (at_send(&r->at, &out->cmd, r->fp.now) != DFOTA_OK)
+            upload_on_result(&r->up, AT_RESULT_HANGUP, -1);
+        break;
+    case UPLOAD_OUT_PROGRESS:
+        /* progress never goes backwards within an attempt, and never past the size */
+        assert_true(out->bytes <= r->size);
+        assert_int_equal(out->percent, (unsigned)((uint64_t)out->bytes * 100 / r->size));
+        r->progress_count++;
+        r->last_bytes = out->bytes;
+        r->last_percent = out->percent;
+        if (out->bytes >= r->cancel_at) {
+            r->cancel_at = SIZE_MAX;
+            upload_cancel(&r->up);
+            if (r->hangup_at_cancel)
+                at_port_lost(&r->at);
+        }
+        break;
+    case UPLOAD_OUT_END:
+        snprintf(r->ends + used, sizeof(r->ends) - used, "%zu,%x,%s|", out->bytes,
+                 (unsigned)out->checksum, out->ok ? "ok" : "bad");
+        break;
+    case UPLOAD_OUT_DONE:
+        r->done = *out;
+        r->done_count++;
+        r->done_at = r->fp.now;
+        break;
+    }
+}
+
+/* Runs the dialogue to its verdict: outputs, the port's bytes, and time, which jumps to
+ * the next deadline (the engine's or the module's) when nothing comes. */
+static void rig_run(struct rig *r)
+{
+    struct upload_out out;
+    uint8_t buf[512];
+
+    upload_begin(&r->up);
+    for (int guard = 0; guard < 100000; guard++) {
+        while (upload_next_output(&r->up, &out))
+            rig_output(r, &out);
+        if (upload_done(&r->up))
+            break;
+        int n = fake_port_ops.read(&r->fp, buf, sizeof(buf));
+        if (n > 0) {
+            at_feed(&r->at, buf, (size_t)n, r->fp.now);
+            continue;
+        }
+        uint64_t next = at_deadline(&r->at);
+        if (fake_ufs_deadline(&r->mod) < next)
+            next = fake_ufs_deadline(&r->mod);
+        assert_true(next != UINT64_MAX);
+        if (next > r->fp.now)
+            fake_port_ops.wait(&r->fp, (uint32_t)(next - r->fp.now));
+        fake_ufs_tick(&r->mod);
+        at_tick(&r->at, r->fp.now);
+    }
+    assert_true(upload_done(&r->up));
+    assert_int_equal(r->done_count, 1);
+    if (getenv("UPLOAD_TRACE"))
+        fprintf(stderr, "verdict %s: %s\nlog %s\nends %s\n", upload_verdict_name(r->done.verdict),
+                r->done.text, r->mod.log, r->ends);
+    assert_false(upload_next_output(&r->up, &out));
+    assert_false(at_busy(&r->at));
+}
+
+static uint16_t rig_sum(const struct rig *r)
+{
+    return fake_ufs_checksum(r->payload, r->size, 0, 0);
+}
+
+#define QFLDS "AT+QFLDS=\"UFS\"|"
+#define QFLST "AT+QFLST=\"" NAME "\"|"
+#define QFDEL "AT+QFDEL=\"" NAME "\"|"
+#define QFUPL(size) "AT+QFUPL=\"" NAME "\"," #size ",5,1|"
+
+static void assert_file(const struct rig *r, bool present)
+{
+    const struct fake_ufs_file *f = fake_ufs_find(&r->mod, NAME);
+
+    if (!present) {
+        assert_null(f);
+        return;
+    }
+    assert_non_null(f);
+    assert_int_equal(f->size, r->size);
+    assert_int_equal(f->sum, rig_sum(r));
+}
+
+static void test_success(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+    char end[64];
+
+    (void)state;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_int_equal(r->done.code, -1);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000));
+    snprintf(end, sizeof(end), "5000,%x,ok|", rig_sum(r));
+    assert_string_equal(r->ends, end);
+    assert_int_equal(r->last_bytes, 5000);
+    assert_int_equal(r->last_percent, 100);
+    assert_true(r->progress_count >= 5); /* one per ack block at least */
+    assert_file(r, true);
+    assert_int_equal(r->mod.free_bytes, 100000 - 5000);
+    assert_non_null(strstr(r->done.text, "uploaded 5000 bytes as pkg.bin"));
+    free(r);
+}
+
+/* A size of whole blocks: the last block is acknowledged too. */
+static void test_success_exact_blocks(void **state)
+{
+    struct rig *r = rig_new(4096, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_file(r, true);
+    free(r);
+}
+
+/* Ack mode off: AT+QFUPL ends with ",0" and the package goes out in one stream. */
+static void test_success_ack_mode_off(void **state)
+{
+    struct rig *r = rig_new(3000, 100000, 0);
+
+    (void)state;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_string_equal(r->mod.log, QFLDS QFDEL "AT+QFUPL=\"" NAME "\",3000,5,0|");
+    assert_file(r, true);
+    free(r);
+}
+
+/* A stale file of the same name is deleted first. */
+static void test_stale_file_deleted(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    fake_ufs_add(&r->mod, NAME, 1234, false);
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000));
+    assert_file(r, true);
+    free(r);
+}
+
+/* An existing file that cannot be deleted: AT+QFUPL answers +CME ERROR: 407. */
+static void test_existing_file_407(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+    const struct fake_ufs_file *f;
+
+    (void)state;
+    fake_ufs_add(&r->mod, NAME, 1234, true);
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_REFUSED);
+    assert_int_equal(r->done.code, 407);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000));
+    assert_non_null(strstr(r->done.text, "+CME ERROR: 407"));
+    assert_non_null(strstr(r->done.text, "exists"));
+    assert_int_equal(r->mod.data_bytes, 0);
+    f = fake_ufs_find(&r->mod, NAME);
+    assert_non_null(f);
+    assert_int_equal(f->size, 1234); /* someone else's file: left alone */
+    free(r);
+}
+
+/* Too little space: refused before anything is written. */
+static void test_no_space(void **state)
+{
+    struct rig *r = rig_new(5000, 4999, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_NO_SPACE);
+    assert_string_equal(r->mod.log, QFLDS QFLST);
+    assert_int_equal(r->mod.data_bytes, 0);
+    assert_non_null(strstr(r->done.text, "needs 5000 bytes, 4999 of 1048576 are free"));
+    assert_string_equal(r->ends, "");
+    free(r);
+}
+
+/* Too little free space, but a stale file of the same name holds the rest. */
+static void test_space_held_by_stale_file(void **state)
+{
+    struct rig *r = rig_new(5000, 6000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    fake_ufs_add(&r->mod, NAME, 3000, false); /* 3000 free now */
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_string_equal(r->mod.log, QFLDS QFLST QFDEL QFUPL(5000));
+    assert_file(r, true);
+    free(r);
+}
+
+/* A wrong checksum once: the file is deleted and the second upload succeeds. */
+static void test_checksum_wrong_once(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+    char ends[64];
+
+    (void)state;
+    r->mod.fault = FAKE_UFS_FAULT_SUM_ONCE;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL QFUPL(5000));
+    snprintf(ends, sizeof(ends), "5000,%x,bad|5000,%x,ok|", rig_sum(r), rig_sum(r));
+    assert_string_equal(r->ends, ends);
+    assert_file(r, true);
+    free(r);
+}
+
+/* A wrong checksum always: two attempts, the bad file deleted, the verdict. */
+static void test_checksum_wrong_always(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+    char expect[96], ours[8], theirs[8];
+
+    (void)state;
+    r->mod.fault = FAKE_UFS_FAULT_SUM_ALWAYS;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_CHECKSUM);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL QFUPL(5000) QFDEL);
+    qfupl_sum_format(rig_sum(r), ours);
+    qfupl_sum_format((uint16_t)(rig_sum(r) ^ 0x0101), theirs);
+    snprintf(expect, sizeof(expect), "checksum mismatch twice: sent %s, the module computed %s",
+             ours, theirs);
+    assert_string_equal(r->done.text, expect);
+    assert_file(r, false);
+    assert_int_equal(r->mod.free_bytes, 100000);
+    free(r);
+}
+
+/* A short count once: retried; always: the verdict, nothing left on the module. */
+static void test_short_count_once(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->mod.fault = FAKE_UFS_FAULT_SHORT_ONCE;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_OK);
+    assert_non_null(strstr(r->ends, "4999,"));
+    assert_file(r, true);
+    free(r);
+}
+
+static void test_short_count_always(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->mod.fault = FAKE_UFS_FAULT_SHORT_ALWAYS;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_SHORT);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL QFUPL(5000) QFDEL);
+    assert_string_equal(r->done.text, "short count twice: the module stored 4999 of 5000 bytes");
+    assert_file(r, false);
+    free(r);
+}
+
+/* +CME ERROR mid-transfer ends the upload at once (no waiting for a timeout), and the
+ * partial file is deleted. */
+static void test_cme_error_mid_transfer(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->mod.fault = FAKE_UFS_FAULT_CME_MID;
+    r->mod.fault_at = 2100;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_REFUSED);
+    assert_int_equal(r->done.code, 409);
+    assert_int_equal(r->done_at, 0);       /* the fake clock never moved */
+    assert_int_equal(r->last_bytes, 3072); /* the block in flight, no more */
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
+    assert_string_equal(r->done.text,
+                        "the module ended the upload after 3072 of 5000 bytes (+CME ERROR: 409)");
+    assert_file(r, false);
+    assert_int_equal(r->mod.free_bytes, 100000);
+    free(r);
+}
+
+/* A module that stops acknowledging: the engine's deadline (the module's data timeout
+ * plus the command time) ends it; the partial file is deleted. */
+static void test_module_stops_acknowledging(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->mod.fault = FAKE_UFS_FAULT_STOP_ACK;
+    r->mod.fault_at = 2;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_TIMEOUT);
+    assert_int_equal(r->done_at, TIMEOUT_S * 1000 + COMMAND_MS);
+    assert_string_equal(r->done.text, "the module stopped acknowledging after 3072 of 5000 bytes");
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
+    assert_file(r, false);
+    free(r);
+}
+
+/* The package changes size while it is read: nothing more goes out, the module times
+ * out its transfer, the partial file is deleted. */
+static void test_source_changes_size(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->changed_at = 3072;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_SOURCE);
+    assert_int_equal(r->mod.data_bytes, 3072);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
+    assert_string_equal(r->done.text,
+                        "the package changed size while it was read (after 3072 of 5000 bytes)");
+    assert_file(r, false);
+    assert_int_equal(r->done_at, TIMEOUT_S * 1000); /* the module's own timeout ended it */
+    free(r);
+}
+
+static void test_source_read_error(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->error_at = 1024;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_SOURCE);
+    assert_string_equal(r->done.text, "the package could not be read after 1024 of 5000 bytes");
+    assert_file(r, false);
+    free(r);
+}
+
+/* A cancel mid-transfer: no more data, the module times out, the partial file goes. */
+static void test_cancel_mid_transfer(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->cancel_at = 2048;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_CANCELLED);
+    assert_int_equal(r->mod.data_bytes, 2048);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
+    assert_file(r, false);
+    free(r);
+}
+
+/* A cancel before the transfer: nothing is written. */
+static void test_cancel_before_transfer(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+    struct upload_out out;
+
+    (void)state;
+    upload_begin(&r->up);
+    assert_true(upload_next_output(&r->up, &out));
+    assert_int_equal(out.kind, UPLOAD_OUT_SEND);
+    upload_cancel(&r->up);
+    upload_on_response(&r->up, "+QFLDS: 100000,1048576");
+    upload_on_result(&r->up, AT_RESULT_OK, -1);
+    assert_true(upload_next_output(&r->up, &out));
+    assert_int_equal(out.kind, UPLOAD_OUT_DONE);
+    assert_int_equal(out.verdict, UPLOAD_CANCELLED);
+    assert_string_equal(out.text, "cancelled before anything was written");
+    free(r);
+}
+
+/* The port goes away mid-transfer: the verdict at once, no cleanup possible. */
+static void test_port_lost_mid_transfer(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->cancel_at = 1024;
+    r->hangup_at_cancel = true;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_PORT);
+    assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000));
+    free(r);
+}
+
+/* A module that never answers AT+QFLDS. */
+static void test_no_answer(void **state)
+{
+    struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
+
+    (void)state;
+    r->fp.responder = NULL;
+    rig_run(r);
+    assert_int_equal(r->done.verdict, UPLOAD_TIMEOUT);
+    assert_int_equal(r->done_at, COMMAND_MS);
+    assert_string_equal(r->done.text, "no answer to AT+QFLDS=\"UFS\"");
+    free(r);
+}
+
+static void test_params_refused(void **state)
+{
+    struct upload up;
+    char msg[128];
+    struct upload_params p = {"a.bin", 10, rig_read, NULL, 5, 3000, 1024};
+
+    (void)state;
+    assert_int_equal(upload_init(&up, &p, msg, sizeof(msg)), 0);
+    p.size = 0;
+    assert_int_equal(upload_init(&up, &p, msg, sizeof(msg)), -1);
+    p.size = 10;
+    p.name = "a\"b";
+    assert_int_equal(upload_init(&up, &p, msg, sizeof(msg)), -1);
+    assert_non_null(strstr(msg, "quote"));
+    p.name = "a.bin";
+    p.module_timeout_s = 0;
+    assert_int_equal(upload_init(&up, &p, msg, sizeof(msg)), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_success),
+        cmocka_unit_test(test_success_exact_blocks),
+        cmocka_unit_test(test_success_ack_mode_off),
+        cmocka_unit_test(test_stale_file_deleted),
+        cmocka_unit_test(test_existing_file_407),
+        cmocka_unit_test(test_no_space),
+        cmocka_unit_test(test_space_held_by_stale_file),
+        cmocka_unit_test(test_checksum_wrong_once),
+        cmocka_unit_test(test_checksum_wrong_always),
+        cmocka_unit_test(test_short_count_once),
+        cmocka_unit_test(test_short_count_always),
+        cmocka_unit_test(test_cme_error_mid_transfer),
+        cmocka_unit_test(test_module_stops_acknowledging),
+        cmocka_unit_test(test_source_changes_size),
+        cmocka_unit_test(test_source_read_error),
+        cmocka_unit_test(test_cancel_mid_transfer),
+        cmocka_unit_test(test_cancel_before_transfer),
+        cmocka_unit_test(test_port_lost_mid_transfer),
+        cmocka_unit_test(test_no_answer),
+        cmocka_unit_test(test_params_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
