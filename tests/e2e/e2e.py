@@ -45,6 +45,12 @@ CASES = {
     "file_ok": (["--ufs-file", "update.zip:4096"], "file", [], "success", 0),
     "file_missing": ([], "file", [], "not_ready", None),
     "file_missing_no_preflight": ([], "file", ["no_preflight=1"], "rejected", None),
+    # Checks before the upgrade: each failing one ends the run before AT+QFOTADL.
+    "no_sim": (["--no-sim"], "http", [], "not_ready", 10),
+    "not_registered": (["--not-registered"], "http", [], "not_ready", None),
+    "registers_late": (["--register-after-ms", "2500"], "http", [], "success", 0),
+    "urcs_elsewhere": (["--urcport", "usbmodem"], "http", [], "not_ready", None),
+    "urcs_routed_here": (["--urcport", "usbmodem"], "http", ["set_urcport=1"], "success", 0),
     "http_701": ([], "http_missing", [], "download_failed", 701),
     "ftp_601": ([], "ftp_badpass", [], "download_failed", 601),
     "end_505": (["--ends", "505"], "http", [], "update_failed", 505),
@@ -261,11 +267,14 @@ def host_command(build, via, link, target, host_opts):
             cmd += ["--port-timeout", opts["port_timeout"]]
         if "no_preflight" in opts:
             cmd += ["--no-preflight"]
+        if "set_urcport" in opts:
+            cmd += ["--set-urcport"]
         return cmd
     return [os.path.join(build, "tests", "e2e", "e2e-lib-runner"), link, target,
             str(int(float(opts.get("first_urc", "0")) * 1000)),
             str(int(float(opts.get("port_timeout", "0")) * 1000))] + \
-        (["no-preflight"] if "no_preflight" in opts else [])
+        (["no-preflight"] if "no_preflight" in opts else
+         ["set-urcport"] if "set_urcport" in opts else [])
 
 
 def outcome(via, stdout):
@@ -286,7 +295,7 @@ def outcome(via, stdout):
     return words[1], (None if code < 0 else code), [l.split()[1] for l in lines[:-1]]
 
 
-def check_case(name, via, rc, stdout, stderr, events):
+def check_case(name, via, rc, stdout, stderr, events, sim_log):
     _, _, _, result, code = CASES[name]
     if via == "cli" and rc != EXIT_OF[result]:
         fail("exit status %d, expected %d" % (rc, EXIT_OF[result]))
@@ -309,8 +318,19 @@ def check_case(name, via, rc, stdout, stderr, events):
     if name == "family_ec800k" and events.count("port_lost") != 3:
         fail("EC800K reboots inside UPDATING: expected 3 port losses, saw %d" %
              events.count("port_lost"))
-    if name == "em060k_long_url_refused" and "AT+QFOTADL" in stderr:
-        fail("a refused target reached the module")
+    if result in ("not_ready", "invalid_target") and "AT+QFOTADL" in sim_log:
+        fail("a refused upgrade reached the module")
+    if name in ("no_sim", "not_registered", "urcs_elsewhere") and \
+            not any(e == "check" for e in events):
+        fail("no check event")
+    if name in ("registers_late", "http_ok") and "registered (home)" not in stdout:
+        fail("the network check did not see the module registered")
+    if name == "registers_late" and sim_log.count("rx AT+CEREG?") < 2:
+        fail("a searching module was not asked again")
+    if name == "urcs_routed_here":
+        here, back = sim_log.find("URCs now go to usbat"), sim_log.find("URCs now go to usbmodem")
+        if here < 0 or back < here:
+            fail("the URC port was not routed here for the upgrade and put back after it")
 
 
 def run_case(build, name, via):
@@ -330,7 +350,7 @@ def run_case(build, name, via):
             print(proc.stdout + "\n--- stderr\n" + proc.stderr + "\n--- simulator\n" +
                   sim.dialogue())
             fail("unexpected outcome")
-        check_case(name, via, proc.returncode, proc.stdout, proc.stderr, events)
+        check_case(name, via, proc.returncode, proc.stdout, proc.stderr, events, sim.dialogue())
 
 
 def tool_command(build, *args):

@@ -1,6 +1,6 @@
 /* Drives one upgrade through the library alone (dfota.h), for the end-to-end tests:
  * prints each event and, last, "done <result> <code>".
- * Usage: e2e-lib-runner PORT TARGET [FIRST_URC_MS [PORT_TIMEOUT_MS [no-preflight]]]
+ * Usage: e2e-lib-runner PORT TARGET [FIRST_URC_MS [PORT_TIMEOUT_MS [no-preflight|set-urcport]]]
  * (0 for a timeout: the family's own) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +71,7 @@ int main(int argc, char **argv)
     if (argc > 4)
         cfg.port_timeout_ms = (uint32_t)strtoul(argv[4], NULL, 10);
     cfg.no_preflight = argc > 5 && strcmp(argv[5], "no-preflight") == 0;
+    cfg.set_urcport = argc > 5 && strcmp(argv[5], "set-urcport") == 0;
     rc = dfota_open(&s, &cfg);
     if (rc != DFOTA_OK) {
         printf("done %s -1\n", result_name(rc));

@@ -63,7 +63,7 @@ bool sim_net_command(struct sim *s, const char *cmd)
         else
             net_answer(s, "+CPIN: READY");
     } else if (strcasecmp(cmd, "+CEREG?") == 0 || strcasecmp(cmd, "+CGREG?") == 0) {
-        snprintf(line, sizeof line, "%.7s: 0,%d", cmd, net_registration(s));
+        snprintf(line, sizeof line, "%.6s: 0,%d", cmd, net_registration(s));
         net_answer(s, line);
     } else if (strcasecmp(cmd, "+CSQ") == 0) {
         net_answer(s, "+CSQ: 24,99");
