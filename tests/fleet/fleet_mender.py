@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+"""The Mender Update Module quectel-dfota with the real Mender client (mender-client,
+mender-artifact) against the module simulator and a loopback HTTP server.
+
+Each case builds a signed artifact (an RSA key made here), then runs `mender install`
+and `mender commit` in a private mount namespace (unshare --mount) where a scratch folder
+is bind-mounted over /usr/share/mender/modules/v3 (the module, behind a wrapper that
+records each state it is called with) and another over /etc/mender (mender.conf with the
+verification key, artifact_info); Mender's data dir is a scratch folder too. Nothing of
+the host's system is touched. Every wait is on an event with a deadline.
+
+  fleet_mender.py --build DIR --list
+  fleet_mender.py --build DIR --case NAME
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from e2e import PACKAGE, QUICK, fail, module_and_servers  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODULE = os.path.join(HERE, "..", "..", "examples", "fleet", "mender", "quectel-dfota")
+INVENTORY = os.path.join(HERE, "..", "..", "examples", "fleet", "mender",
+                         "mender-inventory-modem")
+MODULES_DIR = "/usr/share/mender/modules/v3"
+FROM, TO, OTHER = "EM060KGLAAR01A07M4G", "EM060KGLAAR01A09M4G", "EM060KGLAAR01A05M4G"
+DEVICE_TYPE = "dfota-gateway"
+FACTORY = "factory-image"
+NEW = "modem-%s-to-%s" % (FROM[-6:-3], TO[-6:-3])
+MENDER_DEADLINE_S = 60
+EXIT_NO_UPDATE = 2  # mender commit: no update in progress
+
+INSTALLED = ["Download", "SupportsRollback", "ArtifactInstall", "NeedsArtifactReboot"]
+COMMITTED = ["ArtifactCommit", "Cleanup"]
+FAILED = ["Download", "SupportsRollback", "ArtifactInstall", "SupportsRollback",
+          "ArtifactRollback", "ArtifactFailure", "Cleanup"]
+
+# name: (simulator options, payload "url" or "file", signed)
+CASES = {
+    "success": ([], "url", True),
+    "end_505": (["--ends", "505"], "url", True),
+    "retry_502_then_success": (["--ends", "502,0"], "url", True),
+    "port_never_back": (["--never-back"], "url", True),
+    "already_on_to": (["--version-before", TO], "url", True),
+    "on_neither": (["--version-before", OTHER], "url", True),
+    "unsigned_refused": ([], "url", False),
+    "file_in_artifact": (["--ufs-total", "1048576"], "file", True),
+}
+
+
+def run(cmd, **kw):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                              timeout=MENDER_DEADLINE_S, stdin=subprocess.DEVNULL, **kw)
+    except subprocess.TimeoutExpired:
+        fail("%s did not finish within %d s" % (cmd[0], MENDER_DEADLINE_S))
+
+
+class Device:
+    """The scratch folders of one Mender device, and its mender commands run in a private
+    mount namespace."""
+
+    def __init__(self, work, sim_link, build):
+        self.work = work
+        self.modules = os.path.join(work, "modules")
+        self.etc = os.path.join(work, "etc-mender")
+        self.data = os.path.join(work, "mender-data")
+        self.states = os.path.join(work, "states")
+        self.conf = os.path.join(work, "dfota-mender.conf")
+        for d in (self.modules, self.etc, self.data):
+            os.makedirs(d)
+        wrapper = os.path.join(self.modules, "quectel-dfota")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\necho "$1" >> %s\nexec %s "$@"\n' % (
+                self.states, os.path.abspath(MODULE)))
+        os.chmod(wrapper, 0o755)
+        self.key = os.path.join(work, "artifact-key.pem")
+        self.pub = os.path.join(work, "artifact-key.pub.pem")
+        run(["openssl", "genrsa", "-traditional", "-out", self.key, "2048"])
+        run(["openssl", "rsa", "-in", self.key, "-pubout", "-out", self.pub])
+        with open(os.path.join(self.etc, "mender.conf"), "w") as f:
+            f.write('{"ArtifactVerifyKey": "%s"}\n' % self.pub)
+        with open(os.path.join(self.etc, "artifact_info"), "w") as f:
+            f.write("artifact_name=%s\n" % FACTORY)
+        with open(os.path.join(self.data, "device_type"), "w") as f:
+            f.write("device_type=%s\n" % DEVICE_TYPE)
+        with open(self.conf, "w") as f:
+            f.write("# the simulated module\nport=%s\n"
+                    "options=--port-timeout 1 --first-urc-timeout 2\n" % sim_link)
+        self.env = dict(os.environ, DFOTA_MENDER_CONF=self.conf,
+                        PATH=os.path.join(build, "examples") + ":" + os.environ["PATH"])
+
+    def mender(self, *args):
+        script = ('mount --bind "$1" %s && mount --bind "$2" /etc/mender && shift 2 && '
+                  'exec mender --no-syslog --data "$@"' % MODULES_DIR)
+        return run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+                    "sh", self.modules, self.etc, self.data] + list(args), env=self.env)
+
+    def seen_states(self):
+        try:
+            with open(self.states) as f:
+                return f.read().split()
+        except FileNotFoundError:
+            return []
+
+    def artifact(self, meta, files, signed):
+        meta_file = os.path.join(self.work, "meta-data.json")
+        with open(meta_file, "w") as f:
+            f.write(meta)
+        out = os.path.join(self.work, "modem.mender")
+        cmd = ["mender-artifact", "write", "module-image", "-T", "quectel-dfota", "-n", NEW,
+               "-t", DEVICE_TYPE, "-m", meta_file, "-o", out,
+               "--software-filesystem", "modem", "--software-version", TO]
+        for name in files:
+            cmd += ["-f", name]
+        if signed:
+            cmd += ["-k", self.key]
+        made = run(cmd)
+        if made.returncode != 0:
+            fail("mender-artifact write: %s" % made.stderr)
+        return out
+
+
+def expect(what, got, want):
+    if got != want:
+        fail("%s: %r, expected %r" % (what, got, want))
+
+
+def provides(device):
+    shown = device.mender("show-provides")
+    expect("mender show-provides exit", shown.returncode, 0)
+    return dict(l.split("=", 1) for l in shown.stdout.split() if "=" in l)
+
+
+def check_installed(device, install, commit):
+    expect("mender install exit", install.returncode, 0)
+    expect("mender commit exit", commit.returncode, 0)
+    expect("states", device.seen_states(), INSTALLED + COMMITTED)
+    expect("show-artifact", device.mender("show-artifact").stdout.strip(), NEW)
+    p = provides(device)
+    expect("provides: artifact_name", p.get("artifact_name"), NEW)
+    expect("provides: modem.quectel-dfota.version", p.get("modem.quectel-dfota.version"), TO)
+
+
+def check_failed(device, install, commit, recorded=FACTORY):
+    """A failed install: no update left in progress, the new provides not recorded, and
+    the artifact name as it was (FACTORY) or, after a rollback that failed, Mender's mark
+    that the device's state is not known (NEW_INCONSISTENT)."""
+    if install.returncode == 0:
+        fail("mender install succeeded")
+    expect("mender commit exit (no update in progress)", commit.returncode, EXIT_NO_UPDATE)
+    expect("show-artifact", device.mender("show-artifact").stdout.strip(), recorded)
+    p = provides(device)
+    if recorded == FACTORY and "modem.quectel-dfota.version" in p:
+        fail("the provides changed: %r" % p)
+    expect("provides: artifact_name", p.get("artifact_name", FACTORY), recorded)
+
+
+def inventory(device):
+    got = run([INVENTORY], env=device.env)
+    expect("inventory script exit", got.returncode, 0)
+    return dict(l.split("=", 1) for l in got.stdout.split())
+
+
+def run_case(build, name):
+    sim_opts, payload, signed = CASES[name]
+    if payload == "file":
+        tool_help = run([os.path.join(build, "examples", "dfota"), "--help"]).stdout
+        if "--upload" not in tool_help:
+            print("SKIP: this dfota has no 'upgrade --upload' (a file carried in the artifact)")
+            sys.exit(77)
+    with module_and_servers(build, QUICK + sim_opts) as (servers, sim):
+        device = Device(servers.root, sim.link, build)
+        package = os.path.join(servers.root, PACKAGE)
+        if payload == "url":
+            meta = '{"from": "%s", "to": "%s", "url": "http://127.0.0.1:%d/%s"}' % (
+                FROM, TO, servers.http(), PACKAGE)
+            files = []
+        else:
+            meta = '{"from": "%s", "to": "%s", "file": "%s"}' % (FROM, TO, PACKAGE)
+            files = [package]
+        artifact = device.artifact(meta, files, signed)
+        started = time.monotonic()
+        install = device.mender("install", artifact)
+        commit = device.mender("commit")
+        took = time.monotonic() - started
+        log = install.stdout + install.stderr + commit.stdout + commit.stderr
+        dialogue = sim.dialogue()
+        print("%s: install exit %d, commit exit %d, states %s, %.1f s" % (
+            name, install.returncode, commit.returncode, " ".join(device.seen_states()), took))
+        try:
+            check(name, device, install, commit, log, dialogue)
+        except SystemExit:
+            print("--- mender\n" + log + "\n--- simulator\n" + dialogue)
+            raise
+
+
+def check(name, device, install, commit, log, dialogue):
+    sent = dialogue.count("rx AT+QFOTADL")
+    if name == "success":
+        check_installed(device, install, commit)
+        expect("AT+QFOTADL sent", sent, 1)
+        expect("inventory", inventory(device), {
+            "modem_model": "EM060K-GL", "modem_firmware": TO + "_01.001.01.001",
+            "modem_family": "em060k"})
+    elif name == "retry_502_then_success":
+        check_installed(device, install, commit)
+        expect("AT+QFOTADL sent", sent, 1)
+        ends = [l.split("END")[1] for l in dialogue.splitlines() if '"END"' in l and " tx " in l]
+        expect("END URCs", ends, ['",502', '",0'])
+    elif name == "already_on_to":
+        check_installed(device, install, commit)
+        expect("AT+QFOTADL sent", sent, 0)
+        if "already runs " + TO not in log:
+            fail("the module did not say it already runs %s" % TO)
+    elif name == "file_in_artifact":
+        check_installed(device, install, commit)
+        if "rx AT+QFUPL=\"%s\"" % PACKAGE not in dialogue:
+            fail("the package was not uploaded with AT+QFUPL")
+        expect("AT+QFOTADL sent", sent, 1)
+    elif name == "end_505":
+        check_failed(device, install, commit)
+        expect("states", device.seen_states(), FAILED)
+        expect("AT+QFOTADL sent", sent, 1)
+        if "update_failed, code 505" not in log:
+            fail("the module's code 505 is not in Mender's log")
+        if "nothing to undo" not in log:
+            fail("the rollback did not find the module on %s" % FROM)
+    elif name == "port_never_back":
+        check_failed(device, install, commit, NEW + "_INCONSISTENT")
+        expect("states", device.seen_states(), FAILED)
+        expect("AT+QFOTADL sent", sent, 1)
+        if "dfota exit 3, port_error" not in log:
+            fail("the port error is not in Mender's log")
+        if "DFOTA cannot go back by itself" not in log:
+            fail("the rollback did not say DFOTA cannot go back by itself")
+    elif name == "on_neither":
+        check_failed(device, install, commit)
+        expect("states", device.seen_states(), FAILED)
+        expect("AT+QFOTADL sent", sent, 0)
+        if "nothing was sent to the module for this artifact" not in log:
+            fail("the rollback did not see that nothing was sent")
+        if "neither %s (from) nor %s (to)" % (FROM, TO) not in log:
+            fail("the module did not say the package does not apply")
+    elif name == "unsigned_refused":
+        check_failed(device, install, commit)
+        expect("states", device.seen_states(), [])
+        expect("AT+QFOTADL sent", sent, 0)
+        if "signature" not in log.lower():
+            fail("Mender did not refuse the artifact for its missing signature")
+    else:
+        fail("no checks for %s" % name)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--case")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(CASES))
+    elif args.case in CASES:
+        run_case(os.path.abspath(args.build), args.case)
+    else:
+        fail("unknown case %r" % args.case)
+
+
+if __name__ == "__main__":
+    main()
