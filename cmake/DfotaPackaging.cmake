@@ -89,12 +89,40 @@ and update agents.
 This package contains the tool, its manual page and its shell completion."
   "libdfota${DFOTA_SOVERSION}")
 
+dfota_deb_package(mender dfota-mender
+  "Quectel DFOTA firmware upgrades over the AT port (Mender Update Module)"
+  "The Mender Update Module quectel-dfota deploys a Quectel LTE module's firmware
+as a Mender artifact: it checks the module runs the artifact's from firmware,
+runs the dfota tool's upgrade and checks the result, with rollback checks.
+This package contains the Update Module, a Mender inventory script reporting
+the module's model, firmware and family, and /etc/dfota/mender.conf."
+  "dfota")
+dfota_deb_package(swupdate dfota-swupdate
+  "Quectel DFOTA firmware upgrades over the AT port (SWUpdate handlers)"
+  "SWUpdate Lua handlers for a Quectel LTE module's firmware: the image type
+dfota uploads the package carried in the .swu into the module and upgrades it
+with the dfota tool; the script type dfota-url has the module download it.
+This package contains swupdate_handlers.lua and an example sw-description."
+  "dfota")
+
 # The -dev package's pkg-config file and CMake package name libserialport, which the
 # shared library itself links (found by dpkg-shlibdeps).
 if(DFOTA_WITH_LIBSERIALPORT)
   set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${CPACK_DEBIAN_DEV_PACKAGE_DEPENDS}, libserialport-dev")
 endif()
 set(CPACK_DEBIAN_TOOL_PACKAGE_RECOMMENDS "bash-completion")
+# The Update Module reads JSON (the artifact's meta-data, dfota --json) with jq; the
+# config file is the admin's to edit, kept across upgrades.
+set(CPACK_DEBIAN_MENDER_PACKAGE_DEPENDS "${CPACK_DEBIAN_MENDER_PACKAGE_DEPENDS}, jq")
+set(CPACK_DEBIAN_MENDER_PACKAGE_RECOMMENDS "mender-client")
+set(CPACK_DEBIAN_SWUPDATE_PACKAGE_RECOMMENDS "swupdate")
+set(CPACK_DEBIAN_MENDER_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_SWUPDATE_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_MENDER_PACKAGE_ARCHITECTURE all)
+set(CPACK_DEBIAN_SWUPDATE_PACKAGE_ARCHITECTURE all)
+file(WRITE ${PROJECT_BINARY_DIR}/deb-control/mender/conffiles "/etc/dfota/mender.conf\n")
+set(CPACK_DEBIAN_MENDER_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/deb-control/mender/conffiles)
+
 set(CPACK_DEBIAN_TOOL_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
