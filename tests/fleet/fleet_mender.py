@@ -48,6 +48,8 @@ CASES = {
     "on_neither": (["--version-before", OTHER], "url", True),
     "unsigned_refused": ([], "url", False),
     "file_in_artifact": (["--ufs-total", "1048576"], "file", True),
+    # The module alone on a File API folder, as Mender calls it: every state twice.
+    "states_repeated": ([], "direct", True),
 }
 
 
@@ -174,6 +176,8 @@ def run_case(build, name):
             sys.exit(77)
     with module_and_servers(build, QUICK + sim_opts) as (servers, sim):
         device = Device(servers.root, sim.link, build)
+        if payload == "direct":
+            return run_states_repeated(device, servers, sim)
         package = os.path.join(servers.root, PACKAGE)
         if payload == "url":
             meta = '{"from": "%s", "to": "%s", "url": "http://127.0.0.1:%d/%s"}' % (
@@ -196,6 +200,50 @@ def run_case(build, name):
         except SystemExit:
             print("--- mender\n" + log + "\n--- simulator\n" + dialogue)
             raise
+
+
+def run_states_repeated(device, servers, sim):
+    """Each state run again gives the same answer and sends nothing more; unknown states
+    print nothing; bad meta-data is refused by name before anything is sent."""
+    api = os.path.join(device.work, "file-api")
+    os.makedirs(os.path.join(api, "header"))
+    os.makedirs(os.path.join(api, "tmp"))
+    meta = os.path.join(api, "header", "meta-data")
+
+    def state(name):
+        return run([os.path.abspath(MODULE), name, api], cwd=api, env=device.env)
+
+    with open(meta, "w") as f:
+        f.write('{"from": "%s", "url": "http://127.0.0.1:%d/%s"}' % (FROM, servers.http(), PACKAGE))
+    bad = state("ArtifactInstall")
+    expect("ArtifactInstall without 'to': exit", bad.returncode, 1)
+    if "'to' (the firmware the package produces) is missing" not in bad.stderr:
+        fail("the missing 'to' was not named: %s" % bad.stderr)
+    expect("rollback after an install that sent nothing", state("ArtifactRollback").returncode, 0)
+    expect("commands sent for bad meta-data", sim.dialogue().count(" rx "), 0)
+
+    with open(meta, "w") as f:
+        f.write('{"from": "%s", "to": "%s", "url": "http://127.0.0.1:%d/%s"}' % (
+            FROM, TO, servers.http(), PACKAGE))
+    for query, answer in (("SupportsRollback", "Yes\n"), ("NeedsArtifactReboot", "No\n"),
+                          ("SomeFutureState", ""), ("Download", "")):
+        for _ in range(2):
+            got = state(query)
+            expect("%s: exit and output" % query, (got.returncode, got.stdout), (0, answer))
+    for attempt in (1, 2):
+        got = state("ArtifactInstall")
+        expect("ArtifactInstall #%d exit" % attempt, got.returncode, 0)
+    if "already runs " + TO not in got.stderr:
+        fail("the repeated ArtifactInstall did not find the module on %s" % TO)
+    expect("AT+QFOTADL sent", sim.dialogue().count("rx AT+QFOTADL"), 1)
+    for attempt in (1, 2):
+        expect("ArtifactCommit #%d exit" % attempt, state("ArtifactCommit").returncode, 0)
+    back = state("ArtifactRollback")
+    expect("ArtifactRollback on 'to' exit", back.returncode, 1)
+    if "DFOTA cannot go back by itself" not in back.stderr or \
+            "deploy a package %s -> %s" % (TO, FROM) not in back.stderr:
+        fail("the rollback on 'to' did not say why it cannot pass: %s" % back.stderr)
+    print("states_repeated: every state twice, one AT+QFOTADL")
 
 
 def check(name, device, install, commit, log, dialogue):
