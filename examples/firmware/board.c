@@ -86,9 +86,9 @@ static void board_paint_stack(void)
         *p = BOARD_STACK_PAINT;
 }
 
-void startup_reset(void);
+void board_reset(void);
 
-void startup_reset(void)
+void board_reset(void)
 {
     memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
     memset(__bss_start, 0, (size_t)((char *)__bss_end - (char *)__bss_start));
@@ -107,7 +107,7 @@ struct board_vector_table {
 __attribute__((section(".vectors"), used)) static const struct board_vector_table board_vectors = {
     __stack_top,
     {
-        [0] = startup_reset,
+        [0] = board_reset,
         [1] = board_fault, /* NMI */
         [2] = board_fault, /* HardFault */
         [3] = board_fault, /* MemManage */
