@@ -40,10 +40,12 @@ static void firmware_printf(const char *fmt, ...)
 
 static void firmware_on_event(void *user, const struct dfota_event *ev)
 {
+    size_t count = sizeof(firmware_event_names) / sizeof(firmware_event_names[0]);
+    const char *name = (size_t)ev->type < count ? firmware_event_names[ev->type] : "other";
+
     (void)user;
-    firmware_printf("event %s percent=%d code=%d attempt=%d phase=%d %s\n",
-                    firmware_event_names[ev->type], ev->percent, ev->code, ev->attempt,
-                    (int)ev->phase, ev->text);
+    firmware_printf("event %s percent=%d code=%d attempt=%d phase=%d %s\n", name, ev->percent,
+                    ev->code, ev->attempt, (int)ev->phase, ev->text);
 }
 
 static uint64_t firmware_now_ms(void *user)
