@@ -120,7 +120,7 @@ static bool parse_seconds(const char *text, uint32_t *ms)
     v = strtod(text, &end);
     if (errno || end == text || *end || !(v > 0) || v > 4000000.0)
         return false;
-    *ms = (uint32_t)lround(v * 1000.0);
+    *ms = (uint32_t)llround(v * 1000.0); /* up to 4e9: past a 32-bit long */
     return *ms > 0;
 }
 
