@@ -71,15 +71,17 @@ static void session_log(struct dfota *s, enum dfota_log_level level, const char 
     char clean[SESSION_LOG_MAX];
     va_list ap;
     bool reason = s->opening && level <= DFOTA_LOG_WARN;
+    bool cut;
 
     if (!reason && (!s->cfg.on_log || level > s->cfg.log_level))
         return;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof(raw), fmt, ap);
+    cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
     va_end(ap);
-    target_redact(raw, clean, sizeof(clean)); /* every line: it may quote the target */
+    /* every line: it may quote the target (or a port path that holds one) */
+    (cut ? target_redact_cut : target_redact)(raw, clean, sizeof(clean));
     if (reason)
-        target_redact(raw, s->error, sizeof(s->error));
+        (cut ? target_redact_cut : target_redact)(raw, s->error, sizeof(s->error));
     session_say(s, level, clean);
 }
 
@@ -89,8 +91,9 @@ static void session_log_repeats(struct dfota *s)
     struct log_repeat_out repeat;
 
     log_repeat_flush(&s->warnings, s->now, &repeat);
-    if (repeat.note[0])
-        session_say(s, DFOTA_LOG_INFO, repeat.note);
+    if (repeat.note[0] && s->cfg.on_log && s->cfg.log_level >= DFOTA_LOG_WARN &&
+        !s->close_pending)
+        s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
 }
 
 static void session_log_cb(void *user, enum dfota_log_level level, const char *text)

@@ -418,11 +418,28 @@ static void writer_puts(struct writer *w, const char *s)
         writer_put(w, *s++);
 }
 
+/* A text cut short may have lost the '@' that ends a password: when a URL's authority holds
+ * a ':' and no '@' follows anywhere, all after that ':' may be a password's beginning. */
+static void target_secret_to_end(const char *rest, struct url_parts *parts)
+{
+    size_t len = strlen(rest);
+    struct span all = {rest, len};
+    const char *slash = find_char(all, '/');
+    struct span authority = {rest, slash != NULL ? (size_t)(slash - rest) : len};
+    const char *colon = find_char(authority, ':');
+
+    if (colon == NULL || find_char(all, '@') != NULL)
+        return;
+    parts->has_secret = true;
+    parts->secret.begin = colon + 1;
+    parts->secret.len = len - (size_t)(parts->secret.begin - rest);
+}
+
 /* Every "://" in the text starts a URL that runs to the end of the text: a password may
  * hold blanks and quotes when it comes from a command line rather than a valid target,
  * and redacting too much beats leaking a piece of a password. The URL is split by
  * target_split_url(), as validation splits it. */
-void target_redact(const char *text, char *out, size_t out_size)
+static void target_redact_text(const char *text, bool cut, char *out, size_t out_size)
 {
     struct writer w = {out, out_size, 0};
     if (out == NULL || out_size == 0)
@@ -431,6 +448,8 @@ void target_redact(const char *text, char *out, size_t out_size)
         struct url_parts parts;
         if (strncmp(p, "://", 3) == 0) {
             target_split_url(p + 3, strlen(p + 3), &parts);
+            if (!parts.has_secret && cut)
+                target_secret_to_end(p + 3, &parts);
             if (parts.has_secret) {
                 while (p < parts.secret.begin)
                     writer_put(&w, *p++);
@@ -442,6 +461,16 @@ void target_redact(const char *text, char *out, size_t out_size)
         writer_put(&w, *p++);
     }
     out[w.len] = '\0';
+}
+
+void target_redact(const char *text, char *out, size_t out_size)
+{
+    target_redact_text(text, false, out, out_size);
+}
+
+void target_redact_cut(const char *text, char *out, size_t out_size)
+{
+    target_redact_text(text, true, out, out_size);
 }
 
 /* ---- public wrappers ---------------------------------------------------------------- */

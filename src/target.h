@@ -24,4 +24,9 @@ int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via
  * '@' before the first '/', an '@' after it), all from the ':' to the last '@' is hidden. */
 void target_redact(const char *text, char *out, size_t out_size);
 
+/* As target_redact(), for a text that was cut short (a log line formatted into a fixed
+ * buffer): where a URL's authority holds a ':' and no '@' follows, everything after that
+ * ':' is hidden, since the cut may have taken the '@' that ends a password. */
+void target_redact_cut(const char *text, char *out, size_t out_size);
+
 #endif

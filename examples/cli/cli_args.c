@@ -289,7 +289,7 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
     opt->port_timeout_ms = 120000;
     cli_text_format(err, err_size, "bad usage");
     opterr = 0;
-    optind = 1;
+    optind = 0; /* a full reset (glibc, musl): cli_parse() may run more than once */
     while ((c = getopt_long(argc, argv, "p:b:vqh", long_options, NULL)) != -1) {
         if (c == 'h')
             return CLI_PARSE_HELP;

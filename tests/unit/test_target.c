@@ -329,6 +329,24 @@ static void test_accepted_targets_redacted(void **state)
     }
 }
 
+/* A line cut short may have lost the '@' that ends a password. */
+static void test_redact_cut(void **state)
+{
+    static const struct redact_case cases[] = {
+        {"cannot open ftp://u:abcdefgh", "cannot open ftp://u:***"},
+        {"cannot open ftp://u:abc/defgh", "cannot open ftp://u:***"},
+        {"ftp://u:pw@h/f and then", "ftp://u:***@h/f and then"}, /* whole: as usual */
+        {"http://h/a.zip, ok", "http://h/a.zip, ok"},
+        {"no URL: at all", "no URL: at all"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[128];
+        target_redact_cut(cases[i].in, out, sizeof out);
+        assert_string_equal(out, cases[i].out);
+    }
+}
+
 static void test_redact_null_text(void **state)
 {
     (void)state;
@@ -375,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_public_check_target),
         cmocka_unit_test(test_redact_table),
         cmocka_unit_test(test_accepted_targets_redacted),
+        cmocka_unit_test(test_redact_cut),
         cmocka_unit_test(test_redact_null_text),
         cmocka_unit_test(test_redact_tiny_buffers),
         cmocka_unit_test(test_public_redact),
