@@ -91,8 +91,7 @@ static void session_log_repeats(struct dfota *s)
     struct log_repeat_out repeat;
 
     log_repeat_flush(&s->warnings, s->now, &repeat);
-    if (repeat.note[0] && s->cfg.on_log && s->cfg.log_level >= DFOTA_LOG_WARN &&
-        !s->close_pending)
+    if (repeat.note[0] && s->cfg.on_log && s->cfg.log_level >= DFOTA_LOG_WARN && !s->close_pending)
         s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
 }
 
@@ -502,8 +501,7 @@ int dfota_open(struct dfota **out, const struct dfota_config *cfg)
     return dfota_open_msg(out, cfg, NULL, 0);
 }
 
-int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg,
-                   size_t msg_size)
+int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg, size_t msg_size)
 {
     struct dfota *s;
     int rc;

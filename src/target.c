@@ -190,8 +190,7 @@ static void split_hostport(struct span hostport, struct url_parts *parts)
 
 /* A password with '/' in it: the authority ends early, at that '/', and holds the user and
  * the password's first piece; the rest runs to an '@' further on. */
-static void split_secret_past_slash(struct span authority, struct span all,
-                                    struct url_parts *parts)
+static void split_secret_past_slash(struct span authority, struct span all, struct url_parts *parts)
 {
     const char *colon = find_char(authority, ':');
     const char *last_at = find_last_char(all, '@');

@@ -58,8 +58,8 @@ void cli_text_format(char *out, size_t size, const char *fmt, ...);
 bool cli_text_target_refusal(const struct cli_options *opt, char *out, size_t size);
 /* Why the port could not be opened: the port's name and the library's reason (why, or
  * the result's description when why is empty). */
-void cli_text_open_failure(const struct cli_options *opt, int result, const char *why,
-                           char *out, size_t size);
+void cli_text_open_failure(const struct cli_options *opt, int result, const char *why, char *out,
+                           size_t size);
 
 /* ---- output (cli_report.c) ---- */
 

@@ -174,7 +174,7 @@ static const struct option long_options[] = {
 };
 
 /* The options that take seconds: where each goes. */
-static uint32_t *seconds_field(int c, struct cli_options *opt)
+static uint32_t *cli_seconds_field(int c, struct cli_options *opt)
 {
     switch (c) {
     case OPT_FIRST_URC:
@@ -188,10 +188,10 @@ static uint32_t *seconds_field(int c, struct cli_options *opt)
     }
 }
 
-static bool apply_seconds(int c, const char *name, const char *arg, struct cli_options *opt,
-                          char *err, size_t size)
+static bool cli_apply_seconds(int c, const char *name, const char *arg, struct cli_options *opt,
+                              char *err, size_t size)
 {
-    if (parse_seconds(arg, seconds_field(c, opt)))
+    if (parse_seconds(arg, cli_seconds_field(c, opt)))
         return true;
     cli_text_format(err, size,
                     "--%s wants a decimal number of seconds above 0 (e.g. 90 or 1.5), not '%s'",
@@ -200,7 +200,7 @@ static bool apply_seconds(int c, const char *name, const char *arg, struct cli_o
 }
 
 /* The long name of an option, for messages. */
-static const char *option_name(int c)
+static const char *cli_option_name(int c)
 {
     for (size_t i = 0; long_options[i].name != NULL; i++) {
         if (long_options[i].val == c)
@@ -230,7 +230,7 @@ static bool apply_option(int c, const char *name, const char *arg, struct cli_op
     case OPT_PORT_TIMEOUT:
     case OPT_COMMAND_TIMEOUT:
     case OPT_STALL_TIMEOUT:
-        return apply_seconds(c, name, arg, opt, err, size);
+        return cli_apply_seconds(c, name, arg, opt, err, size);
     case OPT_UFS:
         opt->ufs_prefix = arg;
         return true;
@@ -300,7 +300,7 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
             ok = false;
         } else if (ok || c == OPT_JSON) {
             /* --json counts even after an error, which is then reported as JSON. */
-            ok = apply_option(c, option_name(c), optarg, opt, err, err_size) && ok;
+            ok = apply_option(c, cli_option_name(c), optarg, opt, err, err_size) && ok;
         }
     }
     if (ok && opt->verbose && opt->quiet) {

@@ -86,8 +86,9 @@ static void report_flush(struct cli_report *r)
     if (r->stdout_lost)
         return;
     r->stdout_lost = true;
-    fprintf(stderr, "dfota: warning: cannot write to stdout (%s); following the module to "
-                    "the end, the result goes to stderr too\n",
+    fprintf(stderr,
+            "dfota: warning: cannot write to stdout (%s); following the module to "
+            "the end, the result goes to stderr too\n",
             strerror(errno));
 }
 

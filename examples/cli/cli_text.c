@@ -54,8 +54,8 @@ bool cli_text_target_refusal(const struct cli_options *opt, char *out, size_t si
     return rc != DFOTA_OK;
 }
 
-void cli_text_open_failure(const struct cli_options *opt, int result, const char *why,
-                           char *out, size_t size)
+void cli_text_open_failure(const struct cli_options *opt, int result, const char *why, char *out,
+                           size_t size)
 {
     const char *port = opt->port ? opt->port : opt->usb;
 

@@ -183,8 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    size_t word_size = strlen(fields[0]) + strlen(fields[1]) + strlen(fields[2]) +
-                       strlen(fields[3]) + 8;
+    size_t word_size =
+        strlen(fields[0]) + strlen(fields[1]) + strlen(fields[2]) + strlen(fields[3]) + 8;
     char *secret = malloc(word_size);
     char *hidden = malloc(word_size);
     CHECK(secret != NULL && hidden != NULL);
