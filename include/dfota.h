@@ -7,6 +7,9 @@
  * session never sleeps blindly and never blocks without a deadline; it keeps no
  * global state, so several sessions (several modems) can run in one process.
  *
+ * Every call accepts NULL where it takes a session or a config and gives the answer its
+ * documentation states (mostly DFOTA_ERR_INVALID); none crashes on it.
+ *
  * Typical use:
  *
  *     struct dfota_config cfg;
@@ -234,7 +237,8 @@ struct dfota_config {
     bool set_urcport;
 };
 
-/** Fills cfg with the documented defaults; port and callbacks are left NULL. */
+/** Fills cfg with the documented defaults; port and callbacks are left NULL. NULL: does
+ *  nothing. */
 DFOTA_API void dfota_config_init(struct dfota_config *cfg);
 
 /** Checks a target (URL or local path) against the module's rules without a session.
@@ -266,7 +270,11 @@ struct dfota_family_info {
  *  DFOTA_ERR_INVALID past the end or for a NULL out. @since 0.2 */
 DFOTA_API int dfota_family_get(size_t i, struct dfota_family_info *out);
 
-/** Writes target into out with any password replaced by "***" (NUL-terminated). */
+/** Writes target into out with any password replaced by "***" (NUL-terminated, truncated
+ *  to out_size). The text may be a target or any line holding one or more URLs; each URL is
+ *  split as dfota_check_target() splits it, and runs to the end of the text, so a password
+ *  holding blanks or quotes is hidden whole. target NULL: out gets "". out NULL or
+ *  out_size 0: writes nothing. */
 DFOTA_API void dfota_redact(const char *target, char *out, size_t out_size);
 
 struct dfota;
@@ -277,10 +285,21 @@ struct dfota;
  * A port that is not there (DFOTA_PORT_ABSENT: a module rebooting right now) is no error
  * here: dfota_watch() waits for it, dfota_start() and dfota_info() refuse with
  * DFOTA_ERR_PORT.
- * Returns DFOTA_OK and sets *out, or DFOTA_ERR_INVALID (bad config), DFOTA_ERR_NOMEM or
- * DFOTA_ERR_PORT (the port exists but cannot be opened), with *out NULL in every error.
+ * Returns DFOTA_OK and sets *out, or DFOTA_ERR_INVALID (bad config, or cfg NULL),
+ * DFOTA_ERR_NOMEM or DFOTA_ERR_PORT (the port exists but cannot be opened), with *out NULL
+ * in every error (out NULL: DFOTA_ERR_INVALID). The reason is passed to on_log;
+ * dfota_open_msg() also hands it back.
  */
 DFOTA_API int dfota_open(struct dfota **out, const struct dfota_config *cfg);
+
+/**
+ * As dfota_open(), and writes why it failed into msg (NUL-terminated, truncated to
+ * msg_size; msg may be NULL): the config rule broken ("no port: set port, usb or
+ * port_ops"), or the port's own error ("cannot open /dev/ttyUSB2: Permission denied").
+ * msg is "" on success. It never holds a password. Since 0.2.
+ */
+DFOTA_API int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg,
+                             size_t msg_size);
 
 /** Validates target and begins the upgrade: AT, ATE0, version, then AT+QFOTADL.
  *  Returns DFOTA_OK; DFOTA_ERR_INVALID (see dfota_error_text(); nothing was sent);
@@ -301,31 +320,40 @@ DFOTA_API int dfota_info(struct dfota *s);
 
 /** Runs the session until it finishes, sleeping in the port's wait between events; it
  *  sees dfota_cancel() within half a second at most. Returns its result (DFOTA_OK or an
- *  error). */
+ *  error); DFOTA_ERR_INVALID when s is NULL, DFOTA_ERR_STATE before a start, watch or
+ *  info. */
 DFOTA_API int dfota_run(struct dfota *s);
 
 /** Event-loop integration: a descriptor to poll for input (or the port's return), or -1
- *  when there is none (then rely on dfota_timeout_ms()). Changes across reboots: ask
- *  again after each dfota_process(). */
+ *  when there is none (then rely on dfota_timeout_ms()) or s is NULL. Changes across
+ *  reboots: ask again after each dfota_process(). */
 DFOTA_API int dfota_fd(struct dfota *s);
 
-/** Milliseconds until dfota_process() must be called at the latest (0: now). */
+/** Milliseconds until dfota_process() must be called at the latest (0: now; also when s
+ *  is NULL, so that dfota_process() reports the error). */
 DFOTA_API uint32_t dfota_timeout_ms(struct dfota *s);
 
-/** Does all pending work without blocking. Returns DFOTA_IN_PROGRESS or the result. */
+/** Does all pending work without blocking. Returns DFOTA_IN_PROGRESS or the result;
+ *  DFOTA_ERR_INVALID when s is NULL, DFOTA_ERR_STATE before a start, watch or info. */
 DFOTA_API int dfota_process(struct dfota *s);
 
 /** Asks the session to stop at once; dfota_run()/dfota_process() then return
- *  DFOTA_ERR_CANCELLED. Safe to call from a signal handler. The module carries on. */
+ *  DFOTA_ERR_CANCELLED. Safe to call from a signal handler. The module carries on.
+ *  NULL: does nothing. */
 DFOTA_API void dfota_cancel(struct dfota *s);
 
-/** The module's code behind the result (505, 701, ...), or -1. */
+/** The module's code behind the result (505, 701, ...), or -1 (also when s is NULL). */
 DFOTA_API int dfota_module_code(const struct dfota *s);
 
-/** A human-readable message about the last error or the result; never NULL. */
+/** A human-readable message about the last error or the result; never NULL. s NULL: a
+ *  constant text saying there is no session (dfota_open_msg() tells why an open failed). */
 DFOTA_API const char *dfota_error_text(const struct dfota *s);
 
-/** Closes the port and frees the session. NULL is fine. */
+/** Closes the port and frees the session. NULL is fine.
+ *  May be called from inside on_event or on_log: the session then makes no further
+ *  callback, sends nothing more, and is freed when the library call that made the callback
+ *  returns (dfota_run() or dfota_process() then return DFOTA_ERR_CANCELLED, or the result
+ *  if the session had already finished). Either way s must not be used after it. */
 DFOTA_API void dfota_close(struct dfota *s);
 
 #ifdef __cplusplus

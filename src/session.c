@@ -9,6 +9,7 @@
 #include "at.h"
 #include "family.h"
 #include "fota.h"
+#include "log_repeat.h"
 #include "qind.h"
 #include "target.h"
 #ifdef DFOTA_HAVE_SYS_PORT
@@ -32,6 +33,9 @@ struct dfota {
     bool port_open;
     bool hangup_seen;
     bool started;
+    bool opening;       /* the port's warnings are the reason dfota_open() fails */
+    bool close_pending; /* dfota_close() came from inside a callback */
+    unsigned depth;     /* public calls under way (a callback may call the library) */
     volatile sig_atomic_t cancelled;
     uint64_t now;
     struct at_engine at;
@@ -39,23 +43,57 @@ struct dfota {
     int result;
     int code;
     char error[MACHINE_DONE_MAX + 56];
+    struct log_repeat warnings;
 };
 
 /* ---- logging and events ------------------------------------------------------------- */
+
+/* A warning repeated (line noise) is said once, then counted; see log_repeat.h. */
+static void session_say(struct dfota *s, enum dfota_log_level level, const char *clean)
+{
+    struct log_repeat_out repeat;
+
+    if (!s->cfg.on_log || level > s->cfg.log_level || s->close_pending)
+        return;
+    if (level != DFOTA_LOG_WARN) {
+        s->cfg.on_log(s->cfg.user, level, clean);
+        return;
+    }
+    log_repeat_feed(&s->warnings, clean, s->now, &repeat);
+    if (repeat.note[0])
+        s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
+    if (repeat.say_text && !s->close_pending)
+        s->cfg.on_log(s->cfg.user, level, clean);
+}
 
 static void session_log(struct dfota *s, enum dfota_log_level level, const char *fmt, ...)
 {
     char raw[SESSION_LOG_MAX];
     char clean[SESSION_LOG_MAX];
     va_list ap;
+    bool reason = s->opening && level <= DFOTA_LOG_WARN;
+    bool cut;
 
-    if (!s->cfg.on_log || level > s->cfg.log_level)
+    if (!reason && (!s->cfg.on_log || level > s->cfg.log_level))
         return;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof(raw), fmt, ap);
+    cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
     va_end(ap);
-    target_redact(raw, clean, sizeof(clean)); /* every line: it may quote the target */
-    s->cfg.on_log(s->cfg.user, level, clean);
+    /* every line: it may quote the target (or a port path that holds one) */
+    (cut ? target_redact_cut : target_redact)(raw, clean, sizeof(clean));
+    if (reason)
+        (cut ? target_redact_cut : target_redact)(raw, s->error, sizeof(s->error));
+    session_say(s, level, clean);
+}
+
+/* Says how often the last warning repeated since it was last said, if at all. */
+static void session_log_repeats(struct dfota *s)
+{
+    struct log_repeat_out repeat;
+
+    log_repeat_flush(&s->warnings, s->now, &repeat);
+    if (repeat.note[0] && s->cfg.on_log && s->cfg.log_level >= DFOTA_LOG_WARN && !s->close_pending)
+        s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
 }
 
 static void session_log_cb(void *user, enum dfota_log_level level, const char *text)
@@ -68,7 +106,7 @@ static void session_emit(struct dfota *s, const struct dfota_event *event)
     char clean[MACHINE_DONE_MAX + 56];
     struct dfota_event copy = *event;
 
-    if (!s->cfg.on_event)
+    if (!s->cfg.on_event || s->close_pending)
         return;
     target_redact(event->text, clean, sizeof(clean));
     copy.text = clean;
@@ -156,6 +194,7 @@ static void session_finish(struct dfota *s, const struct machine_out *out)
     s->result = out->event.result;
     s->code = out->event.code;
     snprintf(s->error, sizeof(s->error), "%s", out->event.text);
+    session_log_repeats(s);
     session_log(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s",
                 out->event.text);
     if (s->port_open) {
@@ -179,7 +218,8 @@ static void session_drain(struct dfota *s)
 {
     struct machine_out out;
 
-    while (fota_next_output(&s->fota, &out)) {
+    /* After a dfota_close() from a callback nothing more is sent or reported. */
+    while (!s->close_pending && fota_next_output(&s->fota, &out)) {
         switch (out.kind) {
         case MACHINE_OUT_EVENT:
             session_emit(s, &out.event);
@@ -206,7 +246,7 @@ static void session_read_all(struct dfota *s)
     uint8_t buf[SESSION_READ_CHUNK];
     int n;
 
-    while (s->port_open) {
+    while (s->port_open && !s->close_pending) {
         n = s->ops->read(s->port_ctx, buf, sizeof(buf));
         if (n == 0)
             return;
@@ -233,18 +273,38 @@ static void session_cancel_now(struct dfota *s)
     out.event.percent = -1;
     snprintf(out.text, sizeof(out.text), "cancelled");
     out.event.text = out.text;
+    out.event.check = "";
     session_finish(s, &out);
     session_emit(s, &out.event);
 }
 
-int dfota_process(struct dfota *s)
+/* ---- calls that may make callbacks ---------------------------------------------------- */
+
+/* A callback may call dfota_close(): the session is then freed when the outermost
+ * library call returns, never under the code that made the callback. */
+static void session_enter(struct dfota *s)
+{
+    s->depth++;
+}
+
+static void session_free(struct dfota *s);
+
+static int session_leave(struct dfota *s, int rc)
+{
+    if (--s->depth > 0 || !s->close_pending)
+        return rc;
+    session_free(s);
+    return rc == DFOTA_IN_PROGRESS ? DFOTA_ERR_CANCELLED : rc;
+}
+
+static int session_process(struct dfota *s)
 {
     if (!s->started)
         return DFOTA_ERR_STATE;
     if (s->result != DFOTA_IN_PROGRESS)
         return s->result;
     s->now = session_now(s);
-    if (s->cancelled) {
+    if (s->cancelled || s->close_pending) {
         session_cancel_now(s);
         return s->result;
     }
@@ -257,14 +317,27 @@ int dfota_process(struct dfota *s)
     at_tick(&s->at, s->now);
     fota_on_tick(&s->fota, s->now);
     session_drain(s);
+    if (s->close_pending && s->result == DFOTA_IN_PROGRESS)
+        session_cancel_now(s);
     return s->result;
+}
+
+int dfota_process(struct dfota *s)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_process(s));
 }
 
 uint32_t dfota_timeout_ms(struct dfota *s)
 {
-    uint64_t deadline = fota_deadline(&s->fota);
-    uint64_t now = session_now(s);
-    uint64_t wait;
+    uint64_t deadline, now, wait;
+
+    if (!s)
+        return 0;
+    deadline = fota_deadline(&s->fota);
+    now = session_now(s);
 
     if (at_deadline(&s->at) < deadline)
         deadline = at_deadline(&s->at);
@@ -278,6 +351,8 @@ uint32_t dfota_timeout_ms(struct dfota *s)
 
 int dfota_fd(struct dfota *s)
 {
+    if (!s)
+        return -1;
     return s->ops->fd ? s->ops->fd(s->port_ctx) : -1;
 }
 
@@ -285,7 +360,10 @@ int dfota_run(struct dfota *s)
 {
     int rc;
 
-    while ((rc = dfota_process(s)) == DFOTA_IN_PROGRESS) {
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    while ((rc = session_process(s)) == DFOTA_IN_PROGRESS) {
         uint32_t timeout = dfota_timeout_ms(s);
         int w = s->ops->wait(s->port_ctx,
                              timeout < SESSION_CANCEL_CHECK_MS ? timeout : SESSION_CANCEL_CHECK_MS);
@@ -293,7 +371,7 @@ int dfota_run(struct dfota *s)
         if ((w == DFOTA_PORT_HANGUP || w == DFOTA_PORT_ERROR) && s->port_open)
             s->hangup_seen = true;
     }
-    return rc;
+    return session_leave(s, rc);
 }
 
 void dfota_cancel(struct dfota *s)
@@ -304,18 +382,20 @@ void dfota_cancel(struct dfota *s)
 
 int dfota_module_code(const struct dfota *s)
 {
-    return s->code;
+    return s ? s->code : -1;
 }
 
 const char *dfota_error_text(const struct dfota *s)
 {
-    return s->error;
+    return s ? s->error : "no session: dfota_open() failed or was not called";
 }
 
 /* ---- set-up ----------------------------------------------------------------------------- */
 
 void dfota_config_init(struct dfota_config *cfg)
 {
+    if (!cfg)
+        return;
     memset(cfg, 0, sizeof(*cfg));
     cfg->baud = 115200;
     cfg->log_level = DFOTA_LOG_INFO;
@@ -414,6 +494,7 @@ static void session_init_engines(struct dfota *s)
     snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb, NULL, 0);
     fota_init(&s->fota, &set);
+    log_repeat_init(&s->warnings);
 }
 
 static void session_free(struct dfota *s)
@@ -430,26 +511,49 @@ static void session_free(struct dfota *s)
 /* An absent port is not an error yet: watch waits for it; start and info refuse. */
 static int session_open_port(struct dfota *s)
 {
-    int rc = s->ops->open(s->port_ctx);
+    int rc;
 
+    s->error[0] = '\0';
+    s->opening = true; /* the port's own warning says why it failed */
+    rc = s->ops->open(s->port_ctx);
+    s->opening = false;
     s->port_open = rc == DFOTA_PORT_OK;
-    if (rc == DFOTA_PORT_OK || rc == DFOTA_PORT_ABSENT)
+    if (rc == DFOTA_PORT_OK || rc == DFOTA_PORT_ABSENT) {
+        s->error[0] = '\0';
         return DFOTA_OK;
-    snprintf(s->error, sizeof(s->error), "could not open the port");
+    }
+    if (s->error[0] == '\0')
+        snprintf(s->error, sizeof(s->error), "could not open the port");
     return DFOTA_ERR_PORT;
+}
+
+static int session_open_refuse(char *msg, size_t msg_size, int rc, const char *why)
+{
+    if (msg && msg_size > 0)
+        target_redact(why, msg, msg_size);
+    return rc;
 }
 
 int dfota_open(struct dfota **out, const struct dfota_config *cfg)
 {
+    return dfota_open_msg(out, cfg, NULL, 0);
+}
+
+int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg, size_t msg_size)
+{
     struct dfota *s;
     int rc;
 
-    if (!out || !cfg)
-        return DFOTA_ERR_INVALID;
+    if (msg && msg_size > 0)
+        msg[0] = '\0';
+    if (!out)
+        return session_open_refuse(msg, msg_size, DFOTA_ERR_INVALID, "out is NULL");
     *out = NULL;
+    if (!cfg)
+        return session_open_refuse(msg, msg_size, DFOTA_ERR_INVALID, "cfg is NULL");
     s = calloc(1, sizeof(*s));
     if (!s)
-        return DFOTA_ERR_NOMEM;
+        return session_open_refuse(msg, msg_size, DFOTA_ERR_NOMEM, "out of memory");
     s->cfg = *cfg;
     s->result = DFOTA_IN_PROGRESS;
     s->code = -1;
@@ -460,6 +564,7 @@ int dfota_open(struct dfota **out, const struct dfota_config *cfg)
         rc = session_open_port(s);
     if (rc != DFOTA_OK) {
         session_log(s, DFOTA_LOG_ERROR, "%s", s->error);
+        session_open_refuse(msg, msg_size, rc, s->error);
         session_free(s);
         return rc;
     }
@@ -507,12 +612,10 @@ static int session_check_target(struct dfota *s, const char *target, enum dfota_
     return rc;
 }
 
-int dfota_start(struct dfota *s, const char *target)
+static int session_start(struct dfota *s, const char *target)
 {
     enum dfota_via via;
 
-    if (!s)
-        return DFOTA_ERR_INVALID;
     if (s->started)
         return DFOTA_ERR_STATE;
     if (session_check_target(s, target, &via) != DFOTA_OK) {
@@ -523,18 +626,37 @@ int dfota_start(struct dfota *s, const char *target)
     return session_begin(s, FOTA_MODE_UPGRADE, target, via);
 }
 
+int dfota_start(struct dfota *s, const char *target)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_start(s, target));
+}
+
 int dfota_watch(struct dfota *s)
 {
-    return s ? session_begin(s, FOTA_MODE_WATCH, NULL, DFOTA_VIA_NONE) : DFOTA_ERR_INVALID;
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_begin(s, FOTA_MODE_WATCH, NULL, DFOTA_VIA_NONE));
 }
 
 int dfota_info(struct dfota *s)
 {
-    return s ? session_begin(s, FOTA_MODE_INFO, NULL, DFOTA_VIA_NONE) : DFOTA_ERR_INVALID;
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_begin(s, FOTA_MODE_INFO, NULL, DFOTA_VIA_NONE));
 }
 
 void dfota_close(struct dfota *s)
 {
-    if (s)
-        session_free(s);
+    if (!s)
+        return;
+    if (s->depth > 0) { /* from a callback: freed when the library call returns */
+        s->close_pending = true;
+        return;
+    }
+    session_free(s);
 }

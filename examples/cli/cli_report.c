@@ -1,5 +1,6 @@
 /* What the tool prints: JSON lines, a live status line on a terminal, or plain lines. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct cli_report {
     int percent; /* update (or download) progress shown on the bar, -1: none */
     int attempt;
     bool line_drawn;
+    bool stdout_lost; /* a write to stdout failed (a reader that went away) */
     char firmware_before[128];
     char firmware_after[128];
     char model[128];
@@ -73,6 +75,23 @@ bool cli_report_is_live(const struct cli_report *r)
     return r->mode == MODE_LIVE;
 }
 
+/* A failed write to stdout (EPIPE after `| head`, a full disk) must not stop a session
+ * that follows the module through its upgrade: say so once on stderr and carry on; the
+ * result is then repeated on stderr. */
+static void report_flush(struct cli_report *r)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return;
+    clearerr(stdout);
+    if (r->stdout_lost)
+        return;
+    r->stdout_lost = true;
+    fprintf(stderr,
+            "dfota: warning: cannot write to stdout (%s); following the module to "
+            "the end, the result goes to stderr too\n",
+            strerror(errno));
+}
+
 /* ---- JSON ------------------------------------------------------------------------------ */
 
 /* Writes text as a JSON string; bytes outside printable ASCII are escaped so the line
@@ -109,7 +128,7 @@ static const char *check_status_name(int status)
     return status == DFOTA_CHECK_OK ? "ok" : status == DFOTA_CHECK_WARN ? "warn" : "fail";
 }
 
-static void json_event(const struct dfota_event *ev)
+static void json_event(struct cli_report *r, const struct dfota_event *ev)
 {
     switch (ev->type) {
     case DFOTA_EVENT_VERSION:
@@ -170,7 +189,7 @@ static void json_event(const struct dfota_event *ev)
     case DFOTA_EVENT_DONE:
         break; /* cli_report_done() writes the last line, with the exit's meaning */
     }
-    fflush(stdout);
+    report_flush(r);
 }
 
 /* ---- human output ---------------------------------------------------------------------- */
@@ -187,7 +206,7 @@ static void live_clear(struct cli_report *r)
 {
     if (r->mode == MODE_LIVE && r->line_drawn) {
         fputs("\r\033[K", stdout);
-        fflush(stdout);
+        report_flush(r);
         r->line_drawn = false;
     }
 }
@@ -210,7 +229,7 @@ void cli_report_tick(struct cli_report *r)
     } else {
         printf("%-22s %s", phase_words(r->phase), elapsed);
     }
-    fflush(stdout);
+    report_flush(r);
     r->line_drawn = true;
 }
 
@@ -253,7 +272,7 @@ static void plain_event(struct cli_report *r, const struct dfota_event *ev)
     default:
         return;
     }
-    fflush(stdout);
+    report_flush(r);
 }
 
 static void remember(struct cli_report *r, const struct dfota_event *ev)
@@ -282,7 +301,7 @@ void cli_report_event(void *user, const struct dfota_event *ev)
 
     remember(r, ev);
     if (r->mode == MODE_JSON)
-        json_event(ev);
+        json_event(r, ev);
     else if (r->mode == MODE_PLAIN)
         plain_event(r, ev);
     else if (ev->type == DFOTA_EVENT_CHECK && ev->status != DFOTA_CHECK_OK) {
@@ -394,12 +413,16 @@ static void human_done(struct cli_report *r, int result, struct outcome o, const
 int cli_report_done(struct cli_report *r, int result, int code, const char *message)
 {
     struct outcome o = outcome_of(result);
+    char clean[CLI_TEXT_MAX];
 
+    dfota_redact(message, clean, sizeof(clean)); /* it may quote the command line's words */
     r->phase = DFOTA_PHASE_DONE;
     if (r->mode == MODE_JSON)
-        json_done(r, o, code, message);
+        json_done(r, o, code, clean);
     else
-        human_done(r, result, o, message);
-    fflush(stdout);
+        human_done(r, result, o, clean);
+    report_flush(r);
+    if (r->stdout_lost)
+        fprintf(stderr, "dfota: %s: %s\n", o.name, clean);
     return o.exit_status;
 }

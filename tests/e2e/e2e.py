@@ -31,6 +31,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 FTP_USER = "dfota"
+FTP_USER_WITH_AT = "dfota@corp"  # a user name holding '@', as some FTP servers want
 FTP_PASSWORD = "s3cr3t-Pa55"
 WRONG_PASSWORD = "wr0ng-Pa55"
 PACKAGE = "update.zip"
@@ -53,6 +54,8 @@ CASES = {
     "urcs_routed_here": (["--urcport", "usbmodem"], "http", ["set_urcport=1"], "success", 0),
     "http_701": ([], "http_missing", [], "download_failed", 701),
     "ftp_601": ([], "ftp_badpass", [], "download_failed", 601),
+    # curl in the simulator refuses such a URL (601); what matters is the redaction
+    "ftp_user_with_at": ([], "ftp_user_at", [], "download_failed", 601),
     "end_505": (["--ends", "505"], "http", [], "update_failed", 505),
     "end_510": (["--ends", "510"], "http", [], "update_failed", 510),
     "end_511": (["--ends", "511"], "http", [], "update_failed", 511),
@@ -144,6 +147,7 @@ class Servers:
         logging.getLogger("pyftpdlib").setLevel(logging.ERROR)
         auth = DummyAuthorizer()
         auth.add_user(FTP_USER, FTP_PASSWORD, self.root, perm="elr")
+        auth.add_user(FTP_USER_WITH_AT, FTP_PASSWORD, self.root, perm="elr")
         handler = type("Handler", (FTPHandler,), {"authorizer": auth})
         server = ThreadedFTPServer(("127.0.0.1", 0), handler)
         port = server.address[1]
@@ -178,7 +182,8 @@ class Servers:
             return url
         if kind.startswith("ftp"):
             password = WRONG_PASSWORD if kind == "ftp_badpass" else FTP_PASSWORD
-            return "ftp://%s:%s@127.0.0.1:%d/%s" % (FTP_USER, password, self.ftp(), PACKAGE)
+            user = FTP_USER_WITH_AT if kind == "ftp_user_at" else FTP_USER
+            return "ftp://%s:%s@127.0.0.1:%d/%s" % (user, password, self.ftp(), PACKAGE)
         if kind == "https":
             return "https://127.0.0.1:%d/%s" % (self.https(), PACKAGE)
         name = "missing.zip" if kind == "http_missing" else PACKAGE
@@ -304,6 +309,8 @@ def check_case(name, via, rc, stdout, stderr, events, sim_log):
     for password in (FTP_PASSWORD, WRONG_PASSWORD):
         if password in stdout or password in stderr:
             fail("an FTP password appears in the output")
+    if name == "ftp_user_with_at" and "%s:***@" % FTP_USER_WITH_AT not in stderr:
+        fail("the AT dialogue with the redacted target is not in the log")
     if name == "retry_502_ok" and events.count("update_start") != 3:
         fail("expected 3 update attempts, saw %d" % events.count("update_start"))
     if name == "uart" and "port_lost" in events:
