@@ -271,15 +271,6 @@ static void rejects_config_without_port(void **state)
     assert_null(ctx);
 }
 
-static void monotonic_clock_moves_forward(void **state)
-{
-    (void)state;
-    uint64_t a = port_sys_now_ms();
-    uint64_t b = port_sys_now_ms();
-    assert_true(a > 0);
-    assert_true(b >= a);
-}
-
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -293,7 +284,6 @@ int main(void)
         FIXTURE_TEST(closed_wait_wakes_when_link_returns),
         FIXTURE_TEST(closed_wait_follows_a_directory_that_appears),
         cmocka_unit_test(rejects_config_without_port),
-        cmocka_unit_test(monotonic_clock_moves_forward),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
