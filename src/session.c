@@ -250,6 +250,10 @@ int dfota_process(struct dfota *s)
     session_read_all(s);
     if (!s->port_open && !fota_done(&s->fota))
         session_try_reopen(s);
+    if (s->cancelled && s->result == DFOTA_IN_PROGRESS) { /* it cut a blocked write short */
+        session_cancel_now(s);
+        return s->result;
+    }
     at_tick(&s->at, s->now);
     fota_on_tick(&s->fota, s->now);
     session_drain(s);
