@@ -1,5 +1,7 @@
 /* The system transport over real pseudo-terminals: the termios fallback, I/O both ways,
- * hang-up, absence, and the wake-up when the device (a symlink to a new pty) returns. */
+ * hang-up, absence, the wake-up when the device (a symlink to a new pty) returns, the
+ * port held for one session alone, a port replaced under an open session, and the baud
+ * rates it accepts. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -14,9 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "port_clock.h"
 #include "port_sys.h"
 
 struct fixture {
@@ -271,6 +277,155 @@ static void rejects_config_without_port(void **state)
     assert_null(ctx);
 }
 
+
+/* ---- baud rates ------------------------------------------------------------------------ */
+
+static void refuses_baud_rates_the_system_lacks(void **state)
+{
+    (void)state;
+    static const uint32_t bad[] = {50, 300, 14400, 115201, 0};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct port_sys_config cfg = {.path = "/dev/ttyUSB2", .baud = bad[i]};
+        const struct dfota_port_ops *ops = NULL;
+        void *ctx = NULL;
+        char msg[256] = "", rate[64];
+        assert_int_equal(port_sys_new(&cfg, &ops, &ctx, msg, sizeof msg), DFOTA_ERR_INVALID);
+        assert_null(ctx);
+        snprintf(rate, sizeof rate, "baud rate %lu is not supported", (unsigned long)bad[i]);
+        assert_non_null(strstr(msg, rate));
+        assert_non_null(strstr(msg, "supported rates: 1200, 2400, "));
+        assert_non_null(strstr(msg, ", 115200, 230400"));
+    }
+    static const uint32_t good[] = {1200, 9600, 115200, 230400};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct port_sys_config cfg = {.path = "/dev/ttyUSB2", .baud = good[i]};
+        const struct dfota_port_ops *ops = NULL;
+        void *ctx = NULL;
+        assert_int_equal(port_sys_new(&cfg, &ops, &ctx, NULL, 0), DFOTA_OK);
+        port_sys_free(ctx);
+    }
+}
+
+static void session_open_refuses_an_unsupported_baud_rate(void **state)
+{
+    struct fixture *f = *state;
+    new_pty(f);
+    struct dfota_config cfg;
+    struct dfota *s = (struct dfota *)&cfg; /* must come back NULL */
+    dfota_config_init(&cfg);
+    cfg.port = f->slave;
+    cfg.baud = 14400;
+    cfg.on_log = capture_log;
+    cfg.user = f;
+    assert_int_equal(dfota_open(&s, &cfg), DFOTA_ERR_INVALID);
+    assert_null(s);
+    assert_non_null(strstr(f->log, "baud rate 14400 is not supported; supported rates: 1200"));
+}
+
+/* ---- exclusive access ------------------------------------------------------------------- */
+
+/* A port made on the same link as f's, as a second program would. */
+struct other {
+    const struct dfota_port_ops *ops;
+    void *ctx;
+    char log[1024];
+};
+
+static void other_log(void *user, enum dfota_log_level level, const char *text)
+{
+    struct other *o = user;
+    (void)level;
+    size_t used = strlen(o->log);
+    snprintf(o->log + used, sizeof o->log - used, "%s\n", text);
+}
+
+static void other_make(struct other *o, const char *path)
+{
+    struct port_sys_config cfg = {.path = path, .baud = 115200, .log = other_log, .log_user = o};
+    memset(o, 0, sizeof *o);
+    assert_int_equal(port_sys_new(&cfg, &o->ops, &o->ctx, NULL, 0), DFOTA_OK);
+}
+
+/* Another descriptor on the node cannot take the lock, and (but for root) cannot even
+ * open it; root's open is let through by TIOCEXCL, so the flag itself is checked. */
+static void assert_held_exclusively(const char *node)
+{
+    int fd = open(node, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        assert_int_equal(errno, EBUSY);
+        return;
+    }
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), -1);
+    assert_int_equal(errno, EWOULDBLOCK);
+    int exclusive = 0;
+    assert_int_equal(ioctl(fd, TIOCGEXCL, &exclusive), 0);
+    assert_int_equal(exclusive, 1);
+    close(fd);
+}
+
+static void a_held_port_is_refused_and_the_holder_named(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    assert_held_exclusively(f->slave);
+    struct other o;
+    other_make(&o, f->link);
+    uint64_t start = port_clock_now_ms();
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_ERROR);
+    assert_true(port_clock_now_ms() - start < 1000); /* at once, no waiting for it */
+    char want[256];
+    snprintf(want, sizeof want, "%s is in use by test_port_posix (pid %ld)", f->slave,
+             (long)getpid());
+    assert_string_equal(port_sys_error_text(o.ctx), want);
+    assert_non_null(strstr(o.log, want));
+    /* Said once, not at every retry while the module reboots. */
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_ERROR);
+    const char *first = strstr(o.log, "is in use by");
+    assert_null(strstr(first + 1, "is in use by"));
+    /* The holder is not disturbed. */
+    const uint8_t at[] = "AT\r";
+    assert_int_equal(f->ops->write(f->ctx, at, 3, 1000), DFOTA_PORT_OK);
+    master_expect(f, "AT\r");
+    master_send(f, "OK\r\n");
+    port_expect(f, "OK\r\n");
+    /* Released with the port: the other may have it now. */
+    f->ops->close(f->ctx);
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_OK);
+    assert_string_equal(port_sys_error_text(o.ctx), "");
+    port_sys_free(o.ctx);
+}
+
+static void the_claim_is_kept_across_a_reopen(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    close(f->master); /* the module reboots: a new node behind the same link */
+    f->master = -1;
+    assert_int_equal(f->ops->wait(f->ctx, 1000), DFOTA_PORT_HANGUP);
+    f->ops->close(f->ctx);
+    assert_int_equal(unlink(f->link), 0);
+    link_to_pty(f);
+    assert_wakes_and_reopens(f);
+    assert_held_exclusively(f->slave);
+}
+
+static void session_open_of_a_held_port_fails_at_once(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    struct dfota_config cfg;
+    struct dfota *s = NULL;
+    dfota_config_init(&cfg);
+    cfg.port = f->link;
+    cfg.on_log = capture_log;
+    cfg.user = f;
+    assert_int_equal(dfota_open(&s, &cfg), DFOTA_ERR_PORT);
+    assert_null(s);
+    char want[160];
+    snprintf(want, sizeof want, "is in use by test_port_posix (pid %ld)", (long)getpid());
+    assert_non_null(strstr(f->log, want));
+}
+
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -284,6 +439,11 @@ int main(void)
         FIXTURE_TEST(closed_wait_wakes_when_link_returns),
         FIXTURE_TEST(closed_wait_follows_a_directory_that_appears),
         cmocka_unit_test(rejects_config_without_port),
+        cmocka_unit_test(refuses_baud_rates_the_system_lacks),
+        FIXTURE_TEST(session_open_refuses_an_unsupported_baud_rate),
+        FIXTURE_TEST(a_held_port_is_refused_and_the_holder_named),
+        FIXTURE_TEST(the_claim_is_kept_across_a_reopen),
+        FIXTURE_TEST(session_open_of_a_held_port_fails_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
