@@ -426,6 +426,74 @@ static void session_open_of_a_held_port_fails_at_once(void **state)
     assert_non_null(strstr(f->log, want));
 }
 
+/* ---- a port replaced under an open session ------------------------------------------ */
+
+/* The link now names another node, as udev leaves it when a new device takes the name
+ * while the old one never hung up. */
+static void turn_link_to_a_new_pty(struct fixture *f, int *old_master)
+{
+    char tmp[160];
+    *old_master = f->master; /* kept open: the old device never hangs up */
+    new_pty(f);
+    snprintf(tmp, sizeof tmp, "%s.new", f->link);
+    assert_int_equal(symlink(f->slave, tmp), 0);
+    assert_int_equal(rename(tmp, f->link), 0);
+}
+
+static void a_link_turned_to_a_new_node_is_a_lost_port(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    int old_master;
+    uint64_t start = port_clock_now_ms();
+    turn_link_to_a_new_pty(f, &old_master);
+    assert_int_equal(f->ops->wait(f->ctx, 5000), DFOTA_PORT_HANGUP);
+    assert_true(port_clock_now_ms() - start < 1000);
+    assert_non_null(strstr(f->log, "no longer names the open device"));
+    /* The session closes and reopens: it gets the new node. */
+    f->ops->close(f->ctx);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
+    master_send(f, "RDY\r\n");
+    port_expect(f, "RDY\r\n");
+    close(old_master);
+}
+
+static void a_replacement_wakes_an_event_loop_and_read_reports_it(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    int old_master;
+    turn_link_to_a_new_pty(f, &old_master);
+    struct pollfd p = {.fd = f->ops->fd(f->ctx), .events = POLLIN, .revents = 0};
+    assert_int_equal(poll(&p, 1, 1000), 1);
+    uint8_t buf[8];
+    assert_int_equal(f->ops->read(f->ctx, buf, sizeof buf), DFOTA_PORT_HANGUP);
+    close(old_master);
+}
+
+static void a_path_removed_without_a_hangup_is_a_lost_port(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    assert_int_equal(unlink(f->link), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 5000), DFOTA_PORT_HANGUP);
+}
+
+static void other_changes_beside_the_port_change_nothing(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    char other[160];
+    snprintf(other, sizeof other, "%s/ttyUSB3", f->dir);
+    assert_int_equal(symlink("/dev/null", other), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    assert_int_equal(unlink(other), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    master_send(f, "OK\r\n");
+    port_expect(f, "OK\r\n");
+    assert_null(strstr(f->log, "no longer names"));
+}
+
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -444,6 +512,10 @@ int main(void)
         FIXTURE_TEST(a_held_port_is_refused_and_the_holder_named),
         FIXTURE_TEST(the_claim_is_kept_across_a_reopen),
         FIXTURE_TEST(session_open_of_a_held_port_fails_at_once),
+        FIXTURE_TEST(a_link_turned_to_a_new_node_is_a_lost_port),
+        FIXTURE_TEST(a_replacement_wakes_an_event_loop_and_read_reports_it),
+        FIXTURE_TEST(a_path_removed_without_a_hangup_is_a_lost_port),
+        FIXTURE_TEST(other_changes_beside_the_port_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
