@@ -328,8 +328,11 @@ static bool port_sys_path_fits_usb(struct port_sys *p, const char *device)
 {
     struct usb_id id;
     int interface;
-    if (!p->use_usb ||
-        !port_linux_describe(&p->cfg.roots, port_linux_tty_name(device), &id, &interface))
+    if (!p->use_usb)
+        return true;
+    /* The node's own name, else the path's (a link named like the node it stands for). */
+    if (!port_linux_describe(&p->cfg.roots, port_linux_tty_name(device), &id, &interface) &&
+        !port_linux_describe(&p->cfg.roots, port_linux_tty_name(p->cfg.path), &id, &interface))
         return true;
     struct usb_candidate c = {device, id.vid, id.pid, id.serial, interface};
     int want = p->usb_interface >= 0 ? p->usb_interface : interface;
