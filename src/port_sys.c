@@ -14,21 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "port_linux.h"
 #include "port_posix.h"
+#include "port_watch.h"
 #include "usb_id.h"
 
 #ifdef DFOTA_HAVE_LIBSERIALPORT
 #include "port_serialport.h"
 #endif
 
-#ifdef __linux__
-#include <sys/epoll.h>
-#include <sys/inotify.h>
-#endif
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -38,17 +34,10 @@
  * safety net for a return the directory watch could not see (a directory created and
  * filled before the watch moved into it, permissions set on a node elsewhere). */
 #define PORT_SYS_CLOSED_WAIT_CAP_MS 250u
-/* Directories watched at once: the path's and the device node's (or /dev for USB). */
-#define PORT_SYS_WATCHES 2
 
 struct sp_port;
 
 enum port_sys_backend { PORT_SYS_NONE, PORT_SYS_SERIALPORT, PORT_SYS_POSIX };
-
-struct port_sys_watch {
-    int wd;
-    char dir[PATH_MAX];
-};
 
 struct port_sys {
     struct port_sys_config cfg;
@@ -65,11 +54,8 @@ struct port_sys {
     int fd;
     char device[PATH_MAX]; /* the real path last opened */
     char error[PATH_MAX + 256];
-    /* Directory watches: for the device's return while closed, for its replacement
-     * while open. */
-    int notify_fd;
-    struct port_sys_watch watches[PORT_SYS_WATCHES];
-    int poll_fd; /* epoll set of the inotify and port descriptors, for event loops */
+    /* For the device's return while closed, for its replacement while open. */
+    struct port_watch watch;
 };
 
 #if defined(__GNUC__)
@@ -100,174 +86,25 @@ static const char *port_sys_dev_dir(const struct port_sys *p)
 
 /* ---- directory watches ---------------------------------------------------------------- */
 
-/* The directory of path: "." or "/" at the ends. */
-static void port_sys_parent(const char *path, char *dir, size_t size)
+/* Where to watch now. Closed: where the path (or, by USB identity, a tty node) will
+ * reappear. Open: where the path and the open node live, to see either replaced. */
+static bool port_sys_arm_watches(struct port_sys *p)
 {
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        snprintf(dir, size, ".");
-    else if (slash == path)
-        snprintf(dir, size, "/");
-    else
-        snprintf(dir, size, "%.*s", (int)(slash - path), path);
-}
-
-static bool port_sys_is_directory(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* /dev/serial/by-id vanishes with the last device on it: watch what still exists. */
-static void port_sys_nearest_existing(char *dir)
-{
-    while (!port_sys_is_directory(dir)) {
-        char *slash = strrchr(dir, '/');
-        if (slash == NULL) {
-            strcpy(dir, ".");
-            return;
-        }
-        if (slash == dir) {
-            strcpy(dir, "/");
-            return;
-        }
-        *slash = '\0';
-    }
-}
-
-/* The directories to watch now. Closed: where the path (or, by USB identity, a tty node)
- * will reappear. Open: where the path and the open node live, to see either replaced. */
-static void port_sys_wanted_dirs(const struct port_sys *p, char dirs[][PATH_MAX])
-{
+    char dirs[PORT_WATCH_DIRS][PATH_MAX];
     dirs[0][0] = dirs[1][0] = '\0';
     if (p->fd >= 0) {
-        if (p->via_path && p->cfg.path != NULL)
-            port_sys_parent(p->cfg.path, dirs[0], PATH_MAX);
-        port_sys_parent(p->device, dirs[1], PATH_MAX);
+        if (p->via_path)
+            port_watch_parent(p->cfg.path, dirs[0], PATH_MAX);
+        port_watch_parent(p->device, dirs[1], PATH_MAX);
     } else {
         if (p->cfg.path != NULL)
-            port_sys_parent(p->cfg.path, dirs[0], PATH_MAX);
+            port_watch_parent(p->cfg.path, dirs[0], PATH_MAX);
         if (p->use_usb)
             snprintf(dirs[1], PATH_MAX, "%s", port_sys_dev_dir(p));
     }
-    for (int i = 0; i < PORT_SYS_WATCHES; i++) {
-        if (dirs[i][0] != '\0')
-            port_sys_nearest_existing(dirs[i]);
-    }
-    if (strcmp(dirs[0], dirs[1]) == 0)
-        dirs[1][0] = '\0';
+    const char *const wanted[PORT_WATCH_DIRS] = {dirs[0], dirs[1]};
+    return port_watch_arm(&p->watch, wanted) && p->fd < 0;
 }
-
-#ifdef __linux__
-#define PORT_SYS_WATCH_EVENTS                                                                      \
-    (IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF |           \
-     IN_MOVE_SELF | IN_ONLYDIR)
-
-/* Reads all queued events. Returns true if there was any; forgets a watch the kernel
- * dropped (its directory went away) so the next arming picks a new directory. */
-static bool port_sys_drain_events(struct port_sys *p)
-{
-    bool any = false;
-    _Alignas(struct inotify_event) char buf[4096];
-    if (p->notify_fd < 0)
-        return false;
-    for (;;) {
-        ssize_t n = read(p->notify_fd, buf, sizeof buf);
-        if (n <= 0)
-            return any;
-        any = true;
-        for (size_t off = 0; off + sizeof(struct inotify_event) <= (size_t)n;) {
-            const struct inotify_event *ev = (const struct inotify_event *)(buf + off);
-            for (int i = 0; i < PORT_SYS_WATCHES; i++) {
-                if (ev->wd == p->watches[i].wd &&
-                    (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)))
-                    p->watches[i].wd = -1;
-            }
-            off += sizeof(struct inotify_event) + ev->len;
-        }
-    }
-}
-
-static void port_sys_make_notify(struct port_sys *p)
-{
-    p->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (p->notify_fd < 0)
-        return;
-    p->poll_fd = epoll_create1(EPOLL_CLOEXEC);
-    struct epoll_event ev = {.events = EPOLLIN, .data = {.fd = p->notify_fd}};
-    if (p->poll_fd >= 0 && epoll_ctl(p->poll_fd, EPOLL_CTL_ADD, p->notify_fd, &ev) != 0) {
-        (void)close(p->poll_fd);
-        p->poll_fd = -1;
-    }
-}
-
-/* Points the watches at the wanted directories. Returns true when a closed port's watch
- * moved to another directory than before: something appeared or vanished on the way,
- * worth an open() attempt. Keeps the inotify descriptor for good: closing one waits for
- * an RCU grace period (milliseconds), which would delay every reopen. */
-static bool port_sys_arm_watches(struct port_sys *p)
-{
-    char dirs[PORT_SYS_WATCHES][PATH_MAX];
-    bool moved = false;
-    if (p->notify_fd < 0)
-        port_sys_make_notify(p);
-    if (p->notify_fd < 0)
-        return false;
-    port_sys_wanted_dirs(p, dirs);
-    for (int i = 0; i < PORT_SYS_WATCHES; i++) {
-        struct port_sys_watch *w = &p->watches[i];
-        if (w->wd >= 0 && strcmp(dirs[i], w->dir) == 0)
-            continue;
-        if (w->wd >= 0)
-            (void)inotify_rm_watch(p->notify_fd, w->wd);
-        moved = moved || (w->dir[0] != '\0' && dirs[i][0] != '\0' && strcmp(dirs[i], w->dir) != 0);
-        w->wd = dirs[i][0] != '\0' ? inotify_add_watch(p->notify_fd, dirs[i], PORT_SYS_WATCH_EVENTS)
-                                    : -1;
-        strcpy(w->dir, w->wd >= 0 ? dirs[i] : "");
-    }
-    return moved && p->fd < 0;
-}
-
-static void port_sys_poll_port(struct port_sys *p, bool add)
-{
-    if (p->poll_fd < 0 || p->fd < 0)
-        return;
-    struct epoll_event ev = {.events = EPOLLIN, .data = {.fd = p->fd}};
-    (void)epoll_ctl(p->poll_fd, add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, p->fd, &ev);
-}
-
-static void port_sys_disarm(struct port_sys *p)
-{
-    if (p->poll_fd >= 0)
-        (void)close(p->poll_fd);
-    if (p->notify_fd >= 0)
-        (void)close(p->notify_fd);
-    p->poll_fd = p->notify_fd = -1;
-}
-#else
-static bool port_sys_drain_events(struct port_sys *p)
-{
-    (void)p;
-    return false;
-}
-
-static bool port_sys_arm_watches(struct port_sys *p)
-{
-    (void)p;
-    return false;
-}
-
-static void port_sys_poll_port(struct port_sys *p, bool add)
-{
-    (void)p;
-    (void)add;
-}
-
-static void port_sys_disarm(struct port_sys *p)
-{
-    (void)p;
-}
-#endif
 
 /* Sleeps until fd is readable (fd < 0: just sleeps), ms pass or a signal comes (the
  * caller may have been cancelled). Returns true if readable. */
@@ -282,8 +119,9 @@ static int port_sys_wait_for_return(struct port_sys *p, uint32_t timeout_ms)
     if (port_sys_arm_watches(p))
         return DFOTA_PORT_READY;
     uint32_t cap = PORT_SYS_CLOSED_WAIT_CAP_MS;
-    if (port_sys_wait_readable(p->notify_fd, timeout_ms < cap ? timeout_ms : cap)) {
-        (void)port_sys_drain_events(p);
+    if (port_sys_wait_readable(port_watch_notify_fd(&p->watch),
+                               timeout_ms < cap ? timeout_ms : cap)) {
+        (void)port_watch_drain(&p->watch);
         return DFOTA_PORT_READY;
     }
     /* At the cap the caller's deadline has not passed: "maybe back", try open(). */
@@ -295,7 +133,7 @@ static int port_sys_wait_for_return(struct port_sys *p, uint32_t timeout_ms)
  * nobody will talk to again: the port is as good as lost. */
 static bool port_sys_replaced(struct port_sys *p)
 {
-    if (!port_sys_drain_events(p))
+    if (!port_watch_drain(&p->watch))
         return false;
     (void)port_sys_arm_watches(p); /* a watched directory may have gone */
     const char *moved = NULL;
@@ -459,7 +297,7 @@ static int port_sys_open(void *ctx)
      * Events so far are consumed by this attempt, so an event loop polling fd() does
      * not wake again for them. */
     (void)port_sys_arm_watches(p);
-    (void)port_sys_drain_events(p);
+    (void)port_watch_drain(&p->watch);
     char device[PATH_MAX];
     int status = port_sys_resolve(p, device);
     if (status == DFOTA_PORT_OK)
@@ -474,8 +312,8 @@ static int port_sys_open(void *ctx)
     if (p->usb_interface < 0)
         p->usb_interface = p->interface;
     (void)port_sys_arm_watches(p);
-    (void)port_sys_drain_events(p);
-    port_sys_poll_port(p, true);
+    (void)port_watch_drain(&p->watch);
+    port_watch_port(&p->watch, p->fd, true);
     port_sys_log_opened(p);
     return DFOTA_PORT_OK;
 }
@@ -485,7 +323,7 @@ static void port_sys_close(void *ctx)
     struct port_sys *p = ctx;
     if (p->fd < 0)
         return;
-    port_sys_poll_port(p, false);
+    port_watch_port(&p->watch, p->fd, false);
 #ifdef DFOTA_HAVE_LIBSERIALPORT
     if (p->backend == PORT_SYS_SERIALPORT)
         port_serialport_close(p->sp);
@@ -520,10 +358,11 @@ static int port_sys_write(void *ctx, const uint8_t *buf, size_t len, uint32_t ti
 /* Waits for input and for a change where the device lives, whichever comes first. */
 static int port_sys_wait_open(struct port_sys *p, uint32_t timeout_ms)
 {
-    if (p->notify_fd < 0)
+    int notify_fd = port_watch_notify_fd(&p->watch);
+    if (notify_fd < 0)
         return port_posix_wait(p->fd, timeout_ms);
     struct pollfd fds[2] = {{.fd = p->fd, .events = POLLIN, .revents = 0},
-                            {.fd = p->notify_fd, .events = POLLIN, .revents = 0}};
+                            {.fd = notify_fd, .events = POLLIN, .revents = 0}};
     int rc = poll(fds, 2, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
     if (rc < 0) /* a signal: the caller may have been cancelled */
         return errno == EINTR ? DFOTA_PORT_TIMEOUT : DFOTA_PORT_ERROR;
@@ -544,9 +383,7 @@ static int port_sys_wait(void *ctx, uint32_t timeout_ms)
 static int port_sys_fd(void *ctx)
 {
     struct port_sys *p = ctx;
-    if (p->poll_fd >= 0)
-        return p->poll_fd;
-    return p->fd >= 0 ? p->fd : p->notify_fd;
+    return port_watch_loop_fd(&p->watch, p->fd >= 0 ? p->fd : port_watch_notify_fd(&p->watch));
 }
 
 static const struct dfota_port_ops port_sys_ops = {
@@ -614,10 +451,7 @@ int port_sys_new(const struct port_sys_config *cfg, const struct dfota_port_ops 
     p->usb_interface = -1;
     p->interface = -1;
     p->fd = -1;
-    p->notify_fd = -1;
-    p->poll_fd = -1;
-    for (int i = 0; i < PORT_SYS_WATCHES; i++)
-        p->watches[i].wd = -1;
+    port_watch_init(&p->watch);
     *ops = &port_sys_ops;
     *ctx = p;
     return DFOTA_OK;
@@ -638,6 +472,6 @@ void port_sys_free(void *ctx)
 #ifdef DFOTA_HAVE_LIBSERIALPORT
     port_serialport_free(p->sp);
 #endif
-    port_sys_disarm(p);
+    port_watch_free(&p->watch);
     free(p);
 }
