@@ -131,7 +131,7 @@ static long port_linux_lock_holder(const struct stat *st)
 
 struct port_linux_search {
     dev_t rdev;
-    long pid;    /* the process being looked at, then the one found */
+    long pid; /* the process being looked at, then the one found */
     bool found;
 };
 
@@ -220,8 +220,8 @@ static bool port_linux_walk_up(char *dir, struct usb_id *id, int *interface)
     return false;
 }
 
-bool port_linux_describe(const struct port_linux_roots *roots, const char *name,
-                         struct usb_id *id, int *interface)
+bool port_linux_describe(const struct port_linux_roots *roots, const char *name, struct usb_id *id,
+                         int *interface)
 {
     char link[PATH_MAX], dir[PATH_MAX];
     *interface = -1;
@@ -259,8 +259,7 @@ static bool port_linux_consider(void *user, const char *name)
         return true;
     struct usb_candidate pair[2] = {
         e->best,
-        {.path = path, .vid = id.vid, .pid = id.pid, .serial = id.serial,
-         .interface = interface},
+        {.path = path, .vid = id.vid, .pid = id.pid, .serial = id.serial, .interface = interface},
     };
     size_t first = e->best.path != NULL ? 0 : 1;
     int pick = usb_id_pick(e->want, e->want_interface, pair + first, 2 - first);
@@ -284,8 +283,7 @@ int port_linux_find_usb(const struct port_linux_roots *roots, const struct usb_i
     e.want = id;
     e.want_interface = want_interface;
     *interface = -1;
-    if ((size_t)snprintf(dir, sizeof dir, "%s/class/tty", port_linux_sysfs(roots)) >=
-            sizeof dir ||
+    if ((size_t)snprintf(dir, sizeof dir, "%s/class/tty", port_linux_sysfs(roots)) >= sizeof dir ||
         !port_linux_each_entry(dir, port_linux_consider, &e))
         return DFOTA_PORT_ERROR;
     if (e.best.path == NULL)
@@ -308,8 +306,8 @@ bool port_linux_holder(const char *device, char *text, size_t size)
     return false;
 }
 
-bool port_linux_describe(const struct port_linux_roots *roots, const char *name,
-                         struct usb_id *id, int *interface)
+bool port_linux_describe(const struct port_linux_roots *roots, const char *name, struct usb_id *id,
+                         int *interface)
 {
     (void)roots;
     (void)name;

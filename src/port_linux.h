@@ -24,8 +24,8 @@ bool port_linux_holder(const char *device, char *text, size_t size);
 
 /* The USB identity and interface of tty name ("ttyUSB2", "ttyACM0"). Returns false when
  * it is not a USB device (or sysfs does not say). serial is "" when the device has none. */
-bool port_linux_describe(const struct port_linux_roots *roots, const char *name,
-                         struct usb_id *id, int *interface);
+bool port_linux_describe(const struct port_linux_roots *roots, const char *name, struct usb_id *id,
+                         int *interface);
 
 /* Finds the port of the module with this identity among the ttys sysfs lists (see
  * usb_id_pick for the choice among its interfaces). Returns DFOTA_PORT_OK and writes the

@@ -251,9 +251,8 @@ static int port_posix_poll_until(int fd, short events, uint64_t deadline,
         if (port_posix_cancelled(cancel))
             return 0;
         int left = port_posix_remaining_ms(deadline);
-        int slice = cancel != NULL && left > PORT_POSIX_CANCEL_SLICE_MS
-                        ? PORT_POSIX_CANCEL_SLICE_MS
-                        : left;
+        int slice =
+            cancel != NULL && left > PORT_POSIX_CANCEL_SLICE_MS ? PORT_POSIX_CANCEL_SLICE_MS : left;
         int rc = poll(&p, 1, slice);
         if ((rc < 0 && errno == EINTR) || (rc == 0 && slice < left))
             continue;

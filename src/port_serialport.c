@@ -14,7 +14,8 @@
 
 #include "port_posix.h"
 
-static void port_serialport_describe_error(enum sp_return rc, const char *what, char *msg, size_t msg_size)
+static void port_serialport_describe_error(enum sp_return rc, const char *what, char *msg,
+                                           size_t msg_size)
 {
     if (msg == NULL || msg_size == 0)
         return;
@@ -33,7 +34,7 @@ static void port_serialport_describe_error(enum sp_return rc, const char *what, 
 }
 
 static enum sp_return port_serialport_configure(struct sp_port *port, uint32_t baud, bool rtscts,
-                                     const char **what)
+                                                const char **what)
 {
     enum sp_return rc;
     if (baud > INT32_MAX) {
@@ -57,7 +58,7 @@ static enum sp_return port_serialport_configure(struct sp_port *port, uint32_t b
 }
 
 static int port_serialport_open_and_configure(struct sp_port *port, uint32_t baud, bool rtscts,
-                                             int *fd, int *os_error, char *msg, size_t msg_size)
+                                              int *fd, int *os_error, char *msg, size_t msg_size)
 {
     enum sp_return rc = sp_open(port, SP_MODE_READ_WRITE);
     if (rc != SP_OK) {
@@ -114,8 +115,8 @@ int port_serialport_open(const char *path, uint32_t baud, bool rtscts, struct sp
     *os_error = 0;
     int status = port_serialport_lookup(path, port, msg, msg_size);
     if (status == DFOTA_PORT_OK)
-        status = port_serialport_open_and_configure(*port, baud, rtscts, fd, os_error, msg,
-                                                    msg_size);
+        status =
+            port_serialport_open_and_configure(*port, baud, rtscts, fd, os_error, msg, msg_size);
     if (status != DFOTA_PORT_OK)
         *fd = -1;
     return status;

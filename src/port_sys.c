@@ -25,7 +25,6 @@
 #include "port_serialport.h"
 #endif
 
-
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
@@ -46,8 +45,8 @@ struct port_sys {
     int usb_interface; /* the interface of the first successful open, -1 before */
     int interface;     /* the interface of the device last resolved, -1 if unknown */
     bool opened_once;
-    bool via_path;     /* the open device is the one the path names */
-    bool busy_logged;  /* "in use by" said once per streak of refused opens */
+    bool via_path;    /* the open device is the one the path names */
+    bool busy_logged; /* "in use by" said once per streak of refused opens */
     enum port_sys_backend backend;
     struct sp_port *sp;
     bool sp_refused; /* libserialport refused device (a pty): go straight to termios */
@@ -184,8 +183,8 @@ static int port_sys_find_usb(struct port_sys *p, char *device)
     int status = port_linux_find_usb(&p->cfg.roots, &p->usb, p->usb_interface, device, PATH_MAX,
                                      &p->interface);
 #elif defined(DFOTA_HAVE_LIBSERIALPORT)
-    int status = port_serialport_find_usb(&p->usb, p->usb_interface, device, PATH_MAX,
-                                          &p->interface);
+    int status =
+        port_serialport_find_usb(&p->usb, p->usb_interface, device, PATH_MAX, &p->interface);
 #else
     int status = DFOTA_PORT_ERROR;
 #endif
@@ -277,11 +276,10 @@ static void port_sys_log_opened(const struct port_sys *p)
 {
     const char *how = port_sys_backend_name(p->backend);
     if (!p->via_path)
-        port_sys_log(p, DFOTA_LOG_INFO, "opened %s (USB %04x:%04x interface %d) with %s",
-                     p->device, p->usb.vid, p->usb.pid, p->interface, how);
+        port_sys_log(p, DFOTA_LOG_INFO, "opened %s (USB %04x:%04x interface %d) with %s", p->device,
+                     p->usb.vid, p->usb.pid, p->interface, how);
     else if (strcmp(p->device, p->cfg.path) != 0)
-        port_sys_log(p, DFOTA_LOG_INFO, "opened %s (link %s) with %s", p->device, p->cfg.path,
-                     how);
+        port_sys_log(p, DFOTA_LOG_INFO, "opened %s (link %s) with %s", p->device, p->cfg.path, how);
     else
         port_sys_log(p, DFOTA_LOG_INFO, "opened %s with %s", p->device, how);
 }

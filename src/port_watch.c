@@ -68,7 +68,7 @@ int port_watch_loop_fd(const struct port_watch *w, int fallback)
 
 #ifdef __linux__
 #define PORT_WATCH_EVENTS                                                                          \
-    (IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF |           \
+    (IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF |            \
      IN_MOVE_SELF | IN_ONLYDIR)
 
 static void port_watch_start(struct port_watch *w)
@@ -106,8 +106,8 @@ bool port_watch_arm(struct port_watch *w, const char *const dirs[PORT_WATCH_DIRS
             (void)inotify_rm_watch(w->notify_fd, w->wd[i]);
         if (w->dir[i][0] != '\0' && want[i][0] != '\0' && strcmp(want[i], w->dir[i]) != 0)
             moved = true;
-        w->wd[i] = want[i][0] != '\0' ? inotify_add_watch(w->notify_fd, want[i], PORT_WATCH_EVENTS)
-                                      : -1;
+        w->wd[i] =
+            want[i][0] != '\0' ? inotify_add_watch(w->notify_fd, want[i], PORT_WATCH_EVENTS) : -1;
         strcpy(w->dir[i], w->wd[i] >= 0 ? want[i] : "");
     }
     return moved;

@@ -125,7 +125,7 @@ static int usb_id_compare_paths_naturally(const char *a, const char *b)
 
 /* The first matching candidate by path with the given interface (any when < 0). */
 static int usb_id_first_match(const struct usb_id *id, int interface, const struct usb_candidate *c,
-                       size_t n)
+                              size_t n)
 {
     int best = -1;
     for (size_t i = 0; i < n; i++) {

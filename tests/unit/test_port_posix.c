@@ -277,7 +277,6 @@ static void rejects_config_without_port(void **state)
     assert_null(ctx);
 }
 
-
 /* ---- baud rates ------------------------------------------------------------------------ */
 
 static void refuses_baud_rates_the_system_lacks(void **state)

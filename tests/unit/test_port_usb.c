@@ -256,8 +256,7 @@ static void finds_the_at_interface_of_the_module(void **state)
     assert_int_equal(port_linux_find_usb(&roots, &id, -1, path, sizeof path, &interface),
                      DFOTA_PORT_ABSENT);
     id = identity("2c7c:0125");
-    assert_int_equal(port_linux_find_usb(&roots, &id, -1, path, 8, &interface),
-                     DFOTA_PORT_ERROR);
+    assert_int_equal(port_linux_find_usb(&roots, &id, -1, path, 8, &interface), DFOTA_PORT_ERROR);
     struct port_linux_roots nowhere = {"/nonexistent-sysfs", t->dev};
     assert_int_equal(port_linux_find_usb(&nowhere, &id, -1, path, sizeof path, &interface),
                      DFOTA_PORT_ERROR);
@@ -385,8 +384,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(describes_ttyusb_and_ttyacm, setup, teardown),
         cmocka_unit_test_setup_teardown(finds_the_at_interface_of_the_module, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_path_first_then_the_identity_after_reenumeration,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(the_path_first_then_the_identity_after_reenumeration, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_path_now_naming_another_device_is_passed_over, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(finding_by_identity_allocates_nothing, setup, teardown),
