@@ -184,8 +184,10 @@ bool port_posix_names_fd(const char *path, int fd)
     struct stat at_path, open;
     if (fstat(fd, &open) != 0)
         return true; /* cannot tell: the next read says what became of fd */
+    /* A path gone for a moment (udev making a link anew) names nothing else: the device
+     * itself says with a hang-up when it goes. */
     if (stat(path, &at_path) != 0)
-        return errno != ENOENT && errno != ENOTDIR;
+        return true;
     return at_path.st_dev == open.st_dev && at_path.st_ino == open.st_ino &&
            at_path.st_rdev == open.st_rdev;
 }

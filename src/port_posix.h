@@ -34,9 +34,9 @@ int port_posix_open(const char *path, uint32_t baud, bool rtscts, int *fd, int *
  * descriptor holds the lock (another errno on other failures). */
 int port_posix_claim(int fd, int *os_error);
 
-/* True while path still names the device node fd has open (the same node, not one
- * recreated in its place or a link turned to another node). False when the path is
- * gone or names another node; true when it cannot tell. */
+/* False when path names another node than the one fd has open (a node recreated in its
+ * place, a link turned to another node); true while it names the same, and when it
+ * names nothing or cannot be looked at (no other device has taken the name). */
 bool port_posix_names_fd(const char *path, int fd);
 
 /* Closes fd if >= 0. */

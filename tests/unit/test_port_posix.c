@@ -470,12 +470,26 @@ static void a_replacement_wakes_an_event_loop_and_read_reports_it(void **state)
     close(old_master);
 }
 
-static void a_path_removed_without_a_hangup_is_a_lost_port(void **state)
+static void a_path_made_anew_for_another_node_is_a_lost_port(void **state)
 {
     struct fixture *f = *state;
     open_linked_pty(f);
+    /* Gone for a moment (as udev makes a link anew): nothing else has the name yet. */
     assert_int_equal(unlink(f->link), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    master_send(f, "OK\r\n");
+    port_expect(f, "OK\r\n");
+    /* Back, naming the same device: still ours. */
+    assert_int_equal(symlink(f->slave, f->link), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    /* Made anew for another node, without a hang-up of the old one: lost. */
+    int old_master = f->master;
+    assert_int_equal(unlink(f->link), 0);
+    link_to_pty(f);
+    uint64_t start = port_clock_now_ms();
     assert_int_equal(f->ops->wait(f->ctx, 5000), DFOTA_PORT_HANGUP);
+    assert_true(port_clock_now_ms() - start < 1000);
+    close(old_master);
 }
 
 static void other_changes_beside_the_port_change_nothing(void **state)
@@ -513,7 +527,7 @@ int main(void)
         FIXTURE_TEST(session_open_of_a_held_port_fails_at_once),
         FIXTURE_TEST(a_link_turned_to_a_new_node_is_a_lost_port),
         FIXTURE_TEST(a_replacement_wakes_an_event_loop_and_read_reports_it),
-        FIXTURE_TEST(a_path_removed_without_a_hangup_is_a_lost_port),
+        FIXTURE_TEST(a_path_made_anew_for_another_node_is_a_lost_port),
         FIXTURE_TEST(other_changes_beside_the_port_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
