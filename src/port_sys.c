@@ -45,8 +45,8 @@ struct port_sys {
     int usb_interface; /* the interface of the first successful open, -1 before */
     int interface;     /* the interface of the device last resolved, -1 if unknown */
     bool opened_once;
-    bool via_path;    /* the open device is the one the path names */
-    bool busy_logged; /* "in use by" said once per streak of refused opens */
+    bool via_path;       /* the open device is the one the path names */
+    bool failure_logged; /* a reopen's failure said once per streak of failed opens */
     enum port_sys_backend backend;
     struct sp_port *sp;
     bool sp_refused; /* libserialport refused device (a pty): go straight to termios */
@@ -71,6 +71,24 @@ port_sys_log(const struct port_sys *p, enum dfota_log_level level, const char *f
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     p->cfg.log(p->cfg.log_user, level, text);
+}
+
+/* Why this open failed: kept for the caller of the first open, which reports it
+ * (dfota_open), and logged for a reopen, which nobody else reports; once until an open
+ * succeeds, not at every retry while the module reboots. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+port_sys_fail(struct port_sys *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->error, sizeof p->error, fmt, ap);
+    va_end(ap);
+    if (p->opened_once && !p->failure_logged)
+        port_sys_log(p, DFOTA_LOG_WARN, "%s", p->error);
+    p->failure_logged = true;
 }
 
 static const char *port_sys_backend_name(enum port_sys_backend b)
@@ -155,7 +173,7 @@ static int port_sys_resolve_path(struct port_sys *p, char *device)
     int err = errno;
     if (err == ENOENT || err == ENOTDIR)
         return DFOTA_PORT_ABSENT;
-    port_sys_log(p, DFOTA_LOG_WARN, "cannot resolve %s: %s", p->cfg.path, strerror(err));
+    port_sys_fail(p, "cannot resolve %s: %s", p->cfg.path, strerror(err));
     return DFOTA_PORT_ERROR;
 }
 
@@ -189,7 +207,7 @@ static int port_sys_find_usb(struct port_sys *p, char *device)
     int status = DFOTA_PORT_ERROR;
 #endif
     if (status == DFOTA_PORT_ERROR)
-        port_sys_log(p, DFOTA_LOG_WARN, "cannot enumerate USB serial ports");
+        port_sys_fail(p, "cannot enumerate USB serial ports");
     return status;
 }
 
@@ -213,12 +231,9 @@ static void port_sys_describe_busy(struct port_sys *p, const char *device)
 {
     char holder[128];
     if (port_linux_holder(device, holder, sizeof holder))
-        snprintf(p->error, sizeof p->error, "%s is in use by %s", device, holder);
+        port_sys_fail(p, "%s is in use by %s", device, holder);
     else
-        snprintf(p->error, sizeof p->error, "%s is in use by another program", device);
-    if (!p->busy_logged)
-        port_sys_log(p, DFOTA_LOG_ERROR, "%s", p->error);
-    p->busy_logged = true;
+        port_sys_fail(p, "%s is in use by another program", device);
 }
 
 static int port_sys_open_termios(struct port_sys *p, const char *device)
@@ -241,8 +256,7 @@ static int port_sys_open_termios(struct port_sys *p, const char *device)
         return DFOTA_PORT_ABSENT;
     }
     if (status == DFOTA_PORT_ERROR) {
-        snprintf(p->error, sizeof p->error, "cannot open %s: %s", device, strerror(err));
-        port_sys_log(p, DFOTA_LOG_WARN, "%s", p->error);
+        port_sys_fail(p, "cannot open %s: %s", device, strerror(err));
     }
     return status;
 }
@@ -305,7 +319,7 @@ static int port_sys_open(void *ctx)
     strcpy(p->device, device);
     p->error[0] = '\0';
     p->opened_once = true;
-    p->busy_logged = false;
+    p->failure_logged = false;
     /* ttyUSB2 may return as ttyUSB3: the interface is what identifies the AT port. */
     if (p->usb_interface < 0)
         p->usb_interface = p->interface;
