@@ -153,10 +153,22 @@ int port_posix_open(const char *path, uint32_t baud, bool rtscts, int *fd, int *
     return DFOTA_PORT_OK;
 }
 
+void port_posix_release(int fd)
+{
+#ifdef TIOCNXCL
+    /* The flag belongs to the tty, not to fd: it would outlive us while any other
+     * descriptor (a simulator's, a passive reader's) keeps the tty open. */
+    (void)ioctl(fd, TIOCNXCL);
+#endif
+    (void)flock(fd, LOCK_UN);
+}
+
 void port_posix_close(int fd)
 {
-    if (fd >= 0)
-        (void)close(fd);
+    if (fd < 0)
+        return;
+    port_posix_release(fd);
+    (void)close(fd);
 }
 
 int port_posix_claim(int fd, int *os_error)

@@ -39,7 +39,10 @@ int port_posix_claim(int fd, int *os_error);
  * names nothing or cannot be looked at (no other device has taken the name). */
 bool port_posix_names_fd(const char *path, int fd);
 
-/* Closes fd if >= 0. */
+/* Undoes port_posix_claim on fd (before it is closed). */
+void port_posix_release(int fd);
+
+/* Releases and closes fd if >= 0. */
 void port_posix_close(int fd);
 
 /* Takes over a tty another library opened and configured: makes it non-blocking and

@@ -124,8 +124,12 @@ int port_serialport_open(const char *path, uint32_t baud, bool rtscts, struct sp
 
 void port_serialport_close(struct sp_port *port)
 {
-    if (port != NULL)
-        (void)sp_close(port);
+    int fd = -1;
+    if (port == NULL)
+        return;
+    if (sp_get_port_handle(port, &fd) == SP_OK && fd >= 0)
+        port_posix_release(fd);
+    (void)sp_close(port);
 }
 
 void port_serialport_free(struct sp_port *port)

@@ -424,6 +424,26 @@ static void a_port_taken_during_a_reboot_is_reported_once(void **state)
     assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
 }
 
+/* Another descriptor on the tty (a simulator's, a passive reader's) keeps it open after
+ * the port closes: the exclusive flag must not stay behind on it. */
+static void the_claim_ends_with_the_port(void **state)
+{
+    struct fixture *f = *state;
+    link_to_pty(f);
+    int keeper = open(f->slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    assert_true(keeper >= 0);
+    make_port(f, f->link);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
+    int exclusive = 0;
+    assert_int_equal(ioctl(keeper, TIOCGEXCL, &exclusive), 0);
+    assert_int_equal(exclusive, 1);
+    f->ops->close(f->ctx);
+    assert_int_equal(ioctl(keeper, TIOCGEXCL, &exclusive), 0);
+    assert_int_equal(exclusive, 0);
+    assert_int_equal(flock(keeper, LOCK_EX | LOCK_NB), 0);
+    close(keeper);
+}
+
 static void the_claim_is_kept_across_a_reopen(void **state)
 {
     struct fixture *f = *state;
@@ -556,6 +576,7 @@ int main(void)
         FIXTURE_TEST(a_held_port_is_refused_and_the_holder_named),
         FIXTURE_TEST(a_port_taken_during_a_reboot_is_reported_once),
         FIXTURE_TEST(the_claim_is_kept_across_a_reopen),
+        FIXTURE_TEST(the_claim_ends_with_the_port),
         FIXTURE_TEST(session_open_of_a_held_port_fails_at_once),
         FIXTURE_TEST(a_link_turned_to_a_new_node_is_a_lost_port),
         FIXTURE_TEST(a_replacement_wakes_an_event_loop_and_read_reports_it),
