@@ -1,8 +1,8 @@
 /* What Linux tells about serial devices, read from /proc and sysfs: who holds a port,
  * and the USB identity of each tty (the enumeration that finds a module's port again
- * after it re-enumerated). Allocates nothing: directories are read into the stack. Shared
- * by both backends and the system transport, below all of them; on other systems every
- * call answers "unknown". */
+ * after it re-enumerated). Allocates nothing: directories are read into the stack. A
+ * leaf of the port stack, below both backends, read by the system transport; on other
+ * systems every call answers "unknown". */
 #ifndef DFOTA_PORT_LINUX_H
 #define DFOTA_PORT_LINUX_H
 

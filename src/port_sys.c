@@ -104,23 +104,27 @@ static const char *port_sys_dev_dir(const struct port_sys *p)
 /* ---- directory watches ---------------------------------------------------------------- */
 
 /* Where to watch now. Closed: where the path (or, by USB identity, a tty node) will
- * reappear. Open: where the path and the open node live, to see either replaced. */
+ * reappear; true when that moved (worth an open() attempt). Open: the path and the open
+ * node themselves, to see either replaced. */
 static bool port_sys_arm_watches(struct port_sys *p)
 {
     char dirs[PORT_WATCH_DIRS][PATH_MAX];
-    dirs[0][0] = dirs[1][0] = '\0';
+    const char *wanted[PORT_WATCH_DIRS] = {NULL, NULL};
     if (p->fd >= 0) {
-        if (p->via_path)
-            port_watch_parent(p->cfg.path, dirs[0], PATH_MAX);
-        port_watch_parent(p->device, dirs[1], PATH_MAX);
-    } else {
-        if (p->cfg.path != NULL)
-            port_watch_parent(p->cfg.path, dirs[0], PATH_MAX);
-        if (p->use_usb)
-            snprintf(dirs[1], PATH_MAX, "%s", port_sys_dev_dir(p));
+        wanted[0] = p->via_path ? p->cfg.path : NULL;
+        wanted[1] = p->device;
+        (void)port_watch_arm(&p->watch, wanted, true);
+        return false;
     }
-    const char *const wanted[PORT_WATCH_DIRS] = {dirs[0], dirs[1]};
-    return port_watch_arm(&p->watch, wanted) && p->fd < 0;
+    if (p->cfg.path != NULL) {
+        port_watch_parent(p->cfg.path, dirs[0], PATH_MAX);
+        wanted[0] = dirs[0];
+    }
+    if (p->use_usb) {
+        snprintf(dirs[1], PATH_MAX, "%s", port_sys_dev_dir(p));
+        wanted[1] = dirs[1];
+    }
+    return port_watch_arm(&p->watch, wanted, false);
 }
 
 /* Sleeps until fd is readable (fd < 0: just sleeps), ms pass or a signal comes (the

@@ -67,9 +67,12 @@ int port_watch_loop_fd(const struct port_watch *w, int fallback)
 }
 
 #ifdef __linux__
-#define PORT_WATCH_EVENTS                                                                          \
-    (IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF |            \
-     IN_MOVE_SELF | IN_ONLYDIR)
+/* A directory: something appeared in it (or it went). */
+#define PORT_WATCH_DIR_EVENTS                                                                      \
+    (IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+/* A node or link itself: unlinked, renamed over or moved (its link count or its name
+ * changed); quiet otherwise, unlike the busy /dev it sits in. */
+#define PORT_WATCH_NODE_EVENTS (IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW)
 
 static void port_watch_start(struct port_watch *w)
 {
@@ -84,30 +87,45 @@ static void port_watch_start(struct port_watch *w)
     }
 }
 
-bool port_watch_arm(struct port_watch *w, const char *const dirs[PORT_WATCH_DIRS])
+/* What to watch for path: itself (nodes, when it is there), else the nearest existing
+ * directory on its way. */
+static unsigned port_watch_target(const char *path, bool nodes, char *want)
+{
+    struct stat st;
+    snprintf(want, PORT_WATCH_PATH_MAX, "%s", path != NULL ? path : "");
+    if (want[0] == '\0')
+        return 0;
+    if (nodes && lstat(want, &st) == 0)
+        return PORT_WATCH_NODE_EVENTS;
+    if (nodes)
+        port_watch_parent(path, want, PORT_WATCH_PATH_MAX);
+    port_watch_nearest_existing(want);
+    return PORT_WATCH_DIR_EVENTS;
+}
+
+bool port_watch_arm(struct port_watch *w, const char *const paths[PORT_WATCH_DIRS], bool nodes)
 {
     char want[PORT_WATCH_DIRS][PORT_WATCH_PATH_MAX];
+    unsigned mask[PORT_WATCH_DIRS];
     bool moved = false;
     if (w->notify_fd < 0)
         port_watch_start(w);
     if (w->notify_fd < 0)
         return false;
-    for (int i = 0; i < PORT_WATCH_DIRS; i++) {
-        snprintf(want[i], sizeof want[i], "%s", dirs[i] != NULL ? dirs[i] : "");
-        if (want[i][0] != '\0')
-            port_watch_nearest_existing(want[i]);
-    }
+    for (int i = 0; i < PORT_WATCH_DIRS; i++)
+        mask[i] = port_watch_target(paths[i], nodes, want[i]);
     if (strcmp(want[0], want[1]) == 0)
         want[1][0] = '\0';
     for (int i = 0; i < PORT_WATCH_DIRS; i++) {
-        if (w->wd[i] >= 0 && strcmp(want[i], w->dir[i]) == 0)
+        if (w->wd[i] >= 0 && strcmp(want[i], w->dir[i]) == 0 && mask[i] == w->mask[i])
             continue;
         if (w->wd[i] >= 0)
             (void)inotify_rm_watch(w->notify_fd, w->wd[i]);
-        if (w->dir[i][0] != '\0' && want[i][0] != '\0' && strcmp(want[i], w->dir[i]) != 0)
+        if (!nodes && w->mask[i] == PORT_WATCH_DIR_EVENTS && w->dir[i][0] != '\0' &&
+            want[i][0] != '\0' && strcmp(want[i], w->dir[i]) != 0)
             moved = true;
-        w->wd[i] =
-            want[i][0] != '\0' ? inotify_add_watch(w->notify_fd, want[i], PORT_WATCH_EVENTS) : -1;
+        w->wd[i] = want[i][0] != '\0' ? inotify_add_watch(w->notify_fd, want[i], mask[i]) : -1;
+        w->mask[i] = mask[i];
         strcpy(w->dir[i], w->wd[i] >= 0 ? want[i] : "");
     }
     return moved;
@@ -152,10 +170,11 @@ void port_watch_free(struct port_watch *w)
     port_watch_init(w);
 }
 #else
-bool port_watch_arm(struct port_watch *w, const char *const dirs[PORT_WATCH_DIRS])
+bool port_watch_arm(struct port_watch *w, const char *const paths[PORT_WATCH_DIRS], bool nodes)
 {
     (void)w;
-    (void)dirs;
+    (void)paths;
+    (void)nodes;
     return false;
 }
 

@@ -16,6 +16,7 @@ struct port_watch {
     int notify_fd; /* -1 until first armed */
     int poll_fd;   /* the epoll set, -1 if none */
     int wd[PORT_WATCH_DIRS];
+    unsigned mask[PORT_WATCH_DIRS]; /* the events asked for: a node's or a directory's */
     char dir[PORT_WATCH_DIRS][PORT_WATCH_PATH_MAX];
 };
 
@@ -24,12 +25,15 @@ void port_watch_init(struct port_watch *w);
 /* Writes the directory of path ("." or "/" at the ends). */
 void port_watch_parent(const char *path, char *dir, size_t size);
 
-/* Points the watches at dirs (NULL or "" for none); a directory that does not exist is
- * replaced by its nearest existing ancestor (/dev/serial/by-id vanishes with its last
- * link). Returns true when a watch moved to another directory than before: something
- * appeared or vanished on the way. Keeps the inotify descriptor for good: closing one
- * waits for an RCU grace period, which would delay every reopen. */
-bool port_watch_arm(struct port_watch *w, const char *const dirs[PORT_WATCH_DIRS]);
+/* Points the watches at paths (NULL or "" for none). Without nodes, each is a directory
+ * where something will appear; one that does not exist is replaced by its nearest
+ * existing ancestor (/dev/serial/by-id vanishes with its last link). With nodes, each is
+ * a node or link watched itself (its unlinking or replacement wakes us, not the rest of
+ * a busy /dev), or, while it is not there, the directory where it will reappear. Returns
+ * true when a directory watch moved to another directory than before: something appeared
+ * or vanished on the way. Keeps the inotify descriptor for good: closing one waits for
+ * an RCU grace period, which would delay every reopen. */
+bool port_watch_arm(struct port_watch *w, const char *const paths[PORT_WATCH_DIRS], bool nodes);
 
 /* Reads all queued events; true if there was any. A watch the kernel dropped (its
  * directory went away) is forgotten, so the next arming picks another directory. */
