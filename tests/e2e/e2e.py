@@ -12,6 +12,7 @@ real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a dead
   e2e.py --build DIR --interrupt-then-watch   SIGINT mid-update, then dfota watch
   e2e.py --build DIR --two-on-one-port   a second dfota on a held port is refused
   e2e.py --build DIR --baud-refused      a baud rate the system lacks is bad usage
+  e2e.py --build DIR --port-and-usb      --port is used when --usb is given too
 """
 import argparse
 import json
@@ -458,6 +459,21 @@ def run_baud_refused(build):
     print([l for l in proc.stderr.splitlines() if "baud" in l][0])
 
 
+def run_port_and_usb(build):
+    """--port with --usb: the path is tried first, at the start and after every reboot
+    (the simulated module has no USB identity to find it by)."""
+    with module_and_servers(build, QUICK) as (servers, sim):
+        proc = subprocess.run(tool_command(build, "upgrade", "--json", "--port", sim.link,
+                                           "--usb", "2c7c:0125", servers.target("http")),
+                              capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+        events = [json.loads(l) for l in proc.stdout.splitlines()]
+        if proc.returncode != 0 or events[-1]["result"] != "success" or \
+                [e["event"] for e in events].count("port_back") < 2:
+            fail("--port with --usb: exit %d\n%s%s\n%s" % (proc.returncode, proc.stdout,
+                                                          proc.stderr, sim.dialogue()))
+    print(events[-1]["message"])
+
+
 def run_soak(build, count):
     # Quick, but with the END URC some 60 ms after the port's return, so that a host
     # slowed down by a loaded machine still sees it (an earlier one may be lost, as on USB).
@@ -495,6 +511,7 @@ def main():
     ap.add_argument("--interrupt-then-watch", action="store_true")
     ap.add_argument("--two-on-one-port", action="store_true")
     ap.add_argument("--baud-refused", action="store_true")
+    ap.add_argument("--port-and-usb", action="store_true")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     if args.list:
@@ -515,6 +532,8 @@ def main():
         run_two_on_one_port(build)
     elif args.baud_refused:
         run_baud_refused(build)
+    elif args.port_and_usb:
+        run_port_and_usb(build)
     elif args.case in CASES:
         run_case(build, args.case, args.via)
     else:
