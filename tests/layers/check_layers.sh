@@ -5,6 +5,7 @@
 #   check_layers.sh OBJECT...    the objects to check (any set: the port files, all of src/)
 #   check_layers.sh --self-test  proves the check fails on a loop and passes without one
 set -eu
+export LC_ALL=C # one collation for sort and join
 
 objects_graph() {
     defs=$(mktemp)
