@@ -45,6 +45,7 @@ struct port_sys {
     int usb_interface; /* the interface of the first successful open, -1 before */
     int interface;     /* the interface of the device last resolved, -1 if unknown */
     bool opened_once;
+    bool tried_once;     /* open() was called before: the caller's first is dfota_open's */
     bool via_path;       /* the open device is the one the path names */
     bool failure_logged; /* a reopen's failure said once per streak of failed opens */
     enum port_sys_backend backend;
@@ -86,9 +87,10 @@ port_sys_fail(struct port_sys *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(p->error, sizeof p->error, fmt, ap);
     va_end(ap);
-    if (p->opened_once && !p->failure_logged)
+    if (p->tried_once && !p->failure_logged) {
         port_sys_log(p, DFOTA_LOG_WARN, "%s", p->error);
-    p->failure_logged = true;
+        p->failure_logged = true;
+    }
 }
 
 static const char *port_sys_backend_name(enum port_sys_backend b)
@@ -318,6 +320,7 @@ static int port_sys_open(void *ctx)
     int status = port_sys_resolve(p, device);
     if (status == DFOTA_PORT_OK)
         status = port_sys_open_device(p, device);
+    p->tried_once = true;
     if (status != DFOTA_PORT_OK)
         return status;
     strcpy(p->device, device);
