@@ -514,6 +514,50 @@ static void a_link_turned_to_a_new_node_is_a_lost_port(void **state)
     close(old_master);
 }
 
+struct session_seen {
+    int lost;
+    int back;
+};
+
+static void count_port_events(void *user, const struct dfota_event *ev)
+{
+    struct session_seen *seen = user;
+    seen->lost += ev->type == DFOTA_EVENT_PORT_LOST;
+    seen->back += ev->type == DFOTA_EVENT_PORT_BACK;
+}
+
+/* Through the session and an event loop on dfota_fd(): the replacement is a port lost
+ * and back within a second, not a dead port until the stall timeout. */
+static void a_session_follows_its_port_to_the_new_node(void **state)
+{
+    struct fixture *f = *state;
+    link_to_pty(f);
+    struct session_seen seen = {0, 0};
+    struct dfota_config cfg;
+    struct dfota *s = NULL;
+    dfota_config_init(&cfg);
+    cfg.port = f->link;
+    cfg.on_event = count_port_events;
+    cfg.user = &seen;
+    assert_int_equal(dfota_open(&s, &cfg), DFOTA_OK);
+    assert_int_equal(dfota_watch(s), DFOTA_OK);
+    assert_int_equal(dfota_process(s), DFOTA_IN_PROGRESS);
+    int old_master;
+    turn_link_to_a_new_pty(f, &old_master);
+    uint64_t start = port_clock_now_ms();
+    while (seen.back == 0 && port_clock_now_ms() - start < 2000) {
+        struct pollfd p = {.fd = dfota_fd(s), .events = POLLIN, .revents = 0};
+        uint32_t wait = dfota_timeout_ms(s);
+        assert_true(poll(&p, 1, wait < 2000 ? (int)wait : 2000) >= 0);
+        assert_int_equal(dfota_process(s), DFOTA_IN_PROGRESS);
+    }
+    assert_int_equal(seen.lost, 1);
+    assert_int_equal(seen.back, 1);
+    assert_true(port_clock_now_ms() - start < 1000);
+    dfota_close(s);
+    close(old_master);
+}
+
 static void a_replacement_wakes_an_event_loop_and_read_reports_it(void **state)
 {
     struct fixture *f = *state;
@@ -586,6 +630,7 @@ int main(void)
         FIXTURE_TEST(session_open_of_a_held_port_fails_at_once),
         FIXTURE_TEST(a_link_turned_to_a_new_node_is_a_lost_port),
         FIXTURE_TEST(a_replacement_wakes_an_event_loop_and_read_reports_it),
+        FIXTURE_TEST(a_session_follows_its_port_to_the_new_node),
         FIXTURE_TEST(a_path_made_anew_for_another_node_is_a_lost_port),
         FIXTURE_TEST(other_changes_beside_the_port_change_nothing),
     };
