@@ -404,7 +404,9 @@ def run_interrupt_then_watch(build):
 
 def run_two_on_one_port(build):
     """A second dfota (the tool, then the library) on a port an upgrade holds: refused at
-    once with exit 3 / port_error, naming the holder; the upgrade goes on untouched."""
+    once with exit 3 / port_error, naming the holder; the upgrade goes on untouched. "At
+    once" is well inside the 120 s the tool would otherwise wait for its port (with room
+    for valgrind's start-up)."""
     slow = ["--reboot-ms", "150", "--progress-ms", "100", "--progress-step", "5"]
     with module_and_servers(build, slow) as (servers, sim):
         first = subprocess.Popen(tool_command(build, "upgrade", "--json", "--port", sim.link,
@@ -418,7 +420,7 @@ def run_two_on_one_port(build):
         cli_took = time.monotonic() - started
         done = json.loads(cli.stdout.splitlines()[-1])
         if cli.returncode != 3 or done["result"] != "port_error" or \
-                "is in use by" not in cli.stderr or holder not in cli.stderr or cli_took > 2:
+                "is in use by" not in cli.stderr or holder not in cli.stderr or cli_took > 10:
             first.kill()
             fail("second dfota: exit %d after %.2f s\n%s%s" % (cli.returncode, cli_took,
                                                               cli.stdout, cli.stderr))
