@@ -174,9 +174,10 @@ void port_posix_close(int fd)
 int port_posix_claim(int fd, int *os_error)
 {
     *os_error = 0;
-    /* flock binds root too (TIOCEXCL does not) and dies with its holder. */
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        *os_error = errno == EWOULDBLOCK ? EBUSY : errno;
+    /* flock binds root too (TIOCEXCL does not) and dies with its holder. Where the file
+     * system has no locks (ENOLCK, EOPNOTSUPP) only TIOCEXCL guards the port. */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        *os_error = EBUSY;
         return DFOTA_PORT_ERROR;
     }
 #ifdef TIOCEXCL

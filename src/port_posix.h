@@ -30,8 +30,9 @@ int port_posix_open(const char *path, uint32_t baud, bool rtscts, int *fd, int *
 /* Makes fd this process's alone: an flock(LOCK_EX) that careful programs honour (and
  * that root cannot pass by), then TIOCEXCL where the system has it, so that open() by
  * programs that take no lock fails (except for root). Both end when fd is closed.
- * Returns DFOTA_PORT_OK, or DFOTA_PORT_ERROR with *os_error EBUSY when another
- * descriptor holds the lock (another errno on other failures). */
+ * Returns DFOTA_PORT_OK (also where the file system takes no locks: TIOCEXCL alone),
+ * or DFOTA_PORT_ERROR with *os_error EBUSY when another descriptor holds the lock
+ * (another errno when TIOCEXCL fails). */
 int port_posix_claim(int fd, int *os_error);
 
 /* False when path names another node than the one fd has open (a node recreated in its
