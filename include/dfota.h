@@ -97,7 +97,10 @@ struct dfota_port_ops {
      *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. */
     int (*read)(void *ctx, uint8_t *buf, size_t len);
     /** Writes all len bytes within timeout_ms. Returns DFOTA_PORT_OK, DFOTA_PORT_TIMEOUT,
-     *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. */
+     *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. A TIMEOUT (the module does not read: flow
+     *  control) ends the command as a timeout, not as a lost port. The built-in port
+     *  returns TIMEOUT early once dfota_cancel() was called; a user-supplied one that
+     *  cannot see a cancel delays it by up to timeout_ms. */
     int (*write)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
     /** While open: waits up to timeout_ms for input. Returns DFOTA_PORT_READY,
      *  DFOTA_PORT_TIMEOUT, DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR.
@@ -187,9 +190,14 @@ struct dfota_config {
     /** Device path (symlinks such as /dev/serial/by-id/... are fine). */
     const char *port;
     /** "VID:PID[:SERIAL]" in hex (e.g. "2c7c:030b"): find the port by USB identity, also
-     *  after re-enumeration under another name. NULL: use port alone. */
+     *  after re-enumeration under another name. NULL: use port alone. With port too, the
+     *  path is tried first at every (re)open; the identity finds the port when the path
+     *  is not there or names a USB device of another identity or interface. */
     const char *usb;
-    uint32_t baud; /**< Default 115200. */
+    /** Default 115200. The built-in port takes the termios rates (1200 to 4000000 where
+     *  the system has them); another rate (50, 300, 14400...) makes dfota_open() fail
+     *  with DFOTA_ERR_INVALID, its message (on_log, ERROR) listing the rates it takes. */
+    uint32_t baud;
     bool rtscts;   /**< Hardware flow control. Default false. */
     /** A user-supplied transport; when set, port/usb/baud are not used by the library. */
     const struct dfota_port_ops *port_ops;
@@ -281,7 +289,15 @@ struct dfota;
 
 /**
  * Creates a session and opens its port. The config is copied; the strings it points to
- * must outlive the session. This is the only call that allocates.
+ * must outlive the session. This is the only call that allocates (one exception: the
+ * libserialport backend allocates its description of a device the first time it opens
+ * it under a given name, e.g. when the module comes back as ttyUSB3 instead of ttyUSB2;
+ * finding the port by USB identity and reopening it under the same name allocate nothing).
+ * The built-in port is held for this session alone, from the first open to dfota_close()
+ * and across every reopen: an flock() that careful programs honour, and TIOCEXCL. A port
+ * another program holds fails at once with DFOTA_ERR_PORT, and the message (on_log,
+ * ERROR) names the holder where the system tells it ("/dev/ttyUSB2 is in use by
+ * ModemManager (pid 812)").
  * A port that is not there (DFOTA_PORT_ABSENT: a module rebooting right now) is no error
  * here: dfota_watch() waits for it, dfota_start() and dfota_info() refuse with
  * DFOTA_ERR_PORT.
@@ -319,7 +335,8 @@ DFOTA_API int dfota_watch(struct dfota *s);
 DFOTA_API int dfota_info(struct dfota *s);
 
 /** Runs the session until it finishes, sleeping in the port's wait between events; it
- *  sees dfota_cancel() within half a second at most. Returns its result (DFOTA_OK or an
+ *  sees dfota_cancel() within half a second at most, also during a write the module
+ *  does not take (with the built-in port). Returns its result (DFOTA_OK or an
  *  error); DFOTA_ERR_INVALID when s is NULL, DFOTA_ERR_STATE before a start, watch or
  *  info. */
 DFOTA_API int dfota_run(struct dfota *s);

@@ -13,6 +13,7 @@
 #include "qind.h"
 #include "target.h"
 #ifdef DFOTA_HAVE_SYS_PORT
+#include "port_clock.h"
 #include "port_sys.h"
 #endif
 
@@ -120,7 +121,7 @@ static uint64_t session_now(struct dfota *s)
     if (s->cfg.now_ms)
         return s->cfg.now_ms(s->cfg.user);
 #ifdef DFOTA_HAVE_SYS_PORT
-    return port_sys_now_ms();
+    return port_clock_now_ms();
 #else
     return 0; /* unreachable: dfota_open() refuses a config without a clock */
 #endif
@@ -314,6 +315,10 @@ static int session_process(struct dfota *s)
     session_read_all(s);
     if (!s->port_open && !fota_done(&s->fota))
         session_try_reopen(s);
+    if (s->cancelled && s->result == DFOTA_IN_PROGRESS) { /* it cut a blocked write short */
+        session_cancel_now(s);
+        return s->result;
+    }
     at_tick(&s->at, s->now);
     fota_on_tick(&s->fota, s->now);
     session_drain(s);
@@ -413,8 +418,8 @@ static int session_make_port(struct dfota *s)
     }
 #ifdef DFOTA_HAVE_SYS_PORT
     {
-        struct port_sys_config pc = {s->cfg.port,   s->cfg.usb,     s->cfg.baud,
-                                     s->cfg.rtscts, session_log_cb, s};
+        struct port_sys_config pc = {s->cfg.port,   s->cfg.usb,     s->cfg.baud,    s->cfg.rtscts,
+                                     session_log_cb, s,              &s->cancelled, {NULL, NULL}};
         int rc = port_sys_new(&pc, &s->ops, &s->port_ctx, s->error, sizeof(s->error));
         s->own_port = rc == DFOTA_OK;
         return rc;
@@ -524,6 +529,10 @@ static int session_open_port(struct dfota *s)
     }
     if (s->error[0] == '\0')
         snprintf(s->error, sizeof(s->error), "could not open the port");
+#ifdef DFOTA_HAVE_SYS_PORT
+    if (s->own_port && port_sys_error_text(s->port_ctx)[0] != '\0')
+        snprintf(s->error, sizeof(s->error), "%s", port_sys_error_text(s->port_ctx));
+#endif
     return DFOTA_ERR_PORT;
 }
 
