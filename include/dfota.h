@@ -55,6 +55,9 @@ enum dfota_result {
     DFOTA_ERR_CANCELLED = -7, /**< dfota_cancel() was called. */
     DFOTA_ERR_STATE = -8,     /**< The call does not fit the session's state. */
     DFOTA_ERR_NOMEM = -9,     /**< Out of memory in dfota_open(). */
+    DFOTA_ERR_UPLOAD = -11,   /**< The package could not be put on the module: no room,
+                                   refused, the checksum twice wrong, the file changed.
+                                   @since 0.2 */
     DFOTA_ERR_NOT_READY = -10, /**< A check before AT+QFOTADL failed (no SIM, no network,
                                     URCs routed elsewhere, no package); nothing was started.
                                     @since 0.2 */
@@ -126,6 +129,7 @@ enum dfota_phase {
     DFOTA_PHASE_UPDATING,     /**< The module is applying the package. */
     DFOTA_PHASE_FINAL_REBOOT, /**< Applied; the module reboots into the new firmware. */
     DFOTA_PHASE_DONE,         /**< Finished (see the DONE event's result). */
+    DFOTA_PHASE_UPLOADING,    /**< The host uploads the package into the module. @since 0.2 */
 };
 
 /** What happened. */
@@ -147,6 +151,9 @@ enum dfota_event_type {
     DFOTA_EVENT_INSTALL,           /**< percent: the module puts the new firmware in place
                                         (BG96's RESTORE on the way to END,0). */
     DFOTA_EVENT_CHECK,             /**< check, status, text: a check before AT+QFOTADL. */
+    DFOTA_EVENT_UPLOAD_PROGRESS,   /**< percent, bytes: the host's upload. @since 0.2 */
+    DFOTA_EVENT_UPLOAD_END,        /**< bytes (the module's count), ok, text: the checksum
+                                        (hex): one upload attempt ended. @since 0.2 */
 };
 
 /** How a check before the upgrade went (DFOTA_EVENT_CHECK's status). */
@@ -171,6 +178,8 @@ struct dfota_event {
     const char *text; /**< Version, model, or a human-readable message; never NULL. */
     const char *check; /**< CHECK: its name ("sim", "network", "urcport"...); else "". */
     int status;        /**< CHECK: an enum dfota_check_status; else 0. */
+    uint64_t bytes;    /**< UPLOAD_PROGRESS: sent so far; UPLOAD_END: stored; else 0. */
+    bool ok;           /**< UPLOAD_END: the module stored it all, checksum verified. */
 };
 
 /** Log levels, most severe first. */
@@ -243,6 +252,13 @@ struct dfota_config {
     /** When URCs go to another port: route them to ours for the upgrade (and back after
      *  it) instead of refusing with DFOTA_ERR_NOT_READY. Default false. @since 0.2 */
     bool set_urcport;
+    /** AT+QFUPL's own timeout: how long the module waits for more of an upload's data
+     *  before it gives the transfer up (and, after a cancel, answers AT again). Default 0:
+     *  10 s. @since 0.2 */
+    uint32_t upload_timeout_s;
+    /** The upload without the module's acknowledgements (ack mode off: for USB, whose
+     *  own flow control paces the data). Default false. @since 0.2 */
+    bool upload_no_ack;
 };
 
 /** Fills cfg with the documented defaults; port and callbacks are left NULL. NULL: does
@@ -333,6 +349,43 @@ DFOTA_API int dfota_watch(struct dfota *s);
  *  Returns DFOTA_OK, DFOTA_ERR_INVALID (s is NULL), DFOTA_ERR_PORT (the port is not
  *  there) or DFOTA_ERR_STATE (already begun). */
 DFOTA_API int dfota_info(struct dfota *s);
+
+/** Reads the package for an upload: up to len bytes at offset into buf, setting *got
+ *  (1..len; 0 only when the package ended before its size). Returns 0, or -1 when it
+ *  cannot be read. Called from dfota_run()/dfota_process(), in order. */
+typedef int (*dfota_read_cb)(void *user, size_t offset, uint8_t *buf, size_t len, size_t *got);
+
+/** A package on the host, for dfota_start_upload() and dfota_upload(). */
+struct dfota_package {
+    /** A file (built with a system port): opened and read by the library, which fails the
+     *  upload if its size changes meanwhile. NULL: read and size give the package. */
+    const char *path;
+    dfota_read_cb read; /**< Without a path: the package (firmware: straight from flash). */
+    void *read_user;    /**< Passed to read. */
+    size_t size;        /**< Without a path: its size in bytes. */
+    /** The file's name on the module; NULL: the path's last component, else
+     *  "dfota_update.bin". At most 64 bytes, printable, no quote, '/' or wildcard. */
+    const char *name;
+};
+
+/** Upgrades from a package the host holds: identifies the module, checks it (see
+ *  no_preflight), uploads the package into its file system (AT+QFUPL, free space checked
+ *  first, a stale file of the same name deleted, the checksum compared, one retry), then
+ *  sends AT+QFOTADL with the family's local path and follows the upgrade as
+ *  dfota_start() does. The package stays the caller's; with a path the file is open
+ *  until dfota_close(). Returns DFOTA_OK; DFOTA_ERR_INVALID (a file that does not exist,
+ *  is not a regular file, cannot be read, is empty or larger than any module holds; a
+ *  bad name; see dfota_error_text(); nothing was sent); DFOTA_ERR_PORT (the port is not
+ *  there); DFOTA_ERR_STATE (already begun). Failures of the upload end the session with
+ *  DFOTA_ERR_UPLOAD (or TIMEOUT, PORT, CANCELLED); a cancel stops sending at once and the
+ *  module ends its own transfer after its data timeout (cfg.upload_timeout_s).
+ *  @since 0.2 */
+DFOTA_API int dfota_start_upload(struct dfota *s, const struct dfota_package *pkg);
+
+/** Uploads a package into the module's file system and finishes: the DONE event's text
+ *  is "uploaded to <path>", the local path a later dfota_start() takes. Returns as
+ *  dfota_start_upload(). @since 0.2 */
+DFOTA_API int dfota_upload(struct dfota *s, const struct dfota_package *pkg);
 
 /** Runs the session until it finishes, sleeping in the port's wait between events; it
  *  sees dfota_cancel() within half a second at most, also during a write the module

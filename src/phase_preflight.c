@@ -41,9 +41,10 @@ static bool preflight_always(const struct fota *m)
     return true;
 }
 
+/* A package already there (not one the host uploads next). */
 static bool preflight_has_package_list(const struct fota *m)
 {
-    return m->local && m->family->local_form != FAMILY_LOCAL_FIXED;
+    return m->local && m->mode == FOTA_MODE_UPGRADE && m->family->local_form != FAMILY_LOCAL_FIXED;
 }
 
 /* ---- the judges ------------------------------------------------------------------------- */

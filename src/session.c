@@ -10,6 +10,7 @@
 #include "family.h"
 #include "fota.h"
 #include "log_repeat.h"
+#include "package.h"
 #include "qind.h"
 #include "target.h"
 #ifdef DFOTA_HAVE_SYS_PORT
@@ -45,6 +46,9 @@ struct dfota {
     int code;
     char error[MACHINE_DONE_MAX + 56];
     struct log_repeat warnings;
+#if DFOTA_WITH_UPLOAD
+    struct package pkg; /* what dfota_start_upload() uploads */
+#endif
 };
 
 /* ---- logging and events ------------------------------------------------------------- */
@@ -504,6 +508,9 @@ static void session_init_engines(struct dfota *s)
 
 static void session_free(struct dfota *s)
 {
+#if DFOTA_WITH_UPLOAD
+    package_close(&s->pkg);
+#endif
     if (s->port_open)
         s->ops->close(s->port_ctx);
 #ifdef DFOTA_HAVE_SYS_PORT
@@ -566,6 +573,9 @@ int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg
     s->cfg = *cfg;
     s->result = DFOTA_IN_PROGRESS;
     s->code = -1;
+#if DFOTA_WITH_UPLOAD
+    s->pkg.fd = -1;
+#endif
     rc = session_check_config(cfg, s->error, sizeof(s->error));
     if (rc == DFOTA_OK)
         rc = session_make_port(s);
@@ -641,6 +651,62 @@ int dfota_start(struct dfota *s, const char *target)
         return DFOTA_ERR_INVALID;
     session_enter(s);
     return session_leave(s, session_start(s, target));
+}
+
+#if DFOTA_WITH_UPLOAD
+/* AT+QFUPL's timeout when the user sets none: long enough for a slow host, short enough
+ * that a module whose upload was cancelled answers AT again soon. */
+#define SESSION_UPLOAD_TIMEOUT_S 10
+
+static int session_start_upload(struct dfota *s, const struct dfota_package *pkg,
+                                enum fota_mode mode)
+{
+    struct fota_upload_job job;
+    uint32_t timeout = s->cfg.upload_timeout_s ? s->cfg.upload_timeout_s : SESSION_UPLOAD_TIMEOUT_S;
+
+    if (s->started)
+        return DFOTA_ERR_STATE;
+    memset(&job, 0, sizeof(job));
+    job.module_timeout_s = (uint16_t)(timeout > 65535 ? 65535 : timeout);
+    job.no_ack = s->cfg.upload_no_ack;
+    package_close(&s->pkg);
+    if (package_open(&s->pkg, pkg, &job, s->error, sizeof(s->error)) != DFOTA_OK) {
+        session_log(s, DFOTA_LOG_ERROR, "invalid package: %s", s->error);
+        return DFOTA_ERR_INVALID;
+    }
+    fota_set_upload(&s->fota, &job);
+    session_log(s, DFOTA_LOG_INFO, "uploading %zu bytes as %s", job.size, job.name);
+    return session_begin(s, mode, NULL, DFOTA_VIA_FILE);
+}
+#endif
+
+static int session_upload_call(struct dfota *s, const struct dfota_package *pkg,
+                               enum fota_mode mode)
+{
+#if DFOTA_WITH_UPLOAD
+    return session_start_upload(s, pkg, mode);
+#else
+    (void)pkg;
+    (void)mode;
+    snprintf(s->error, sizeof(s->error), "built without the upload (DFOTA_WITH_UPLOAD=0)");
+    return DFOTA_ERR_INVALID;
+#endif
+}
+
+int dfota_start_upload(struct dfota *s, const struct dfota_package *pkg)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_upload_call(s, pkg, FOTA_MODE_UPGRADE_UPLOAD));
+}
+
+int dfota_upload(struct dfota *s, const struct dfota_package *pkg)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_upload_call(s, pkg, FOTA_MODE_UPLOAD));
 }
 
 int dfota_watch(struct dfota *s)

@@ -8,7 +8,7 @@
 
 #include <dfota.h>
 
-enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO, CLI_FAMILIES };
+enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO, CLI_FAMILIES, CLI_UPLOAD };
 
 /* --modemmanager: auto (the default) inhibits ModemManager where it manages our modem. */
 enum cli_mm_mode { CLI_MM_AUTO, CLI_MM_INHIBIT, CLI_MM_IGNORE };
@@ -42,6 +42,10 @@ struct cli_options {
     bool no_preflight;
     const char *urcport;
     bool set_urcport;
+    const char *upload;     /* a package on the host: upgrade --upload FILE, upload FILE */
+    const char *upload_as;  /* its name on the module (--as) */
+    uint32_t upload_timeout_s;
+    bool upload_no_ack;
     const char *target;
     bool json;
     bool verbose;

@@ -13,6 +13,8 @@ static const char help_text[] =
     "usage: dfota upgrade --port PATH [options] TARGET\n"
     "       dfota watch   --port PATH [options]\n"
     "       dfota info    --port PATH [options]\n"
+    "       dfota upgrade --port PATH [options] --upload FILE\n"
+    "       dfota upload  --port PATH [options] FILE [--as NAME]\n"
     "       dfota families [--json]\n"
     "\n"
     "Upgrades a Quectel module's firmware by DFOTA over its AT port.\n"
@@ -24,6 +26,8 @@ static const char help_text[] =
     "  watch     follow an upgrade already under way; sends no AT+QFOTADL\n"
     "  info      print the model, firmware version and family\n"
     "  families  list the module families and what differs between them\n"
+    "  upload    upload FILE into the module's file system (AT+QFUPL, checksum verified)\n"
+    "            and print its path there, for a later 'dfota upgrade ... PATH'\n"
     "\n"
     "options:\n"
     "  -p, --port PATH              the module's AT port (e.g. /dev/ttyUSB2, or a\n"
@@ -45,6 +49,12 @@ static const char help_text[] =
     "      --fota-pid N             RM500Q/RM520N: AT+QFOTAPID profile (0: not sent)\n"
     "      --asr-mode 0|1           EC800K/EG800K: 1 reboots by itself, 0 waits (1)\n"
     "      --asr-timeout N          EC800K/EG800K: the command's timeout parameter (50)\n"
+    "      --upload FILE            upgrade from FILE on the host: upload it into the module,\n"
+    "                               then upgrade from there (no TARGET)\n"
+    "      --as NAME                the package's file name on the module (FILE's own)\n"
+    "      --upload-timeout SEC     how long the module waits for more upload data before it\n"
+    "                               gives the transfer up (10)\n"
+    "      --upload-no-ack          upload without the module's acknowledgements (USB)\n"
     "      --no-preflight           skip the checks before the upgrade (SIM, network, where\n"
     "                               URCs go, the local package)\n"
     "      --urcport NAME           the module's name of the port given (usbat, usbmodem,\n"
@@ -166,6 +176,8 @@ static bool parse_command(const char *word, enum cli_command *cmd)
         *cmd = CLI_INFO;
     else if (strcmp(word, "families") == 0)
         *cmd = CLI_FAMILIES;
+    else if (strcmp(word, "upload") == 0)
+        *cmd = CLI_UPLOAD;
     else
         return false;
     return true;
@@ -190,6 +202,10 @@ enum {
     OPT_URCPORT,
     OPT_SET_URCPORT,
     OPT_MM,
+    OPT_UPLOAD,
+    OPT_AS,
+    OPT_UPLOAD_TIMEOUT,
+    OPT_UPLOAD_NO_ACK,
 };
 
 static const struct option long_options[] = {
@@ -210,6 +226,10 @@ static const struct option long_options[] = {
     {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
     {"urcport", required_argument, NULL, OPT_URCPORT},
     {"set-urcport", no_argument, NULL, OPT_SET_URCPORT},
+    {"upload", required_argument, NULL, OPT_UPLOAD},
+    {"as", required_argument, NULL, OPT_AS},
+    {"upload-timeout", required_argument, NULL, OPT_UPLOAD_TIMEOUT},
+    {"upload-no-ack", no_argument, NULL, OPT_UPLOAD_NO_ACK},
     {"json", no_argument, NULL, OPT_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
@@ -232,8 +252,10 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
     } numbers[] = {{OPT_CID, "--fota-cid", 1, 255},
                    {OPT_PID, "--fota-pid", 0, 255},
                    {OPT_ASR_MODE, "--asr-mode", 0, 1},
-                   {OPT_ASR_TIMEOUT, "--asr-timeout", 1, 65535}};
-    uint32_t *slots[] = {&opt->fota_cid, &opt->fota_pid, &opt->asr_mode, &opt->asr_timeout};
+                   {OPT_ASR_TIMEOUT, "--asr-timeout", 1, 65535},
+                   {OPT_UPLOAD_TIMEOUT, "--upload-timeout", 1, 3600}};
+    uint32_t *slots[] = {&opt->fota_cid, &opt->fota_pid, &opt->asr_mode, &opt->asr_timeout,
+                         &opt->upload_timeout_s};
 
     if (c == OPT_FAMILY) {
         opt->family = arg;
@@ -243,8 +265,13 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
         *(c == OPT_NO_PREFLIGHT ? &opt->no_preflight : &opt->set_urcport) = true;
         return true;
     }
-    if (c == OPT_URCPORT) {
-        opt->urcport = arg;
+    if (c == OPT_URCPORT || c == OPT_UPLOAD || c == OPT_AS) {
+        *(c == OPT_URCPORT ? &opt->urcport : c == OPT_UPLOAD ? &opt->upload : &opt->upload_as) =
+            arg;
+        return true;
+    }
+    if (c == OPT_UPLOAD_NO_ACK) {
+        opt->upload_no_ack = true;
         return true;
     }
     if (c == OPT_EXPECT) {
@@ -350,6 +377,34 @@ static bool apply_option(int c, const char *name, const char *arg, struct cli_op
     }
 }
 
+/* What follows the command: upgrade's TARGET (or --upload FILE instead), upload's FILE. */
+static bool apply_operand(int count, char **words, struct cli_options *opt, char *err,
+                          size_t size)
+{
+    bool upgrade = opt->command == CLI_UPGRADE, upload = opt->command == CLI_UPLOAD;
+    int want = (upgrade && !opt->upload) || (upload && !opt->upload) ? 2 : 1;
+
+    if (opt->upload && !upgrade) {
+        cli_text_format(err, size, "--upload goes with upgrade (upload takes FILE itself)");
+        return false;
+    }
+    if (opt->upload_as && !opt->upload && !upload) {
+        cli_text_format(err, size, "--as names an uploaded package: give --upload FILE");
+        return false;
+    }
+    if (count != want) {
+        cli_text_format(err, size, "%s %s", words[0],
+                        want == 1                ? "takes no TARGET here"
+                        : upload                 ? "needs one FILE"
+                                                 : "needs one TARGET (or --upload FILE)");
+        return false;
+    }
+    opt->target = upgrade && want == 2 ? words[1] : NULL;
+    if (upload)
+        opt->upload = words[1];
+    return true;
+}
+
 /* Positional words: the command, then (for upgrade) the target. */
 static bool apply_words(int count, char **words, struct cli_options *opt, char *err, size_t size)
 {
@@ -368,16 +423,8 @@ static bool apply_words(int count, char **words, struct cli_options *opt, char *
         cli_text_format(err, size, "families takes no TARGET");
         return false;
     }
-    if (opt->command == CLI_UPGRADE && count != 2) {
-        cli_text_format(err, size, "%s",
-                        count < 2 ? "upgrade needs a TARGET" : "upgrade takes one TARGET");
+    if (!apply_operand(count, words, opt, err, size))
         return false;
-    }
-    if (opt->command != CLI_UPGRADE && count != 1) {
-        cli_text_format(err, size, "%s takes no TARGET", words[0]);
-        return false;
-    }
-    opt->target = opt->command == CLI_UPGRADE ? words[1] : NULL;
     if (!opt->port && !opt->usb) {
         cli_text_format(err, size, "no port: give --port PATH or --usb VID:PID");
         return false;

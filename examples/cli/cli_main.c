@@ -118,6 +118,8 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
     cfg->no_preflight = opt->no_preflight;
     cfg->urcport = opt->urcport;
     cfg->set_urcport = opt->set_urcport;
+    cfg->upload_timeout_s = opt->upload_timeout_s;
+    cfg->upload_no_ack = opt->upload_no_ack;
     cfg->on_event = cli_report_event;
     cfg->on_log = cli_report_log;
     cfg->log_level =
@@ -127,9 +129,13 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
 
 static int begin(struct dfota *s, const struct cli_options *opt)
 {
+    struct dfota_package pkg = {opt->upload, NULL, NULL, 0, opt->upload_as};
+
     switch (opt->command) {
     case CLI_UPGRADE:
-        return dfota_start(s, opt->target);
+        return opt->upload ? dfota_start_upload(s, &pkg) : dfota_start(s, opt->target);
+    case CLI_UPLOAD:
+        return dfota_upload(s, &pkg);
     case CLI_WATCH:
         return dfota_watch(s);
     case CLI_INFO:

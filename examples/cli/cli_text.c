@@ -40,7 +40,7 @@ bool cli_text_target_refusal(const struct cli_options *opt, char *out, size_t si
     char *why;
     int rc;
 
-    if (opt->command != CLI_UPGRADE)
+    if (opt->command != CLI_UPGRADE || !opt->target)
         return false;
     why = malloc(why_size);
     if (!why) {
