@@ -201,6 +201,22 @@ static bool port_sys_path_fits_usb(struct port_sys *p, const char *device)
     return usb_id_pick(&p->usb, want, &c, 1) == 0 && (want < 0 || interface == want);
 }
 
+int port_sys_usb_interface(void *ctx)
+{
+    struct port_sys *p = ctx;
+    struct usb_id id;
+    int interface = -1;
+
+    if (p->interface >= 0 || !p->device[0])
+        return p->interface;
+    /* The node's own name, else the path's (a link named like the node it stands for). */
+    if (port_linux_describe(&p->cfg.roots, port_linux_tty_name(p->device), &id, &interface) ||
+        (p->cfg.path &&
+         port_linux_describe(&p->cfg.roots, port_linux_tty_name(p->cfg.path), &id, &interface)))
+        return interface;
+    return -1;
+}
+
 static int port_sys_find_usb(struct port_sys *p, char *device)
 {
 #ifdef __linux__

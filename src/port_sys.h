@@ -36,6 +36,10 @@ int port_sys_new(const struct port_sys_config *cfg, const struct dfota_port_ops 
  * "" after a success. Valid until the next call on the transport. */
 const char *port_sys_error_text(const void *ctx);
 
+/* The USB interface number of the device last opened (2 is the AT port of most Quectel
+ * modules, 3 the modem port), or -1 when it is not a USB device or not known. */
+int port_sys_usb_interface(void *ctx);
+
 /* Closes (if open) and frees a transport made by port_sys_new. NULL is fine. */
 void port_sys_free(void *ctx);
 

@@ -470,11 +470,18 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
     return DFOTA_OK;
 }
 
-/* The module's name of the port we listen on: what the user says, else "usbat" (the AT
- * port, USB interface 2). */
-static const char *session_urcport(const struct dfota *s)
+/* The module's name of the port we listen on: what the user says; else from the USB
+ * interface where the system port knows it (2: usbat, the AT port; 3: usbmodem); else
+ * "usbat". */
+static const char *session_urcport(struct dfota *s)
 {
-    return s->cfg.urcport && s->cfg.urcport[0] ? s->cfg.urcport : "usbat";
+    if (s->cfg.urcport && s->cfg.urcport[0])
+        return s->cfg.urcport;
+#ifdef DFOTA_HAVE_SYS_PORT
+    if (s->own_port && port_sys_usb_interface(s->port_ctx) == 3)
+        return "usbmodem";
+#endif
+    return "usbat";
 }
 
 static void session_init_engines(struct dfota *s)

@@ -335,6 +335,23 @@ static void a_path_now_naming_another_device_is_passed_over(void **state)
     port_sys_free(ctx);
 }
 
+/* The interface tells which of the module's ports a path is: 2 the AT port (its URCs
+ * "usbat"), 3 the modem port ("usbmodem"). */
+static void the_interface_of_a_plain_path_is_known(void **state)
+{
+    struct tree *t = *state;
+    const struct dfota_port_ops *ops;
+    void *ctx;
+    char path[160];
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", t->dev, i == 0 ? "ttyUSB10" : "ttyUSB11");
+        make_port(t, path, NULL, &ops, &ctx);
+        assert_int_equal(ops->open(ctx), DFOTA_PORT_OK);
+        assert_int_equal(port_sys_usb_interface(ctx), 2 + i);
+        port_sys_free(ctx);
+    }
+}
+
 static void finding_by_identity_allocates_nothing(void **state)
 {
     struct tree *t = *state;
@@ -388,6 +405,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_path_now_naming_another_device_is_passed_over, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(the_interface_of_a_plain_path_is_known, setup, teardown),
         cmocka_unit_test_setup_teardown(finding_by_identity_allocates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_by_identity_allocates_nothing, setup, teardown),
     };
