@@ -7,6 +7,9 @@
  * session never sleeps blindly and never blocks without a deadline; it keeps no
  * global state, so several sessions (several modems) can run in one process.
  *
+ * Every call accepts NULL where it takes a session or a config and gives the answer its
+ * documentation states (mostly DFOTA_ERR_INVALID); none crashes on it.
+ *
  * Typical use:
  *
  *     struct dfota_config cfg;
@@ -52,6 +55,9 @@ enum dfota_result {
     DFOTA_ERR_CANCELLED = -7, /**< dfota_cancel() was called. */
     DFOTA_ERR_STATE = -8,     /**< The call does not fit the session's state. */
     DFOTA_ERR_NOMEM = -9,     /**< Out of memory in dfota_open(). */
+    DFOTA_ERR_UPLOAD = -11,   /**< The package could not be put on the module: no room,
+                                   refused, the checksum twice wrong, the file changed.
+                                   @since 0.2 */
     DFOTA_ERR_NOT_READY = -10, /**< A check before AT+QFOTADL failed (no SIM, no network,
                                     URCs routed elsewhere, no package); nothing was started.
                                     @since 0.2 */
@@ -94,7 +100,10 @@ struct dfota_port_ops {
      *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. */
     int (*read)(void *ctx, uint8_t *buf, size_t len);
     /** Writes all len bytes within timeout_ms. Returns DFOTA_PORT_OK, DFOTA_PORT_TIMEOUT,
-     *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. */
+     *  DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR. A TIMEOUT (the module does not read: flow
+     *  control) ends the command as a timeout, not as a lost port. The built-in port
+     *  returns TIMEOUT early once dfota_cancel() was called; a user-supplied one that
+     *  cannot see a cancel delays it by up to timeout_ms. */
     int (*write)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
     /** While open: waits up to timeout_ms for input. Returns DFOTA_PORT_READY,
      *  DFOTA_PORT_TIMEOUT, DFOTA_PORT_HANGUP or DFOTA_PORT_ERROR.
@@ -120,6 +129,7 @@ enum dfota_phase {
     DFOTA_PHASE_UPDATING,     /**< The module is applying the package. */
     DFOTA_PHASE_FINAL_REBOOT, /**< Applied; the module reboots into the new firmware. */
     DFOTA_PHASE_DONE,         /**< Finished (see the DONE event's result). */
+    DFOTA_PHASE_UPLOADING,    /**< The host uploads the package into the module. @since 0.2 */
 };
 
 /** What happened. */
@@ -141,6 +151,9 @@ enum dfota_event_type {
     DFOTA_EVENT_INSTALL,           /**< percent: the module puts the new firmware in place
                                         (BG96's RESTORE on the way to END,0). */
     DFOTA_EVENT_CHECK,             /**< check, status, text: a check before AT+QFOTADL. */
+    DFOTA_EVENT_UPLOAD_PROGRESS,   /**< percent, bytes: the host's upload. @since 0.2 */
+    DFOTA_EVENT_UPLOAD_END,        /**< bytes (the module's count), ok, text: the checksum
+                                        (hex): one upload attempt ended. @since 0.2 */
 };
 
 /** How a check before the upgrade went (DFOTA_EVENT_CHECK's status). */
@@ -165,6 +178,8 @@ struct dfota_event {
     const char *text; /**< Version, model, or a human-readable message; never NULL. */
     const char *check; /**< CHECK: its name ("sim", "network", "urcport"...); else "". */
     int status;        /**< CHECK: an enum dfota_check_status; else 0. */
+    uint64_t bytes;    /**< UPLOAD_PROGRESS: sent so far; UPLOAD_END: stored; else 0. */
+    bool ok;           /**< UPLOAD_END: the module stored it all, checksum verified. */
 };
 
 /** Log levels, most severe first. */
@@ -184,9 +199,14 @@ struct dfota_config {
     /** Device path (symlinks such as /dev/serial/by-id/... are fine). */
     const char *port;
     /** "VID:PID[:SERIAL]" in hex (e.g. "2c7c:030b"): find the port by USB identity, also
-     *  after re-enumeration under another name. NULL: use port alone. */
+     *  after re-enumeration under another name. NULL: use port alone. With port too, the
+     *  path is tried first at every (re)open; the identity finds the port when the path
+     *  is not there or names a USB device of another identity or interface. */
     const char *usb;
-    uint32_t baud; /**< Default 115200. */
+    /** Default 115200. The built-in port takes the termios rates (1200 to 4000000 where
+     *  the system has them); another rate (50, 300, 14400...) makes dfota_open() fail
+     *  with DFOTA_ERR_INVALID, its message (on_log, ERROR) listing the rates it takes. */
+    uint32_t baud;
     bool rtscts;   /**< Hardware flow control. Default false. */
     /** A user-supplied transport; when set, port/usb/baud are not used by the library. */
     const struct dfota_port_ops *port_ops;
@@ -232,9 +252,17 @@ struct dfota_config {
     /** When URCs go to another port: route them to ours for the upgrade (and back after
      *  it) instead of refusing with DFOTA_ERR_NOT_READY. Default false. @since 0.2 */
     bool set_urcport;
+    /** AT+QFUPL's own timeout: how long the module waits for more of an upload's data
+     *  before it gives the transfer up (and, after a cancel, answers AT again). Default 0:
+     *  10 s. @since 0.2 */
+    uint32_t upload_timeout_s;
+    /** The upload without the module's acknowledgements (ack mode off: for USB, whose
+     *  own flow control paces the data). Default false. @since 0.2 */
+    bool upload_no_ack;
 };
 
-/** Fills cfg with the documented defaults; port and callbacks are left NULL. */
+/** Fills cfg with the documented defaults; port and callbacks are left NULL. NULL: does
+ *  nothing. */
 DFOTA_API void dfota_config_init(struct dfota_config *cfg);
 
 /** Checks a target (URL or local path) against the module's rules without a session.
@@ -266,21 +294,44 @@ struct dfota_family_info {
  *  DFOTA_ERR_INVALID past the end or for a NULL out. @since 0.2 */
 DFOTA_API int dfota_family_get(size_t i, struct dfota_family_info *out);
 
-/** Writes target into out with any password replaced by "***" (NUL-terminated). */
+/** Writes target into out with any password replaced by "***" (NUL-terminated, truncated
+ *  to out_size). The text may be a target or any line holding one or more URLs; each URL is
+ *  split as dfota_check_target() splits it, and runs to the end of the text, so a password
+ *  holding blanks or quotes is hidden whole. target NULL: out gets "". out NULL or
+ *  out_size 0: writes nothing. */
 DFOTA_API void dfota_redact(const char *target, char *out, size_t out_size);
 
 struct dfota;
 
 /**
  * Creates a session and opens its port. The config is copied; the strings it points to
- * must outlive the session. This is the only call that allocates.
+ * must outlive the session. This is the only call that allocates (one exception: the
+ * libserialport backend allocates its description of a device the first time it opens
+ * it under a given name, e.g. when the module comes back as ttyUSB3 instead of ttyUSB2;
+ * finding the port by USB identity and reopening it under the same name allocate nothing).
+ * The built-in port is held for this session alone, from the first open to dfota_close()
+ * and across every reopen: an flock() that careful programs honour, and TIOCEXCL. A port
+ * another program holds fails at once with DFOTA_ERR_PORT, and the message (on_log,
+ * ERROR) names the holder where the system tells it ("/dev/ttyUSB2 is in use by
+ * ModemManager (pid 812)").
  * A port that is not there (DFOTA_PORT_ABSENT: a module rebooting right now) is no error
  * here: dfota_watch() waits for it, dfota_start() and dfota_info() refuse with
  * DFOTA_ERR_PORT.
- * Returns DFOTA_OK and sets *out, or DFOTA_ERR_INVALID (bad config), DFOTA_ERR_NOMEM or
- * DFOTA_ERR_PORT (the port exists but cannot be opened), with *out NULL in every error.
+ * Returns DFOTA_OK and sets *out, or DFOTA_ERR_INVALID (bad config, or cfg NULL),
+ * DFOTA_ERR_NOMEM or DFOTA_ERR_PORT (the port exists but cannot be opened), with *out NULL
+ * in every error (out NULL: DFOTA_ERR_INVALID). The reason is passed to on_log;
+ * dfota_open_msg() also hands it back.
  */
 DFOTA_API int dfota_open(struct dfota **out, const struct dfota_config *cfg);
+
+/**
+ * As dfota_open(), and writes why it failed into msg (NUL-terminated, truncated to
+ * msg_size; msg may be NULL): the config rule broken ("no port: set port, usb or
+ * port_ops"), or the port's own error ("cannot open /dev/ttyUSB2: Permission denied").
+ * msg is "" on success. It never holds a password. Since 0.2.
+ */
+DFOTA_API int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg,
+                             size_t msg_size);
 
 /** Validates target and begins the upgrade: AT, ATE0, version, then AT+QFOTADL.
  *  Returns DFOTA_OK; DFOTA_ERR_INVALID (see dfota_error_text(); nothing was sent);
@@ -299,33 +350,80 @@ DFOTA_API int dfota_watch(struct dfota *s);
  *  there) or DFOTA_ERR_STATE (already begun). */
 DFOTA_API int dfota_info(struct dfota *s);
 
+/** Reads the package for an upload: up to len bytes at offset into buf, setting *got
+ *  (1..len; 0 only when the package ended before its size). Returns 0, or -1 when it
+ *  cannot be read. Called from dfota_run()/dfota_process(), in order. */
+typedef int (*dfota_read_cb)(void *user, size_t offset, uint8_t *buf, size_t len, size_t *got);
+
+/** A package on the host, for dfota_start_upload() and dfota_upload(). */
+struct dfota_package {
+    /** A file (built with a system port): opened and read by the library, which fails the
+     *  upload if its size changes meanwhile. NULL: read and size give the package. */
+    const char *path;
+    dfota_read_cb read; /**< Without a path: the package (firmware: straight from flash). */
+    void *read_user;    /**< Passed to read. */
+    size_t size;        /**< Without a path: its size in bytes. */
+    /** The file's name on the module; NULL: the path's last component, else
+     *  "dfota_update.bin". At most 64 bytes, printable, no quote, '/' or wildcard. */
+    const char *name;
+};
+
+/** Upgrades from a package the host holds: identifies the module, checks it (see
+ *  no_preflight), uploads the package into its file system (AT+QFUPL, free space checked
+ *  first, a stale file of the same name deleted, the checksum compared, one retry), then
+ *  sends AT+QFOTADL with the family's local path and follows the upgrade as
+ *  dfota_start() does. The package stays the caller's; with a path the file is open
+ *  until dfota_close(). Returns DFOTA_OK; DFOTA_ERR_INVALID (a file that does not exist,
+ *  is not a regular file, cannot be read, is empty or larger than any module holds; a
+ *  bad name; see dfota_error_text(); nothing was sent); DFOTA_ERR_PORT (the port is not
+ *  there); DFOTA_ERR_STATE (already begun). Failures of the upload end the session with
+ *  DFOTA_ERR_UPLOAD (or TIMEOUT, PORT, CANCELLED); a cancel stops sending at once and the
+ *  module ends its own transfer after its data timeout (cfg.upload_timeout_s).
+ *  @since 0.2 */
+DFOTA_API int dfota_start_upload(struct dfota *s, const struct dfota_package *pkg);
+
+/** Uploads a package into the module's file system and finishes: the DONE event's text
+ *  is "uploaded to <path>", the local path a later dfota_start() takes. Returns as
+ *  dfota_start_upload(). @since 0.2 */
+DFOTA_API int dfota_upload(struct dfota *s, const struct dfota_package *pkg);
+
 /** Runs the session until it finishes, sleeping in the port's wait between events; it
- *  sees dfota_cancel() within half a second at most. Returns its result (DFOTA_OK or an
- *  error). */
+ *  sees dfota_cancel() within half a second at most, also during a write the module
+ *  does not take (with the built-in port). Returns its result (DFOTA_OK or an
+ *  error); DFOTA_ERR_INVALID when s is NULL, DFOTA_ERR_STATE before a start, watch or
+ *  info. */
 DFOTA_API int dfota_run(struct dfota *s);
 
 /** Event-loop integration: a descriptor to poll for input (or the port's return), or -1
- *  when there is none (then rely on dfota_timeout_ms()). Changes across reboots: ask
- *  again after each dfota_process(). */
+ *  when there is none (then rely on dfota_timeout_ms()) or s is NULL. Changes across
+ *  reboots: ask again after each dfota_process(). */
 DFOTA_API int dfota_fd(struct dfota *s);
 
-/** Milliseconds until dfota_process() must be called at the latest (0: now). */
+/** Milliseconds until dfota_process() must be called at the latest (0: now; also when s
+ *  is NULL, so that dfota_process() reports the error). */
 DFOTA_API uint32_t dfota_timeout_ms(struct dfota *s);
 
-/** Does all pending work without blocking. Returns DFOTA_IN_PROGRESS or the result. */
+/** Does all pending work without blocking. Returns DFOTA_IN_PROGRESS or the result;
+ *  DFOTA_ERR_INVALID when s is NULL, DFOTA_ERR_STATE before a start, watch or info. */
 DFOTA_API int dfota_process(struct dfota *s);
 
 /** Asks the session to stop at once; dfota_run()/dfota_process() then return
- *  DFOTA_ERR_CANCELLED. Safe to call from a signal handler. The module carries on. */
+ *  DFOTA_ERR_CANCELLED. Safe to call from a signal handler. The module carries on.
+ *  NULL: does nothing. */
 DFOTA_API void dfota_cancel(struct dfota *s);
 
-/** The module's code behind the result (505, 701, ...), or -1. */
+/** The module's code behind the result (505, 701, ...), or -1 (also when s is NULL). */
 DFOTA_API int dfota_module_code(const struct dfota *s);
 
-/** A human-readable message about the last error or the result; never NULL. */
+/** A human-readable message about the last error or the result; never NULL. s NULL: a
+ *  constant text saying there is no session (dfota_open_msg() tells why an open failed). */
 DFOTA_API const char *dfota_error_text(const struct dfota *s);
 
-/** Closes the port and frees the session. NULL is fine. */
+/** Closes the port and frees the session. NULL is fine.
+ *  May be called from inside on_event or on_log: the session then makes no further
+ *  callback, sends nothing more, and is freed when the library call that made the callback
+ *  returns (dfota_run() or dfota_process() then return DFOTA_ERR_CANCELLED, or the result
+ *  if the session had already finished). Either way s must not be used after it. */
 DFOTA_API void dfota_close(struct dfota *s);
 
 #ifdef __cplusplus

@@ -27,6 +27,8 @@ const char *dfota_strerror(int result)
         return "call does not fit the session's state";
     case DFOTA_ERR_NOMEM:
         return "out of memory";
+    case DFOTA_ERR_UPLOAD:
+        return "the upload into the module failed";
     case DFOTA_ERR_NOT_READY:
         return "the module is not ready for an upgrade";
     default:

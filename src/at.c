@@ -108,6 +108,7 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
 {
     uint8_t out[AT_CMD_MAX + 1];
     size_t len;
+    int written;
 
     if (at->pending)
         return DFOTA_ERR_STATE;
@@ -128,8 +129,16 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
 
     memcpy(out, cmd->text, len);
     out[len] = '\r';
-    if (at->cb.write(at->cb.user, out, len + 1) != DFOTA_PORT_OK)
+    written = at->cb.write(at->cb.user, out, len + 1);
+    if (written == DFOTA_PORT_TIMEOUT) {
+        /* The module does not read (flow control holds the line): no answer can come.
+         * The command ends as a timeout at the next tick, not as a lost port. */
+        at_log(at, DFOTA_LOG_WARN, "the module does not take ", at->cmd_text);
+        at->echo_allowed = false;
+        at->deadline = now;
+    } else if (written != DFOTA_PORT_OK) {
         return DFOTA_ERR_PORT;
+    }
     at->pending = true;
     return DFOTA_OK;
 }
@@ -255,9 +264,10 @@ static size_t at_raw_send_piece(struct at_engine *at, size_t want, uint64_t now)
         at_raw_stop(at, now);
         return 0;
     }
-    if (at->cb.write(at->cb.user, at->raw_buf, got) != DFOTA_PORT_OK) {
+    int written = at->cb.write(at->cb.user, at->raw_buf, got);
+    if (written != DFOTA_PORT_OK) {
         at_log(at, DFOTA_LOG_WARN, "raw transfer: ", "write failed");
-        at_finish(at, AT_RESULT_HANGUP, -1);
+        at_finish(at, written == DFOTA_PORT_TIMEOUT ? AT_RESULT_TIMEOUT : AT_RESULT_HANGUP, -1);
         return 0;
     }
     if (raw->sent)

@@ -118,7 +118,9 @@ void at_init(struct at_engine *at, const struct at_callbacks *cb, const char *co
 
 /* Sends a command. Returns DFOTA_OK; DFOTA_ERR_STATE if one is pending; DFOTA_ERR_INVALID
  * if the text is too long or holds CR/LF; DFOTA_ERR_PORT if the write failed (the write
- * callback saw why), and then nothing is pending. */
+ * callback saw why), and then nothing is pending. A write that timed out (DFOTA_PORT_TIMEOUT:
+ * the module does not read) returns DFOTA_OK: the command ends with AT_RESULT_TIMEOUT at
+ * the next at_tick. */
 int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now);
 
 /* Feeds bytes read from the port. */

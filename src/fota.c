@@ -13,6 +13,37 @@ static const struct fota_phase *const fota_plan_upgrade[] = {
     &phase_identify, &phase_preflight, &phase_command, &phase_follow, &phase_verify};
 static const struct fota_phase *const fota_plan_watch[] = {&phase_follow, &phase_verify};
 static const struct fota_phase *const fota_plan_info[] = {&phase_identify};
+#if DFOTA_WITH_UPLOAD
+static const struct fota_phase *const fota_plan_upgrade_upload[] = {
+    &phase_identify, &phase_preflight, &phase_upload, &phase_command, &phase_follow,
+    &phase_verify};
+static const struct fota_phase *const fota_plan_upload[] = {&phase_identify, &phase_upload};
+#endif
+
+struct fota_plan {
+    const struct fota_phase *const *phases;
+    size_t len;
+};
+
+#define FOTA_PLAN(p)                                                                               \
+    {                                                                                              \
+        p, sizeof(p) / sizeof(p[0])                                                                \
+    }
+
+static struct fota_plan fota_plan_of(enum fota_mode mode)
+{
+    static const struct fota_plan plans[] = {
+        [FOTA_MODE_UPGRADE] = FOTA_PLAN(fota_plan_upgrade),
+        [FOTA_MODE_WATCH] = FOTA_PLAN(fota_plan_watch),
+        [FOTA_MODE_INFO] = FOTA_PLAN(fota_plan_info),
+#if DFOTA_WITH_UPLOAD
+        [FOTA_MODE_UPGRADE_UPLOAD] = FOTA_PLAN(fota_plan_upgrade_upload),
+        [FOTA_MODE_UPLOAD] = FOTA_PLAN(fota_plan_upload),
+#endif
+    };
+
+    return plans[mode];
+}
 
 void fota_init(struct fota *m, const struct fota_settings *settings)
 {
@@ -28,13 +59,18 @@ static const struct fota_phase *fota_current(const struct fota *m)
     return m->step < m->plan_len ? m->plan[m->step] : NULL;
 }
 
-/* The plan ran to its end without a result: only info's does (it identifies and stops). */
+/* The plan ran to its end without a result: info's (it identifies and stops) and
+ * upload's (the package is on the module) do. */
 static void fota_plan_ended(struct fota *m)
 {
     char text[MACHINE_DONE_MAX];
 
-    snprintf(text, sizeof(text), "%s %s", m->before.model[0] ? m->before.model : "unknown model",
-             ident_unknown(&m->before) ? "unknown version" : ident_version(&m->before));
+    if (m->mode == FOTA_MODE_UPLOAD)
+        snprintf(text, sizeof(text), "uploaded to %.100s", m->target);
+    else
+        snprintf(text, sizeof(text), "%s %s",
+                 m->before.model[0] ? m->before.model : "unknown model",
+                 ident_unknown(&m->before) ? "unknown version" : ident_version(&m->before));
     machine_finish(&m->core, DFOTA_OK, -1, text);
 }
 
@@ -63,21 +99,20 @@ void fota_begin(struct fota *m, enum fota_mode mode, const char *target, bool lo
     m->local = local;
     if (target)
         snprintf(m->target, sizeof(m->target), "%s", target);
-    if (mode == FOTA_MODE_UPGRADE) {
-        m->plan = fota_plan_upgrade;
-        m->plan_len = sizeof(fota_plan_upgrade) / sizeof(fota_plan_upgrade[0]);
-    } else if (mode == FOTA_MODE_WATCH) {
-        m->plan = fota_plan_watch;
-        m->plan_len = sizeof(fota_plan_watch) / sizeof(fota_plan_watch[0]);
-    } else {
-        m->plan = fota_plan_info;
-        m->plan_len = sizeof(fota_plan_info) / sizeof(fota_plan_info[0]);
-    }
+    m->plan = fota_plan_of(mode).phases;
+    m->plan_len = fota_plan_of(mode).len;
     m->step = 0;
     if (mode != FOTA_MODE_WATCH) /* watch tells "waiting" first */
         machine_emit(&m->core, DFOTA_EVENT_PHASE, -1, -1, NULL);
     (void)fota_advance(m, fota_current(m)->enter(m, now), now);
 }
+
+#if DFOTA_WITH_UPLOAD
+void fota_set_upload(struct fota *m, const struct fota_upload_job *job)
+{
+    m->job = *job;
+}
+#endif
 
 void fota_on_response(struct fota *m, const char *line)
 {

@@ -19,6 +19,15 @@
 #include "machine.h"
 #include "qind.h"
 
+/* The host's upload (phase_upload.c); a firmware whose module downloads by itself may
+ * leave it out with DFOTA_WITH_UPLOAD=0. */
+#ifndef DFOTA_WITH_UPLOAD
+#define DFOTA_WITH_UPLOAD 1
+#endif
+#if DFOTA_WITH_UPLOAD
+#include "upload.h"
+#endif
+
 #define FOTA_ID_MAX 64      /* a model or a version */
 #define FOTA_TARGET_MAX 700 /* the longest URL any family takes */
 #define FOTA_MAX_ATTEMPTS 6 /* the first attempt and the module's five retries */
@@ -45,7 +54,25 @@ struct fota_settings {
     bool set_urcport;               /* route URCs to it for the upgrade */
 };
 
-enum fota_mode { FOTA_MODE_UPGRADE, FOTA_MODE_WATCH, FOTA_MODE_INFO };
+enum fota_mode {
+    FOTA_MODE_UPGRADE,        /* a target the module fetches (or has) */
+    FOTA_MODE_WATCH,          /* follow what is under way */
+    FOTA_MODE_INFO,           /* who the module is */
+    FOTA_MODE_UPGRADE_UPLOAD, /* upload a package from the host, then upgrade from it */
+    FOTA_MODE_UPLOAD,         /* upload a package and stop */
+};
+
+#if DFOTA_WITH_UPLOAD
+/* The package the host uploads. */
+struct fota_upload_job {
+    char name[UPLOAD_NAME_MAX + 1]; /* on the module */
+    size_t size;
+    upload_read_fn read;
+    void *read_user;
+    uint16_t module_timeout_s;
+    bool no_ack;
+};
+#endif
 
 /* What a phase says after an input: stay; done with it (on to the next phase); the
  * session is finished; or the input is not this phase's any more: on to the next phase,
@@ -136,6 +163,10 @@ struct fota {
     struct fota_preflight pre;
     struct fota_identity before, after;
     struct fota_follow follow;
+#if DFOTA_WITH_UPLOAD
+    struct fota_upload_job job;
+    struct upload up;
+#endif
     bool end_ok; /* END,0 seen */
     struct fota_fallback fallback;
     struct fota_fallback pending; /* the verdict, while the URC port is put back */
@@ -143,6 +174,11 @@ struct fota {
 
 /* Sets the machine up, idle, with the session's settings. */
 void fota_init(struct fota *m, const struct fota_settings *settings);
+
+#if DFOTA_WITH_UPLOAD
+/* The package for the upload modes; before fota_begin(). */
+void fota_set_upload(struct fota *m, const struct fota_upload_job *job);
+#endif
 
 /* Begins. For FOTA_MODE_UPGRADE, target must already pass the checks every family
  * shares; local says it names a package in the module's file system. */

@@ -60,6 +60,20 @@ void machine_emit(struct machine *c, enum dfota_event_type type, int percent, in
     snprintf(o->text, sizeof(o->text), "%s", text ? text : "");
 }
 
+void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int percent,
+                        uint64_t bytes, bool ok, const char *text)
+{
+    struct machine_out *o = c->done ? NULL : machine_push(c, MACHINE_OUT_EVENT);
+
+    if (!o)
+        return;
+    o->event.type = type;
+    o->event.percent = percent;
+    o->event.bytes = bytes;
+    o->event.ok = ok;
+    snprintf(o->text, sizeof(o->text), "%s", text ? text : "");
+}
+
 void machine_send(struct machine *c, const char *text, enum at_resp resp, const char *prefix,
                   uint32_t timeout_ms)
 {
@@ -94,6 +108,14 @@ void machine_warn(struct machine *c, const char *text)
 
     if (o)
         snprintf(o->text, sizeof(o->text), "%s", text);
+}
+
+void machine_send_cmd(struct machine *c, const struct at_cmd *cmd)
+{
+    struct machine_out *o = c->done ? NULL : machine_push(c, MACHINE_OUT_SEND);
+
+    if (o)
+        o->cmd = *cmd;
 }
 
 void machine_reopen(struct machine *c)

@@ -63,10 +63,15 @@ void machine_emit(struct machine *c, enum dfota_event_type type, int percent, in
  * are not copied: they must stay valid until the output is taken. */
 void machine_send(struct machine *c, const char *text, enum at_resp resp, const char *prefix,
                   uint32_t timeout_ms);
+/* An event that counts bytes (the upload's). */
+void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int percent,
+                        uint64_t bytes, bool ok, const char *text);
 /* A check before the upgrade: name (static), status (enum dfota_check_status), detail. */
 void machine_check(struct machine *c, const char *name, int status, const char *detail);
 /* A warning for the log. */
 void machine_warn(struct machine *c, const char *text);
+/* A command with all its parts (a raw transfer's source too), copied as it is. */
+void machine_send_cmd(struct machine *c, const struct at_cmd *cmd);
 /* "Try to open the port again". */
 void machine_reopen(struct machine *c);
 /* Tells the user when the phase changes. */

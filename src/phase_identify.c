@@ -23,7 +23,7 @@ static void identify_pick_family(struct fota *m)
     m->family_known = f != NULL;
     if (!f) {
         f = family_generic();
-        snprintf(text, sizeof(text), "unknown model '%s': using the generic family's limits",
+        snprintf(text, sizeof(text), "unknown model '%.40s': using the generic family's limits",
                  m->before.model[0] ? m->before.model : "?");
         machine_warn(&m->core, text);
     }

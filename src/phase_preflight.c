@@ -41,9 +41,10 @@ static bool preflight_always(const struct fota *m)
     return true;
 }
 
+/* A package already there (not one the host uploads next). */
 static bool preflight_has_package_list(const struct fota *m)
 {
-    return m->local && m->family->local_form != FAMILY_LOCAL_FIXED;
+    return m->local && m->mode == FOTA_MODE_UPGRADE && m->family->local_form != FAMILY_LOCAL_FIXED;
 }
 
 /* ---- the judges ------------------------------------------------------------------------- */
@@ -57,6 +58,40 @@ static const char *preflight_value(const struct fota *m)
     while (*v == ' ')
         v++;
     return v;
+}
+
+/* Reads "<a>,<b>" (decimal, as in "+CEREG: 0,1"); false when that is not what is there.
+ * Hand-made: sscanf() would drag a stdio input stack into firmware. */
+static bool preflight_two_numbers(const char *v, unsigned *a, unsigned *b)
+{
+    unsigned *out[2] = {a, b};
+
+    for (int i = 0; i < 2; i++) {
+        if (*v < '0' || *v > '9')
+            return false;
+        for (*out[i] = 0; *v >= '0' && *v <= '9' && *out[i] < 100000; v++)
+            *out[i] = *out[i] * 10 + (unsigned)(*v - '0');
+        if (i == 0 && *v++ != ',')
+            return false;
+    }
+    return *v == '\0' || *v == ',';
+}
+
+/* Reads "\"urcport\",\"<port>\"" into port; false when that is not what is there. */
+static bool preflight_urcport_value(const char *v, char *port, size_t size)
+{
+    static const char key[] = "\"urcport\",\"";
+    const char *end;
+
+    if (strncmp(v, key, sizeof(key) - 1) != 0)
+        return false;
+    v += sizeof(key) - 1;
+    end = strchr(v, '"');
+    if (!end || end == v || (size_t)(end - v) >= size)
+        return false;
+    memcpy(port, v, (size_t)(end - v));
+    port[end - v] = '\0';
+    return true;
 }
 
 static enum preflight_verdict preflight_unsupported(char *detail, size_t size, const char *what)
@@ -106,7 +141,7 @@ static enum preflight_verdict preflight_judge_registration(struct fota *m, enum 
 {
     unsigned n, stat;
 
-    if (r != AT_RESULT_OK || sscanf(preflight_value(m), "%u,%u", &n, &stat) != 2)
+    if (r != AT_RESULT_OK || !preflight_two_numbers(preflight_value(m), &n, &stat))
         return preflight_unsupported(detail, size, what);
     switch (stat) {
     case 1:
@@ -152,7 +187,7 @@ static enum preflight_verdict preflight_judge_signal(struct fota *m, enum at_res
     unsigned rssi, ber;
 
     (void)code;
-    if (r != AT_RESULT_OK || sscanf(preflight_value(m), "%u,%u", &rssi, &ber) != 2)
+    if (r != AT_RESULT_OK || !preflight_two_numbers(preflight_value(m), &rssi, &ber))
         return preflight_unsupported(detail, size, "AT+CSQ");
     if (rssi > 31) {
         snprintf(detail, size, "signal not known (rssi %u)", rssi);
@@ -169,7 +204,7 @@ static enum preflight_verdict preflight_judge_urcport(struct fota *m, enum at_re
     char port[FOTA_URCPORT_MAX] = "";
 
     (void)code;
-    if (r != AT_RESULT_OK || sscanf(preflight_value(m), "\"urcport\",\"%15[^\"]\"", port) != 1)
+    if (r != AT_RESULT_OK || !preflight_urcport_value(preflight_value(m), port, sizeof(port)))
         return preflight_unsupported(detail, size, "AT+QURCCFG=\"urcport\"");
     if (strcmp(port, m->set.urcport) == 0) {
         snprintf(detail, size, "URCs go to %s, where dfota listens", port);

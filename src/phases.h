@@ -8,6 +8,8 @@
 extern const struct fota_phase phase_identify;
 /* What can be read before the command: SIM, network, where URCs go, the package. */
 extern const struct fota_phase phase_preflight;
+/* The host's upload of the package into the module's file system. */
+extern const struct fota_phase phase_upload;
 /* The family's check of the target, its setup commands, AT+QFOTADL in its form. */
 extern const struct fota_phase phase_command;
 /* The download, the reboots, the update attempts, to END,0 and the final reboot. */

@@ -9,11 +9,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "port_sys.h"
+#include "port_clock.h"
+
+/* A blocked write looks at the cancel flag at least this often: a signal that lands
+ * just before poll() starts must not wait for the write's whole timeout. */
+#define PORT_POSIX_CANCEL_SLICE_MS 200
 
 struct baud_speed {
     uint32_t baud;
@@ -43,9 +50,11 @@ static const struct baud_speed baud_speeds[] = {
 #endif
 };
 
-static bool speed_for_baud(uint32_t baud, speed_t *speed)
+#define PORT_POSIX_BAUD_COUNT (sizeof baud_speeds / sizeof baud_speeds[0])
+
+static bool port_posix_speed_for_baud(uint32_t baud, speed_t *speed)
 {
-    for (size_t i = 0; i < sizeof baud_speeds / sizeof baud_speeds[0]; i++) {
+    for (size_t i = 0; i < PORT_POSIX_BAUD_COUNT; i++) {
         if (baud_speeds[i].baud == baud) {
             *speed = baud_speeds[i].speed;
             return true;
@@ -54,30 +63,51 @@ static bool speed_for_baud(uint32_t baud, speed_t *speed)
     return false;
 }
 
+bool port_posix_baud_supported(uint32_t baud)
+{
+    speed_t speed;
+    return port_posix_speed_for_baud(baud, &speed);
+}
+
+void port_posix_baud_list(char *text, size_t size)
+{
+    size_t used = 0;
+    if (size == 0)
+        return;
+    text[0] = '\0';
+    for (size_t i = 0; i < PORT_POSIX_BAUD_COUNT && used < size; i++) {
+        int n = snprintf(text + used, size - used, "%s%lu", i > 0 ? ", " : "",
+                         (unsigned long)baud_speeds[i].baud);
+        if (n < 0)
+            return;
+        used += (size_t)n;
+    }
+}
+
 /* errno values meaning the device node or the device behind it is not there. */
-static bool errno_means_absent(int err)
+static bool port_posix_errno_means_absent(int err)
 {
     return err == ENOENT || err == ENXIO || err == ENODEV || err == EIO;
 }
 
-static bool errno_means_hangup(int err)
+static bool port_posix_errno_means_hangup(int err)
 {
     return err == EIO || err == ENXIO || err == ENODEV;
 }
 
 /* With VMIN 0 Linux returns 0 from read() on an empty tty even when non-blocking; with
  * VMIN 1 an empty tty answers EAGAIN, so 0 (end of file) means the device hung up. */
-static void set_eof_means_hangup(struct termios *tio)
+static void port_posix_set_eof_means_hangup(struct termios *tio)
 {
     tio->c_cc[VMIN] = 1;
     tio->c_cc[VTIME] = 0;
 }
 
-static int configure_tty(int fd, uint32_t baud, bool rtscts)
+static int port_posix_configure(int fd, uint32_t baud, bool rtscts)
 {
     struct termios tio;
     speed_t speed;
-    if (!speed_for_baud(baud, &speed)) {
+    if (!port_posix_speed_for_baud(baud, &speed)) {
         errno = EINVAL;
         return -1;
     }
@@ -88,7 +118,7 @@ static int configure_tty(int fd, uint32_t baud, bool rtscts)
     tio.c_cflag |= CS8 | CLOCAL | CREAD;
     if (rtscts)
         tio.c_cflag |= CRTSCTS;
-    set_eof_means_hangup(&tio);
+    port_posix_set_eof_means_hangup(&tio);
     if (cfsetispeed(&tio, speed) != 0 || cfsetospeed(&tio, speed) != 0)
         return -1;
     if (tcsetattr(fd, TCSANOW, &tio) != 0)
@@ -105,22 +135,74 @@ int port_posix_open(const char *path, uint32_t baud, bool rtscts, int *fd, int *
     int f = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (f < 0) {
         *os_error = errno;
-        return errno_means_absent(*os_error) ? DFOTA_PORT_ABSENT : DFOTA_PORT_ERROR;
+        return port_posix_errno_means_absent(*os_error) ? DFOTA_PORT_ABSENT : DFOTA_PORT_ERROR;
     }
-    if (configure_tty(f, baud, rtscts) != 0) {
+    /* Claimed before it is configured: the settings of a port someone else holds are
+     * theirs, and so are the bytes a flush would throw away. */
+    if (port_posix_claim(f, os_error) != DFOTA_PORT_OK) {
+        (void)close(f);
+        return DFOTA_PORT_ERROR;
+    }
+    if (port_posix_configure(f, baud, rtscts) != 0) {
         *os_error = errno;
         (void)close(f);
         /* A device that vanishes between open and setup is simply not there. */
-        return errno_means_absent(*os_error) ? DFOTA_PORT_ABSENT : DFOTA_PORT_ERROR;
+        return port_posix_errno_means_absent(*os_error) ? DFOTA_PORT_ABSENT : DFOTA_PORT_ERROR;
     }
     *fd = f;
     return DFOTA_PORT_OK;
 }
 
+void port_posix_release(int fd)
+{
+#ifdef TIOCNXCL
+    /* The flag belongs to the tty, not to fd: it would outlive us while any other
+     * descriptor (a simulator's, a passive reader's) keeps the tty open. */
+    (void)ioctl(fd, TIOCNXCL);
+#endif
+    (void)flock(fd, LOCK_UN);
+}
+
 void port_posix_close(int fd)
 {
-    if (fd >= 0)
-        (void)close(fd);
+    if (fd < 0)
+        return;
+    port_posix_release(fd);
+    (void)close(fd);
+}
+
+int port_posix_claim(int fd, int *os_error)
+{
+    *os_error = 0;
+    /* flock binds root too (TIOCEXCL does not) and dies with its holder. Where the file
+     * system has no locks (ENOLCK, EOPNOTSUPP) only TIOCEXCL guards the port. */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        *os_error = EBUSY;
+        return DFOTA_PORT_ERROR;
+    }
+#ifdef TIOCEXCL
+    /* Further open()s fail with EBUSY, also for programs that take no lock (not for
+     * root); a pseudo-terminal's slave accepts it too. */
+    if (ioctl(fd, TIOCEXCL) != 0 && errno != ENOTTY && errno != EINVAL) {
+        *os_error = errno;
+        (void)flock(fd, LOCK_UN);
+        return DFOTA_PORT_ERROR;
+    }
+#endif
+    return DFOTA_PORT_OK;
+}
+
+bool port_posix_names_fd(const char *path, int fd)
+{
+    struct stat at_path, open;
+    if (fstat(fd, &open) != 0)
+        return true; /* cannot tell: the next read says what became of fd */
+    /* A path gone for a moment (udev making a link anew) names nothing else: the device
+     * itself says with a hang-up when it goes. */
+    if (stat(path, &at_path) != 0)
+        return true;
+    return at_path.st_dev == open.st_dev && at_path.st_ino == open.st_ino &&
+           at_path.st_rdev == open.st_rdev;
 }
 
 int port_posix_adopt(int fd)
@@ -128,7 +210,7 @@ int port_posix_adopt(int fd)
     struct termios tio;
     if (tcgetattr(fd, &tio) != 0)
         return DFOTA_PORT_ERROR;
-    set_eof_means_hangup(&tio);
+    port_posix_set_eof_means_hangup(&tio);
     if (tcsetattr(fd, TCSANOW, &tio) != 0)
         return DFOTA_PORT_ERROR;
     int flags = fcntl(fd, F_GETFL);
@@ -155,27 +237,39 @@ int port_posix_read(int fd, uint8_t *buf, size_t len)
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return 0;
-        return errno_means_hangup(errno) ? DFOTA_PORT_HANGUP : DFOTA_PORT_ERROR;
+        return port_posix_errno_means_hangup(errno) ? DFOTA_PORT_HANGUP : DFOTA_PORT_ERROR;
     }
 }
 
-static int remaining_ms(uint64_t deadline)
+static int port_posix_remaining_ms(uint64_t deadline)
 {
-    uint64_t now = port_sys_now_ms();
+    uint64_t now = port_clock_now_ms();
     if (now >= deadline)
         return 0;
     uint64_t left = deadline - now;
     return left > INT_MAX ? INT_MAX : (int)left;
 }
 
-/* poll() for events until the deadline, restarting after signals.
- * Returns poll's result (0 on timeout) and the revents. */
-static int poll_until(int fd, short events, uint64_t deadline, short *revents)
+static bool port_posix_cancelled(const volatile sig_atomic_t *cancel)
+{
+    return cancel != NULL && *cancel != 0;
+}
+
+/* poll() for events until the deadline or a cancel, whichever comes first; a signal that
+ * is not a cancel restarts the wait. Returns poll's result (0 on timeout or cancel) and
+ * the revents. */
+static int port_posix_poll_until(int fd, short events, uint64_t deadline,
+                                 const volatile sig_atomic_t *cancel, short *revents)
 {
     struct pollfd p = {.fd = fd, .events = events, .revents = 0};
     for (;;) {
-        int rc = poll(&p, 1, remaining_ms(deadline));
-        if (rc < 0 && errno == EINTR)
+        if (port_posix_cancelled(cancel))
+            return 0;
+        int left = port_posix_remaining_ms(deadline);
+        int slice =
+            cancel != NULL && left > PORT_POSIX_CANCEL_SLICE_MS ? PORT_POSIX_CANCEL_SLICE_MS : left;
+        int rc = poll(&p, 1, slice);
+        if ((rc < 0 && errno == EINTR) || (rc == 0 && slice < left))
             continue;
         *revents = p.revents;
         return rc;
@@ -184,7 +278,7 @@ static int poll_until(int fd, short events, uint64_t deadline, short *revents)
 
 /* POLLHUP and POLLIN come together while a hung-up tty still holds input; that input
  * must be read before the hang-up is reported, or the module's last words are lost. */
-static bool input_pending(int fd)
+static bool port_posix_input_pending(int fd)
 {
     int count = 0;
     if (ioctl(fd, FIONREAD, &count) != 0)
@@ -205,7 +299,7 @@ int port_posix_wait(int fd, uint32_t timeout_ms)
     if (rc == 0)
         return DFOTA_PORT_TIMEOUT;
     if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
-        if ((revents & POLLIN) && !(revents & POLLNVAL) && input_pending(fd))
+        if ((revents & POLLIN) && !(revents & POLLNVAL) && port_posix_input_pending(fd))
             return DFOTA_PORT_READY;
         return DFOTA_PORT_HANGUP;
     }
@@ -213,7 +307,7 @@ int port_posix_wait(int fd, uint32_t timeout_ms)
 }
 
 /* One write attempt: bytes written (0 when the driver's buffer is full) or a status. */
-static ssize_t write_some(int fd, const uint8_t *buf, size_t len)
+static ssize_t port_posix_write_some(int fd, const uint8_t *buf, size_t len)
 {
     for (;;) {
         ssize_t n = write(fd, buf, len);
@@ -223,23 +317,24 @@ static ssize_t write_some(int fd, const uint8_t *buf, size_t len)
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return 0;
-        return errno_means_hangup(errno) ? DFOTA_PORT_HANGUP : DFOTA_PORT_ERROR;
+        return port_posix_errno_means_hangup(errno) ? DFOTA_PORT_HANGUP : DFOTA_PORT_ERROR;
     }
 }
 
-int port_posix_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+int port_posix_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms,
+                     const volatile sig_atomic_t *cancel)
 {
-    uint64_t deadline = port_sys_now_ms() + timeout_ms;
+    uint64_t deadline = port_clock_now_ms() + timeout_ms;
     size_t done = 0;
     while (done < len) {
-        ssize_t n = write_some(fd, buf + done, len - done);
+        ssize_t n = port_posix_write_some(fd, buf + done, len - done);
         if (n < 0)
             return (int)n;
         done += (size_t)n;
         if (done == len)
             break;
         short revents = 0;
-        int rc = poll_until(fd, POLLOUT, deadline, &revents);
+        int rc = port_posix_poll_until(fd, POLLOUT, deadline, cancel, &revents);
         if (rc < 0)
             return DFOTA_PORT_ERROR;
         if (rc == 0)

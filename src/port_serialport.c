@@ -1,10 +1,12 @@
-/* libserialport backend: open and configure real serial devices, enumerate USB ports. */
+/* libserialport backend: open and configure real serial devices (and, where sysfs cannot
+ * tell, enumerate USB ports). */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
 #endif
 
 #include "port_serialport.h"
 
+#include <errno.h>
 #include <libserialport.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,8 @@
 
 #include "port_posix.h"
 
-static void describe_sp_error(enum sp_return rc, const char *what, char *msg, size_t msg_size)
+static void port_serialport_describe_error(enum sp_return rc, const char *what, char *msg,
+                                           size_t msg_size)
 {
     if (msg == NULL || msg_size == 0)
         return;
@@ -30,8 +33,8 @@ static void describe_sp_error(enum sp_return rc, const char *what, char *msg, si
     snprintf(msg, msg_size, "%s: %s", what, reason);
 }
 
-static enum sp_return configure_port(struct sp_port *port, uint32_t baud, bool rtscts,
-                                     const char **what)
+static enum sp_return port_serialport_configure(struct sp_port *port, uint32_t baud, bool rtscts,
+                                                const char **what)
 {
     enum sp_return rc;
     if (baud > INT32_MAX) {
@@ -54,20 +57,27 @@ static enum sp_return configure_port(struct sp_port *port, uint32_t baud, bool r
     return sp_set_flowcontrol(port, rtscts ? SP_FLOWCONTROL_RTSCTS : SP_FLOWCONTROL_NONE);
 }
 
-static int open_and_configure(struct sp_port *port, uint32_t baud, bool rtscts, int *fd, char *msg,
-                              size_t msg_size)
+static int port_serialport_open_and_configure(struct sp_port *port, uint32_t baud, bool rtscts,
+                                              int *fd, int *os_error, char *msg, size_t msg_size)
 {
     enum sp_return rc = sp_open(port, SP_MODE_READ_WRITE);
     if (rc != SP_OK) {
-        describe_sp_error(rc, "open", msg, msg_size);
+        *os_error = errno;
+        port_serialport_describe_error(rc, "open", msg, msg_size);
         return DFOTA_PORT_ERROR;
     }
-    const char *what = "";
-    rc = configure_port(port, baud, rtscts, &what);
+    /* Claimed before it is configured, as the termios backend does. */
+    rc = sp_get_port_handle(port, fd);
+    if (rc == SP_OK && port_posix_claim(*fd, os_error) != DFOTA_PORT_OK) {
+        snprintf(msg, msg_size, "claim: %s", strerror(*os_error));
+        (void)sp_close(port);
+        return DFOTA_PORT_ERROR;
+    }
+    const char *what = "handle";
     if (rc == SP_OK)
-        rc = sp_get_port_handle(port, fd);
+        rc = port_serialport_configure(port, baud, rtscts, &what);
     if (rc != SP_OK) {
-        describe_sp_error(rc, what, msg, msg_size);
+        port_serialport_describe_error(rc, what, msg, msg_size);
         (void)sp_close(port);
         return DFOTA_PORT_ERROR;
     }
@@ -80,28 +90,49 @@ static int open_and_configure(struct sp_port *port, uint32_t baud, bool rtscts, 
     return DFOTA_PORT_OK;
 }
 
-int serialport_open(const char *path, uint32_t baud, bool rtscts, struct sp_port **port, int *fd,
-                    char *msg, size_t msg_size)
+/* Looks the port up, or keeps the one looked up before when the name is the same: the
+ * common reopen after a reboot allocates nothing. */
+static int port_serialport_lookup(const char *path, struct sp_port **port, char *msg,
+                                  size_t msg_size)
 {
+    if (*port != NULL && strcmp(sp_get_port_name(*port), path) == 0)
+        return DFOTA_PORT_OK;
+    port_serialport_free(*port);
     *port = NULL;
-    *fd = -1;
-    struct sp_port *p = NULL;
-    enum sp_return rc = sp_get_port_by_name(path, &p);
+    enum sp_return rc = sp_get_port_by_name(path, port);
     if (rc != SP_OK) {
-        describe_sp_error(rc, "lookup", msg, msg_size);
+        *port = NULL;
+        port_serialport_describe_error(rc, "lookup", msg, msg_size);
         return DFOTA_PORT_ERROR;
     }
-    int status = open_and_configure(p, baud, rtscts, fd, msg, msg_size);
-    if (status != DFOTA_PORT_OK) {
-        sp_free_port(p);
-        *fd = -1;
-        return status;
-    }
-    *port = p;
     return DFOTA_PORT_OK;
 }
 
-void serialport_close(struct sp_port *port)
+int port_serialport_open(const char *path, uint32_t baud, bool rtscts, struct sp_port **port,
+                         int *fd, int *os_error, char *msg, size_t msg_size)
+{
+    *fd = -1;
+    *os_error = 0;
+    int status = port_serialport_lookup(path, port, msg, msg_size);
+    if (status == DFOTA_PORT_OK)
+        status =
+            port_serialport_open_and_configure(*port, baud, rtscts, fd, os_error, msg, msg_size);
+    if (status != DFOTA_PORT_OK)
+        *fd = -1;
+    return status;
+}
+
+void port_serialport_close(struct sp_port *port)
+{
+    int fd = -1;
+    if (port == NULL)
+        return;
+    if (sp_get_port_handle(port, &fd) == SP_OK && fd >= 0)
+        port_posix_release(fd);
+    (void)sp_close(port);
+}
+
+void port_serialport_free(struct sp_port *port)
 {
     if (port == NULL)
         return;
@@ -109,40 +140,8 @@ void serialport_close(struct sp_port *port)
     sp_free_port(port);
 }
 
-static int read_hex_file(const char *file)
-{
-    FILE *f = fopen(file, "re");
-    if (f == NULL)
-        return -1;
-    unsigned value = 0;
-    int n = fscanf(f, "%x", &value);
-    fclose(f);
-    return n == 1 && value <= 255 ? (int)value : -1;
-}
-
-/* The USB interface of a tty from sysfs: ttyACM's device is the interface itself,
- * ttyUSB's device is a usb-serial port below the interface. */
-static int sysfs_interface_number(const char *dev_path)
-{
-    const char *slash = strrchr(dev_path, '/');
-    const char *name = slash != NULL ? slash + 1 : dev_path;
-    static const char *const layouts[] = {
-        "/sys/class/tty/%s/device/bInterfaceNumber",
-        "/sys/class/tty/%s/device/../bInterfaceNumber",
-    };
-    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
-        char file[512];
-        int len = snprintf(file, sizeof file, layouts[i], name);
-        if (len < 0 || (size_t)len >= sizeof file)
-            return -1;
-        int number = read_hex_file(file);
-        if (number >= 0)
-            return number;
-    }
-    return -1;
-}
-
-static bool describe_usb_port(struct sp_port *port, struct usb_candidate *c)
+#ifndef __linux__
+static bool port_serialport_describe_usb(struct sp_port *port, struct usb_candidate *c)
 {
     int vid = 0, pid = 0;
     if (sp_get_port_transport(port) != SP_TRANSPORT_USB)
@@ -153,35 +152,20 @@ static bool describe_usb_port(struct sp_port *port, struct usb_candidate *c)
     c->vid = (uint16_t)vid;
     c->pid = (uint16_t)pid;
     c->serial = sp_get_port_usb_serial(port);
-    c->interface = sysfs_interface_number(c->path);
+    c->interface = -1; /* libserialport does not say */
     return c->path != NULL;
 }
 
-static size_t count_ports(struct sp_port **list)
-{
-    size_t n = 0;
-    while (list[n] != NULL)
-        n++;
-    return n;
-}
-
-static int copy_path(const char *src, char *path, size_t path_size)
-{
-    size_t len = strlen(src);
-    if (len >= path_size)
-        return DFOTA_PORT_ERROR;
-    memcpy(path, src, len + 1);
-    return DFOTA_PORT_OK;
-}
-
-int serialport_find_usb(const struct usb_id *id, int want_interface, char *path, size_t path_size,
-                        int *interface)
+int port_serialport_find_usb(const struct usb_id *id, int want_interface, char *path,
+                             size_t path_size, int *interface)
 {
     struct sp_port **list = NULL;
     *interface = -1;
     if (sp_list_ports(&list) != SP_OK)
         return DFOTA_PORT_ERROR;
-    size_t total = count_ports(list);
+    size_t total = 0;
+    while (list[total] != NULL)
+        total++;
     struct usb_candidate *candidates = calloc(total + 1, sizeof *candidates);
     if (candidates == NULL) {
         sp_free_port_list(list);
@@ -189,16 +173,20 @@ int serialport_find_usb(const struct usb_id *id, int want_interface, char *path,
     }
     size_t n = 0;
     for (size_t i = 0; i < total; i++) {
-        if (describe_usb_port(list[i], &candidates[n]))
+        if (port_serialport_describe_usb(list[i], &candidates[n]))
             n++;
     }
     int status = DFOTA_PORT_ABSENT;
     int pick = usb_id_pick(id, want_interface, candidates, n);
     if (pick >= 0) {
-        status = copy_path(candidates[pick].path, path, path_size);
+        size_t len = strlen(candidates[pick].path);
+        status = len < path_size ? DFOTA_PORT_OK : DFOTA_PORT_ERROR;
+        if (status == DFOTA_PORT_OK)
+            memcpy(path, candidates[pick].path, len + 1);
         *interface = candidates[pick].interface;
     }
     free(candidates);
     sp_free_port_list(list);
     return status;
 }
+#endif

@@ -9,9 +9,12 @@
 #include "at.h"
 #include "family.h"
 #include "fota.h"
+#include "log_repeat.h"
+#include "package.h"
 #include "qind.h"
 #include "target.h"
 #ifdef DFOTA_HAVE_SYS_PORT
+#include "port_clock.h"
 #include "port_sys.h"
 #endif
 
@@ -32,6 +35,9 @@ struct dfota {
     bool port_open;
     bool hangup_seen;
     bool started;
+    bool opening;       /* the port's warnings are the reason dfota_open() fails */
+    bool close_pending; /* dfota_close() came from inside a callback */
+    unsigned depth;     /* public calls under way (a callback may call the library) */
     volatile sig_atomic_t cancelled;
     uint64_t now;
     struct at_engine at;
@@ -39,23 +45,60 @@ struct dfota {
     int result;
     int code;
     char error[MACHINE_DONE_MAX + 56];
+    struct log_repeat warnings;
+#if DFOTA_WITH_UPLOAD
+    struct package pkg; /* what dfota_start_upload() uploads */
+#endif
 };
 
 /* ---- logging and events ------------------------------------------------------------- */
+
+/* A warning repeated (line noise) is said once, then counted; see log_repeat.h. */
+static void session_say(struct dfota *s, enum dfota_log_level level, const char *clean)
+{
+    struct log_repeat_out repeat;
+
+    if (!s->cfg.on_log || level > s->cfg.log_level || s->close_pending)
+        return;
+    if (level != DFOTA_LOG_WARN) {
+        s->cfg.on_log(s->cfg.user, level, clean);
+        return;
+    }
+    log_repeat_feed(&s->warnings, clean, s->now, &repeat);
+    if (repeat.note[0])
+        s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
+    if (repeat.say_text && !s->close_pending)
+        s->cfg.on_log(s->cfg.user, level, clean);
+}
 
 static void session_log(struct dfota *s, enum dfota_log_level level, const char *fmt, ...)
 {
     char raw[SESSION_LOG_MAX];
     char clean[SESSION_LOG_MAX];
     va_list ap;
+    bool reason = s->opening && level <= DFOTA_LOG_WARN;
+    bool cut;
 
-    if (!s->cfg.on_log || level > s->cfg.log_level)
+    if (!reason && (!s->cfg.on_log || level > s->cfg.log_level))
         return;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof(raw), fmt, ap);
+    cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
     va_end(ap);
-    target_redact(raw, clean, sizeof(clean)); /* every line: it may quote the target */
-    s->cfg.on_log(s->cfg.user, level, clean);
+    /* every line: it may quote the target (or a port path that holds one) */
+    (cut ? target_redact_cut : target_redact)(raw, clean, sizeof(clean));
+    if (reason)
+        (cut ? target_redact_cut : target_redact)(raw, s->error, sizeof(s->error));
+    session_say(s, level, clean);
+}
+
+/* Says how often the last warning repeated since it was last said, if at all. */
+static void session_log_repeats(struct dfota *s)
+{
+    struct log_repeat_out repeat;
+
+    log_repeat_flush(&s->warnings, s->now, &repeat);
+    if (repeat.note[0] && s->cfg.on_log && s->cfg.log_level >= DFOTA_LOG_WARN && !s->close_pending)
+        s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
 }
 
 static void session_log_cb(void *user, enum dfota_log_level level, const char *text)
@@ -68,7 +111,7 @@ static void session_emit(struct dfota *s, const struct dfota_event *event)
     char clean[MACHINE_DONE_MAX + 56];
     struct dfota_event copy = *event;
 
-    if (!s->cfg.on_event)
+    if (!s->cfg.on_event || s->close_pending)
         return;
     target_redact(event->text, clean, sizeof(clean));
     copy.text = clean;
@@ -82,7 +125,7 @@ static uint64_t session_now(struct dfota *s)
     if (s->cfg.now_ms)
         return s->cfg.now_ms(s->cfg.user);
 #ifdef DFOTA_HAVE_SYS_PORT
-    return port_sys_now_ms();
+    return port_clock_now_ms();
 #else
     return 0; /* unreachable: dfota_open() refuses a config without a clock */
 #endif
@@ -156,6 +199,7 @@ static void session_finish(struct dfota *s, const struct machine_out *out)
     s->result = out->event.result;
     s->code = out->event.code;
     snprintf(s->error, sizeof(s->error), "%s", out->event.text);
+    session_log_repeats(s);
     session_log(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s",
                 out->event.text);
     if (s->port_open) {
@@ -179,7 +223,8 @@ static void session_drain(struct dfota *s)
 {
     struct machine_out out;
 
-    while (fota_next_output(&s->fota, &out)) {
+    /* After a dfota_close() from a callback nothing more is sent or reported. */
+    while (!s->close_pending && fota_next_output(&s->fota, &out)) {
         switch (out.kind) {
         case MACHINE_OUT_EVENT:
             session_emit(s, &out.event);
@@ -206,7 +251,7 @@ static void session_read_all(struct dfota *s)
     uint8_t buf[SESSION_READ_CHUNK];
     int n;
 
-    while (s->port_open) {
+    while (s->port_open && !s->close_pending) {
         n = s->ops->read(s->port_ctx, buf, sizeof(buf));
         if (n == 0)
             return;
@@ -233,18 +278,38 @@ static void session_cancel_now(struct dfota *s)
     out.event.percent = -1;
     snprintf(out.text, sizeof(out.text), "cancelled");
     out.event.text = out.text;
+    out.event.check = "";
     session_finish(s, &out);
     session_emit(s, &out.event);
 }
 
-int dfota_process(struct dfota *s)
+/* ---- calls that may make callbacks ---------------------------------------------------- */
+
+/* A callback may call dfota_close(): the session is then freed when the outermost
+ * library call returns, never under the code that made the callback. */
+static void session_enter(struct dfota *s)
+{
+    s->depth++;
+}
+
+static void session_free(struct dfota *s);
+
+static int session_leave(struct dfota *s, int rc)
+{
+    if (--s->depth > 0 || !s->close_pending)
+        return rc;
+    session_free(s);
+    return rc == DFOTA_IN_PROGRESS ? DFOTA_ERR_CANCELLED : rc;
+}
+
+static int session_process(struct dfota *s)
 {
     if (!s->started)
         return DFOTA_ERR_STATE;
     if (s->result != DFOTA_IN_PROGRESS)
         return s->result;
     s->now = session_now(s);
-    if (s->cancelled) {
+    if (s->cancelled || s->close_pending) {
         session_cancel_now(s);
         return s->result;
     }
@@ -254,17 +319,34 @@ int dfota_process(struct dfota *s)
     session_read_all(s);
     if (!s->port_open && !fota_done(&s->fota))
         session_try_reopen(s);
+    if (s->cancelled && s->result == DFOTA_IN_PROGRESS) { /* it cut a blocked write short */
+        session_cancel_now(s);
+        return s->result;
+    }
     at_tick(&s->at, s->now);
     fota_on_tick(&s->fota, s->now);
     session_drain(s);
+    if (s->close_pending && s->result == DFOTA_IN_PROGRESS)
+        session_cancel_now(s);
     return s->result;
+}
+
+int dfota_process(struct dfota *s)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_process(s));
 }
 
 uint32_t dfota_timeout_ms(struct dfota *s)
 {
-    uint64_t deadline = fota_deadline(&s->fota);
-    uint64_t now = session_now(s);
-    uint64_t wait;
+    uint64_t deadline, now, wait;
+
+    if (!s)
+        return 0;
+    deadline = fota_deadline(&s->fota);
+    now = session_now(s);
 
     if (at_deadline(&s->at) < deadline)
         deadline = at_deadline(&s->at);
@@ -278,6 +360,8 @@ uint32_t dfota_timeout_ms(struct dfota *s)
 
 int dfota_fd(struct dfota *s)
 {
+    if (!s)
+        return -1;
     return s->ops->fd ? s->ops->fd(s->port_ctx) : -1;
 }
 
@@ -285,7 +369,10 @@ int dfota_run(struct dfota *s)
 {
     int rc;
 
-    while ((rc = dfota_process(s)) == DFOTA_IN_PROGRESS) {
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    while ((rc = session_process(s)) == DFOTA_IN_PROGRESS) {
         uint32_t timeout = dfota_timeout_ms(s);
         int w = s->ops->wait(s->port_ctx,
                              timeout < SESSION_CANCEL_CHECK_MS ? timeout : SESSION_CANCEL_CHECK_MS);
@@ -293,7 +380,7 @@ int dfota_run(struct dfota *s)
         if ((w == DFOTA_PORT_HANGUP || w == DFOTA_PORT_ERROR) && s->port_open)
             s->hangup_seen = true;
     }
-    return rc;
+    return session_leave(s, rc);
 }
 
 void dfota_cancel(struct dfota *s)
@@ -304,18 +391,20 @@ void dfota_cancel(struct dfota *s)
 
 int dfota_module_code(const struct dfota *s)
 {
-    return s->code;
+    return s ? s->code : -1;
 }
 
 const char *dfota_error_text(const struct dfota *s)
 {
-    return s->error;
+    return s ? s->error : "no session: dfota_open() failed or was not called";
 }
 
 /* ---- set-up ----------------------------------------------------------------------------- */
 
 void dfota_config_init(struct dfota_config *cfg)
 {
+    if (!cfg)
+        return;
     memset(cfg, 0, sizeof(*cfg));
     cfg->baud = 115200;
     cfg->log_level = DFOTA_LOG_INFO;
@@ -333,8 +422,8 @@ static int session_make_port(struct dfota *s)
     }
 #ifdef DFOTA_HAVE_SYS_PORT
     {
-        struct port_sys_config pc = {s->cfg.port,   s->cfg.usb,     s->cfg.baud,
-                                     s->cfg.rtscts, session_log_cb, s};
+        struct port_sys_config pc = {s->cfg.port,   s->cfg.usb,     s->cfg.baud,    s->cfg.rtscts,
+                                     session_log_cb, s,              &s->cancelled, {NULL, NULL}};
         int rc = port_sys_new(&pc, &s->ops, &s->port_ctx, s->error, sizeof(s->error));
         s->own_port = rc == DFOTA_OK;
         return rc;
@@ -381,11 +470,18 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
     return DFOTA_OK;
 }
 
-/* The module's name of the port we listen on: what the user says, else "usbat" (the AT
- * port, USB interface 2). */
-static const char *session_urcport(const struct dfota *s)
+/* The module's name of the port we listen on: what the user says; else from the USB
+ * interface where the system port knows it (2: usbat, the AT port; 3: usbmodem); else
+ * "usbat". */
+static const char *session_urcport(struct dfota *s)
 {
-    return s->cfg.urcport && s->cfg.urcport[0] ? s->cfg.urcport : "usbat";
+    if (s->cfg.urcport && s->cfg.urcport[0])
+        return s->cfg.urcport;
+#ifdef DFOTA_HAVE_SYS_PORT
+    if (s->own_port && port_sys_usb_interface(s->port_ctx) == 3)
+        return "usbmodem";
+#endif
+    return "usbat";
 }
 
 static void session_init_engines(struct dfota *s)
@@ -414,10 +510,14 @@ static void session_init_engines(struct dfota *s)
     snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb, NULL, 0);
     fota_init(&s->fota, &set);
+    log_repeat_init(&s->warnings);
 }
 
 static void session_free(struct dfota *s)
 {
+#if DFOTA_WITH_UPLOAD
+    package_close(&s->pkg);
+#endif
     if (s->port_open)
         s->ops->close(s->port_ctx);
 #ifdef DFOTA_HAVE_SYS_PORT
@@ -430,29 +530,59 @@ static void session_free(struct dfota *s)
 /* An absent port is not an error yet: watch waits for it; start and info refuse. */
 static int session_open_port(struct dfota *s)
 {
-    int rc = s->ops->open(s->port_ctx);
+    int rc;
 
+    s->error[0] = '\0';
+    s->opening = true; /* the port's own warning says why it failed */
+    rc = s->ops->open(s->port_ctx);
+    s->opening = false;
     s->port_open = rc == DFOTA_PORT_OK;
-    if (rc == DFOTA_PORT_OK || rc == DFOTA_PORT_ABSENT)
+    if (rc == DFOTA_PORT_OK || rc == DFOTA_PORT_ABSENT) {
+        s->error[0] = '\0';
         return DFOTA_OK;
-    snprintf(s->error, sizeof(s->error), "could not open the port");
+    }
+    if (s->error[0] == '\0')
+        snprintf(s->error, sizeof(s->error), "could not open the port");
+#ifdef DFOTA_HAVE_SYS_PORT
+    if (s->own_port && port_sys_error_text(s->port_ctx)[0] != '\0')
+        snprintf(s->error, sizeof(s->error), "%s", port_sys_error_text(s->port_ctx));
+#endif
     return DFOTA_ERR_PORT;
+}
+
+static int session_open_refuse(char *msg, size_t msg_size, int rc, const char *why)
+{
+    if (msg && msg_size > 0)
+        target_redact(why, msg, msg_size);
+    return rc;
 }
 
 int dfota_open(struct dfota **out, const struct dfota_config *cfg)
 {
+    return dfota_open_msg(out, cfg, NULL, 0);
+}
+
+int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg, size_t msg_size)
+{
     struct dfota *s;
     int rc;
 
-    if (!out || !cfg)
-        return DFOTA_ERR_INVALID;
+    if (msg && msg_size > 0)
+        msg[0] = '\0';
+    if (!out)
+        return session_open_refuse(msg, msg_size, DFOTA_ERR_INVALID, "out is NULL");
     *out = NULL;
+    if (!cfg)
+        return session_open_refuse(msg, msg_size, DFOTA_ERR_INVALID, "cfg is NULL");
     s = calloc(1, sizeof(*s));
     if (!s)
-        return DFOTA_ERR_NOMEM;
+        return session_open_refuse(msg, msg_size, DFOTA_ERR_NOMEM, "out of memory");
     s->cfg = *cfg;
     s->result = DFOTA_IN_PROGRESS;
     s->code = -1;
+#if DFOTA_WITH_UPLOAD
+    s->pkg.fd = -1;
+#endif
     rc = session_check_config(cfg, s->error, sizeof(s->error));
     if (rc == DFOTA_OK)
         rc = session_make_port(s);
@@ -460,6 +590,7 @@ int dfota_open(struct dfota **out, const struct dfota_config *cfg)
         rc = session_open_port(s);
     if (rc != DFOTA_OK) {
         session_log(s, DFOTA_LOG_ERROR, "%s", s->error);
+        session_open_refuse(msg, msg_size, rc, s->error);
         session_free(s);
         return rc;
     }
@@ -507,12 +638,10 @@ static int session_check_target(struct dfota *s, const char *target, enum dfota_
     return rc;
 }
 
-int dfota_start(struct dfota *s, const char *target)
+static int session_start(struct dfota *s, const char *target)
 {
     enum dfota_via via;
 
-    if (!s)
-        return DFOTA_ERR_INVALID;
     if (s->started)
         return DFOTA_ERR_STATE;
     if (session_check_target(s, target, &via) != DFOTA_OK) {
@@ -523,18 +652,93 @@ int dfota_start(struct dfota *s, const char *target)
     return session_begin(s, FOTA_MODE_UPGRADE, target, via);
 }
 
+int dfota_start(struct dfota *s, const char *target)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_start(s, target));
+}
+
+#if DFOTA_WITH_UPLOAD
+/* AT+QFUPL's timeout when the user sets none: long enough for a slow host, short enough
+ * that a module whose upload was cancelled answers AT again soon. */
+#define SESSION_UPLOAD_TIMEOUT_S 10
+
+static int session_start_upload(struct dfota *s, const struct dfota_package *pkg,
+                                enum fota_mode mode)
+{
+    struct fota_upload_job job;
+    uint32_t timeout = s->cfg.upload_timeout_s ? s->cfg.upload_timeout_s : SESSION_UPLOAD_TIMEOUT_S;
+
+    if (s->started)
+        return DFOTA_ERR_STATE;
+    memset(&job, 0, sizeof(job));
+    job.module_timeout_s = (uint16_t)(timeout > 65535 ? 65535 : timeout);
+    job.no_ack = s->cfg.upload_no_ack;
+    package_close(&s->pkg);
+    if (package_open(&s->pkg, pkg, &job, s->error, sizeof(s->error)) != DFOTA_OK) {
+        session_log(s, DFOTA_LOG_ERROR, "invalid package: %s", s->error);
+        return DFOTA_ERR_INVALID;
+    }
+    fota_set_upload(&s->fota, &job);
+    session_log(s, DFOTA_LOG_INFO, "uploading %zu bytes as %s", job.size, job.name);
+    return session_begin(s, mode, NULL, DFOTA_VIA_FILE);
+}
+#endif
+
+static int session_upload_call(struct dfota *s, const struct dfota_package *pkg,
+                               enum fota_mode mode)
+{
+#if DFOTA_WITH_UPLOAD
+    return session_start_upload(s, pkg, mode);
+#else
+    (void)pkg;
+    (void)mode;
+    snprintf(s->error, sizeof(s->error), "built without the upload (DFOTA_WITH_UPLOAD=0)");
+    return DFOTA_ERR_INVALID;
+#endif
+}
+
+int dfota_start_upload(struct dfota *s, const struct dfota_package *pkg)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_upload_call(s, pkg, FOTA_MODE_UPGRADE_UPLOAD));
+}
+
+int dfota_upload(struct dfota *s, const struct dfota_package *pkg)
+{
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_upload_call(s, pkg, FOTA_MODE_UPLOAD));
+}
+
 int dfota_watch(struct dfota *s)
 {
-    return s ? session_begin(s, FOTA_MODE_WATCH, NULL, DFOTA_VIA_NONE) : DFOTA_ERR_INVALID;
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_begin(s, FOTA_MODE_WATCH, NULL, DFOTA_VIA_NONE));
 }
 
 int dfota_info(struct dfota *s)
 {
-    return s ? session_begin(s, FOTA_MODE_INFO, NULL, DFOTA_VIA_NONE) : DFOTA_ERR_INVALID;
+    if (!s)
+        return DFOTA_ERR_INVALID;
+    session_enter(s);
+    return session_leave(s, session_begin(s, FOTA_MODE_INFO, NULL, DFOTA_VIA_NONE));
 }
 
 void dfota_close(struct dfota *s)
 {
-    if (s)
-        session_free(s);
+    if (!s)
+        return;
+    if (s->depth > 0) { /* from a callback: freed when the library call returns */
+        s->close_pending = true;
+        return;
+    }
+    session_free(s);
 }

@@ -25,10 +25,15 @@ struct url_parts {
     struct span host;
     struct span port;
     struct span path; /* after the '/' that ends the authority */
+    /* What redaction hides: the password, or, when the authority holds a ':' but no '@'
+     * and an '@' comes after the first '/', everything from that ':' to the last '@' (a
+     * password with a '/' in it, which validation refuses). Empty when there is none. */
+    struct span secret;
     bool has_userinfo;
     bool has_password;
     bool has_port;
     bool has_path;
+    bool has_secret;
 };
 
 #if defined(__GNUC__)
@@ -79,6 +84,17 @@ static int check_characters(const char *target, char *msg, size_t msg_size)
         if (is_control(c))
             return refuse(msg, msg_size, "target contains a control character at byte %zu", i);
     }
+    return DFOTA_OK;
+}
+
+/* A blank at either end is a copying slip the module would take as part of the name. */
+static int target_check_ends(const char *target, char *msg, size_t msg_size)
+{
+    size_t len = strlen(target);
+    if (target[0] == ' ')
+        return refuse(msg, msg_size, "target begins with a space");
+    if (target[len - 1] == ' ')
+        return refuse(msg, msg_size, "target ends with a space (byte %zu)", len - 1);
     return DFOTA_OK;
 }
 
@@ -204,9 +220,24 @@ static void split_hostport(struct span hostport, struct url_parts *parts)
     }
 }
 
-/* Splits what follows "scheme://". The authority ends at the first '/'; a password with
- * '@' in it is kept whole because the userinfo ends at the authority's last '@'. */
-static void split_url(const char *rest, size_t len, struct url_parts *parts)
+/* A password with '/' in it: the authority ends early, at that '/', and holds the user and
+ * the password's first piece; the rest runs to an '@' further on. */
+static void split_secret_past_slash(struct span authority, struct span all, struct url_parts *parts)
+{
+    const char *colon = find_char(authority, ':');
+    const char *last_at = find_last_char(all, '@');
+    if (colon == NULL || last_at == NULL || last_at < authority.begin + authority.len)
+        return;
+    parts->has_secret = true;
+    parts->secret.begin = colon + 1;
+    parts->secret.len = (size_t)(last_at - parts->secret.begin);
+}
+
+/* Splits what follows "scheme://": the one split that validation and redaction share, so
+ * that what the module reads as the password is what redaction hides. The authority ends
+ * at the first '/'; the userinfo ends at the authority's last '@' (a user or a password
+ * may hold '@'); the password begins after the userinfo's first ':'. */
+static void target_split_url(const char *rest, size_t len, struct url_parts *parts)
 {
     struct span all = {rest, len};
     struct span authority = all;
@@ -225,6 +256,10 @@ static void split_url(const char *rest, size_t len, struct url_parts *parts)
         split_userinfo(userinfo, parts);
         hostport.begin = at + 1;
         hostport.len = authority.len - userinfo.len - 1;
+        parts->has_secret = parts->has_password;
+        parts->secret = parts->password;
+    } else {
+        split_secret_past_slash(authority, all, parts);
     }
     split_hostport(hostport, parts);
 }
@@ -287,6 +322,24 @@ static int check_ftp_parts(const struct url_parts *parts, const struct target_ru
     return check_part_length("file path", parts->path, r, msg, msg_size);
 }
 
+/* Brackets enclose an IPv6 address and nothing else: "[::1]x" is no host a module can
+ * resolve, and a lone bracket is a typing error. */
+static int target_check_brackets(struct span host, char *msg, size_t msg_size)
+{
+    struct span inner = host;
+    if (host.len > 0 && host.begin[0] == '[') {
+        if (host.len < 3 || host.begin[host.len - 1] != ']')
+            return refuse(msg, msg_size,
+                          "host: an IPv6 address in brackets must be followed by ':port' or "
+                          "'/', nothing else");
+        inner.begin = host.begin + 1;
+        inner.len = host.len - 2;
+    }
+    if (find_char(inner, '[') != NULL || find_char(inner, ']') != NULL)
+        return refuse(msg, msg_size, "host may hold '[' and ']' only around an IPv6 address");
+    return DFOTA_OK;
+}
+
 static int check_url(const char *target, size_t len, struct span scheme, enum dfota_via via,
                      const struct target_rules *r, char *msg, size_t msg_size)
 {
@@ -297,17 +350,21 @@ static int check_url(const char *target, size_t len, struct span scheme, enum df
     if (len > r->url_max)
         return refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
                       r->url_max);
-    split_url(target + rest_at, len - rest_at, &parts);
+    target_split_url(target + rest_at, len - rest_at, &parts);
     if (parts.has_userinfo && via != DFOTA_VIA_FTP)
         return refuse(msg, msg_size, "user and password are only supported with ftp://");
     if (parts.host.len == 0)
         return refuse(msg, msg_size, "host is empty");
     if ((rc = check_no_space("host", parts.host, msg, msg_size)) != DFOTA_OK)
         return rc;
+    if ((rc = target_check_brackets(parts.host, msg, msg_size)) != DFOTA_OK)
+        return rc;
     if (parts.has_port && (rc = check_port(parts.port, msg, msg_size)) != DFOTA_OK)
         return rc;
     if (!parts.has_path)
         return refuse(msg, msg_size, "file name is missing (the URL has no path)");
+    if (find_char(parts.path, ' ') != NULL)
+        return refuse(msg, msg_size, "file path contains a space; write it as %%20");
     if (via == DFOTA_VIA_FTP && (rc = check_ftp_parts(&parts, r, msg, msg_size)) != DFOTA_OK)
         return rc;
     return check_file_name(parts.path, msg, msg_size);
@@ -360,6 +417,8 @@ int target_check_rules(const char *target, const struct target_rules *rules, enu
         return refuse(msg, msg_size, "target is empty");
     if ((rc = check_characters(target, msg, msg_size)) != DFOTA_OK)
         return rc;
+    if ((rc = target_check_ends(target, msg, msg_size)) != DFOTA_OK)
+        return rc;
     if ((rc = classify_and_check(target, rules, &found, msg, msg_size)) != DFOTA_OK)
         return rc;
     if (via != NULL)
@@ -400,63 +459,59 @@ static void writer_puts(struct writer *w, const char *s)
         writer_put(w, *s++);
 }
 
-/* Where a password cannot reach in a log line: a quote closes the AT argument. */
-static bool ends_password(char c)
+/* A text cut short may have lost the '@' that ends a password: when a URL's authority holds
+ * a ':' and no '@' follows anywhere, all after that ':' may be a password's beginning. */
+static void target_secret_to_end(const char *rest, struct url_parts *parts)
 {
-    return c == '\0' || c == ' ' || c == '"' || is_control((unsigned char)c);
+    size_t len = strlen(rest);
+    struct span all = {rest, len};
+    const char *slash = find_char(all, '/');
+    struct span authority = {rest, slash != NULL ? (size_t)(slash - rest) : len};
+    const char *colon = find_char(authority, ':');
+
+    if (colon == NULL || find_char(all, '@') != NULL)
+        return;
+    parts->has_secret = true;
+    parts->secret.begin = colon + 1;
+    parts->secret.len = len - (size_t)(parts->secret.begin - rest);
 }
 
-/* Given the text right after "://", finds the password of "user:password@": sets
- * [*pw_begin, *pw_end) and returns true, or false when there is none. Ends at the last '@'
- * before the first '/' (a password with '@'), or failing that at the first '@' at all (a
- * password with '/'): redacting too much beats leaking a piece of the password. */
-static bool find_password(const char *p, const char **pw_begin, const char **pw_end)
-{
-    while (*p != ':') {
-        if (*p == '@' || *p == '/' || ends_password(*p))
-            return false;
-        p++;
-    }
-    const char *begin = p + 1;
-    const char *last_at_before_slash = NULL;
-    const char *first_at = NULL;
-    bool slash_seen = false;
-    for (const char *q = begin; !ends_password(*q); q++) {
-        if (*q == '/')
-            slash_seen = true;
-        if (*q == '@') {
-            if (first_at == NULL)
-                first_at = q;
-            if (!slash_seen)
-                last_at_before_slash = q;
-        }
-    }
-    const char *end = last_at_before_slash != NULL ? last_at_before_slash : first_at;
-    if (end == NULL)
-        return false;
-    *pw_begin = begin;
-    *pw_end = end;
-    return true;
-}
-
-void target_redact(const char *text, char *out, size_t out_size)
+/* Every "://" in the text starts a URL that runs to the end of the text: a password may
+ * hold blanks and quotes when it comes from a command line rather than a valid target,
+ * and redacting too much beats leaking a piece of a password. The URL is split by
+ * target_split_url(), as validation splits it. */
+static void target_redact_text(const char *text, bool cut, char *out, size_t out_size)
 {
     struct writer w = {out, out_size, 0};
     if (out == NULL || out_size == 0)
         return;
     for (const char *p = text; p != NULL && *p != '\0';) {
-        const char *pw_begin;
-        const char *pw_end;
-        if (strncmp(p, "://", 3) == 0 && find_password(p + 3, &pw_begin, &pw_end)) {
-            while (p < pw_begin)
-                writer_put(&w, *p++);
-            writer_puts(&w, "***");
-            p = pw_end;
-            continue;
+        struct url_parts parts;
+        if (strncmp(p, "://", 3) == 0) {
+            target_split_url(p + 3, strlen(p + 3), &parts);
+            if (!parts.has_secret && cut)
+                target_secret_to_end(p + 3, &parts);
+            if (parts.has_secret) {
+                while (p < parts.secret.begin)
+                    writer_put(&w, *p++);
+                writer_puts(&w, "***");
+                p = parts.secret.begin + parts.secret.len;
+                continue;
+            }
         }
         writer_put(&w, *p++);
     }
     out[w.len] = '\0';
+}
+
+void target_redact(const char *text, char *out, size_t out_size)
+{
+    target_redact_text(text, false, out, out_size);
+}
+
+void target_redact_cut(const char *text, char *out, size_t out_size)
+{
+    target_redact_text(text, true, out, out_size);
 }
 
 /* ---- public wrappers ---------------------------------------------------------------- */

@@ -8,7 +8,7 @@
 #include "dfota.h"
 
 #define TARGET_MAX_LEN 100 /* whole target, bytes */
-#define TARGET_MAX_PART 50 /* user, password, server, file path, each */
+#define TARGET_MAX_PART 50 /* FTP URLs: user, password, server, file path, each */
 #define TARGET_DEFAULT_UFS_PREFIX "/usrdata/cache/ufs/"
 
 /* The limits a target is checked against: a family's, or the loosest (every family's). */
@@ -36,7 +36,15 @@ int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via
 
 /* Copies text into out (always NUL-terminated, truncated to out_size) with the password of
  * every "scheme://user:password@" in it replaced by "***". Works on any text (a log line
- * with an AT command in it), not only on a bare target. */
+ * with an AT command in it, a command-line word), not only on a bare target. The URL after
+ * each "://" is split exactly as target_check() splits it (userinfo up to the authority's
+ * last '@', password after its first ':'); where a password could hold a '/' (a ':' but no
+ * '@' before the first '/', an '@' after it), all from the ':' to the last '@' is hidden. */
 void target_redact(const char *text, char *out, size_t out_size);
+
+/* As target_redact(), for a text that was cut short (a log line formatted into a fixed
+ * buffer): where a URL's authority holds a ':' and no '@' follows, everything after that
+ * ':' is hidden, since the cut may have taken the '@' that ends a password. */
+void target_redact_cut(const char *text, char *out, size_t out_size);
 
 #endif

@@ -3,11 +3,12 @@
 #define DFOTA_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <dfota.h>
 
-enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO, CLI_FAMILIES };
+enum cli_command { CLI_UPGRADE, CLI_WATCH, CLI_INFO, CLI_FAMILIES, CLI_UPLOAD };
 
 /* --modemmanager: auto (the default) inhibits ModemManager where it manages our modem. */
 enum cli_mm_mode { CLI_MM_AUTO, CLI_MM_INHIBIT, CLI_MM_IGNORE };
@@ -29,6 +30,8 @@ struct cli_options {
     uint32_t baud;
     uint32_t first_urc_timeout_ms;
     uint32_t port_timeout_ms;
+    uint32_t command_timeout_ms; /* 0: the library's default */
+    uint32_t stall_timeout_ms;   /* 0: the library's default */
     const char *ufs_prefix;
     const char *family;
     const char *expect_version;
@@ -39,6 +42,10 @@ struct cli_options {
     bool no_preflight;
     const char *urcport;
     bool set_urcport;
+    const char *upload;     /* a package on the host: upgrade --upload FILE, upload FILE */
+    const char *upload_as;  /* its name on the module (--as) */
+    uint32_t upload_timeout_s;
+    bool upload_no_ack;
     const char *target;
     bool json;
     bool verbose;
@@ -48,8 +55,8 @@ struct cli_options {
 
 enum cli_parse_result { CLI_PARSE_OK, CLI_PARSE_HELP, CLI_PARSE_VERSION, CLI_PARSE_ERROR };
 
-/* Parses argv; on error writes the reason into err. json is set as soon as seen, so a
- * usage error can still be reported as JSON. */
+/* Parses argv; on error writes the reason into err, passwords redacted. json is set as
+ * soon as seen, so a usage error can still be reported as JSON. */
 enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, char *err,
                                 size_t err_size);
 
@@ -58,6 +65,22 @@ void cli_print_help(void);
 /* `dfota families`: the family table, as a table or JSON lines (cli_families.c).
  * Returns the exit status. */
 int cli_print_families(bool json);
+
+/* ---- messages built from the command line's words (cli_text.c) ---- */
+
+#define CLI_TEXT_MAX 512
+
+/* snprintf into out, then dfota_redact(): the words quoted may hold a password. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void cli_text_format(char *out, size_t size, const char *fmt, ...);
+/* For upgrade: true with the broken rule in out when the target is refused. */
+bool cli_text_target_refusal(const struct cli_options *opt, char *out, size_t size);
+/* Why the port could not be opened: the port's name and the library's reason (why, or
+ * the result's description when why is empty). */
+void cli_text_open_failure(const struct cli_options *opt, int result, const char *why, char *out,
+                           size_t size);
 
 /* ---- output (cli_report.c) ---- */
 

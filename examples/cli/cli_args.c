@@ -1,8 +1,8 @@
 /* Command-line parsing and the help text. */
 #define _GNU_SOURCE /* getopt_long, which also lets options follow TARGET */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,8 @@ static const char help_text[] =
     "usage: dfota upgrade --port PATH [options] TARGET\n"
     "       dfota watch   --port PATH [options]\n"
     "       dfota info    --port PATH [options]\n"
+    "       dfota upgrade --port PATH [options] --upload FILE\n"
+    "       dfota upload  --port PATH [options] FILE [--as NAME]\n"
     "       dfota families [--json]\n"
     "\n"
     "Upgrades a Quectel module's firmware by DFOTA over its AT port.\n"
@@ -24,6 +26,8 @@ static const char help_text[] =
     "  watch     follow an upgrade already under way; sends no AT+QFOTADL\n"
     "  info      print the model, firmware version and family\n"
     "  families  list the module families and what differs between them\n"
+    "  upload    upload FILE into the module's file system (AT+QFUPL, checksum verified)\n"
+    "            and print its path there, for a later 'dfota upgrade ... PATH'\n"
     "\n"
     "options:\n"
     "  -p, --port PATH              the module's AT port (e.g. /dev/ttyUSB2, or a\n"
@@ -34,6 +38,8 @@ static const char help_text[] =
     "      --first-urc-timeout SEC  how long to wait for the module's first URC after a\n"
     "                               reboot (90)\n"
     "      --port-timeout SEC       how long the port may stay away at a reboot (120)\n"
+    "      --command-timeout SEC    how long each AT command may wait for its answer (5)\n"
+    "      --stall-timeout SEC      how long the update may go without any URC (600)\n"
     "      --ufs-prefix PATH        where local packages live (the family's: /usrdata/cache/ufs/,\n"
     "                               /cache/ufs/, ...)\n"
     "      --family NAME            the module's family, instead of the one its model selects\n"
@@ -43,6 +49,12 @@ static const char help_text[] =
     "      --fota-pid N             RM500Q/RM520N: AT+QFOTAPID profile (0: not sent)\n"
     "      --asr-mode 0|1           EC800K/EG800K: 1 reboots by itself, 0 waits (1)\n"
     "      --asr-timeout N          EC800K/EG800K: the command's timeout parameter (50)\n"
+    "      --upload FILE            upgrade from FILE on the host: upload it into the module,\n"
+    "                               then upgrade from there (no TARGET)\n"
+    "      --as NAME                the package's file name on the module (FILE's own)\n"
+    "      --upload-timeout SEC     how long the module waits for more upload data before it\n"
+    "                               gives the transfer up (10)\n"
+    "      --upload-no-ack          upload without the module's acknowledgements (USB)\n"
     "      --no-preflight           skip the checks before the upgrade (SIM, network, where\n"
     "                               URCs go, the local package)\n"
     "      --urcport NAME           the module's name of the port given (usbat, usbmodem,\n"
@@ -64,8 +76,10 @@ static const char help_results[] =
     "  2    bad usage or an invalid target; nothing was sent to the module\n"
     "  3    the port could not be opened, or stayed away past --port-timeout\n"
     "  4    timeout: no first URC within the window, or progress stalled\n"
-    "  130  interrupted (SIGINT or SIGTERM); the module carries on by itself and\n"
+    "  130  interrupted (SIGINT, SIGTERM or SIGHUP); the module carries on by itself and\n"
     "       'dfota watch' can follow it\n"
+    "\n"
+    "Numbers are decimal; SEC may have a fraction (1.5).\n"
     "\n"
     "--json events (one object per line; the last is always \"done\"):\n"
     "  {\"event\":\"version\",\"firmware\":\"EM060KGLAAR01A07M4G_01.001.01.001\","
@@ -97,31 +111,59 @@ void cli_print_help(void)
     fputs(help_results, stdout);
 }
 
+/* Numbers are decimal digits only: strtoul() and strtod() would also take blanks, signs,
+ * "0x10" (16), "1e3", "inf" and "nan", none of which a person means by a count of
+ * seconds. Reads digits into *value (saturating above limit); returns the first byte
+ * that is not a digit. */
+static const char *cli_read_digits(const char *text, uint64_t limit, uint64_t *value)
+{
+    *value = 0;
+    for (; *text >= '0' && *text <= '9'; text++) {
+        if (*value <= limit)
+            *value = *value * 10U + (uint64_t)(*text - '0');
+    }
+    return text;
+}
+
 static bool parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
 {
-    char *end;
-    unsigned long v;
+    uint64_t v;
+    const char *end = cli_read_digits(text, max, &v);
 
-    errno = 0;
-    v = strtoul(text, &end, 10);
-    if (errno || end == text || *end || text[0] == '-' || v < min || v > max)
+    if (end == text || *end != '\0' || v < min || v > max)
         return false;
     *out = (uint32_t)v;
     return true;
 }
 
-/* Seconds, fractions allowed, into milliseconds. */
+#define CLI_SECONDS_MAX 4000000U /* 46 days: more than any upgrade, and fits in ms */
+
+/* Seconds as decimal digits with an optional fraction ("90", "1.5", ".25"), into
+ * milliseconds (the fraction's first three digits). At least 1 ms. */
 static bool parse_seconds(const char *text, uint32_t *ms)
 {
-    char *end;
-    double v;
+    uint64_t whole = 0, frac = 0;
+    const char *p = cli_read_digits(text, CLI_SECONDS_MAX, &whole);
+    bool digits = p != text;
 
-    errno = 0;
-    v = strtod(text, &end);
-    if (errno || end == text || *end || !(v > 0) || v > 4000000.0)
+    if (*p == '.') {
+        const char *frac_begin = p + 1;
+        const char *frac_end = cli_read_digits(frac_begin, UINT64_MAX / 10U, &frac);
+        size_t n = (size_t)(frac_end - frac_begin);
+        digits = digits || n > 0;
+        for (; n > 3; n--) /* keep milliseconds */
+            frac /= 10U;
+        for (; n < 3; n++)
+            frac *= 10U;
+        p = frac_end;
+    }
+    if (!digits || *p != '\0' || whole > CLI_SECONDS_MAX)
         return false;
-    *ms = (uint32_t)lround(v * 1000.0);
-    return *ms > 0;
+    whole = whole * 1000U + frac;
+    if (whole == 0 || whole > (uint64_t)CLI_SECONDS_MAX * 1000U)
+        return false;
+    *ms = (uint32_t)whole;
+    return true;
 }
 
 static bool parse_command(const char *word, enum cli_command *cmd)
@@ -134,6 +176,8 @@ static bool parse_command(const char *word, enum cli_command *cmd)
         *cmd = CLI_INFO;
     else if (strcmp(word, "families") == 0)
         *cmd = CLI_FAMILIES;
+    else if (strcmp(word, "upload") == 0)
+        *cmd = CLI_UPLOAD;
     else
         return false;
     return true;
@@ -143,6 +187,8 @@ enum {
     OPT_USB = 256,
     OPT_FIRST_URC,
     OPT_PORT_TIMEOUT,
+    OPT_COMMAND_TIMEOUT,
+    OPT_STALL_TIMEOUT,
     OPT_UFS,
     OPT_JSON,
     OPT_VERSION,
@@ -156,6 +202,10 @@ enum {
     OPT_URCPORT,
     OPT_SET_URCPORT,
     OPT_MM,
+    OPT_UPLOAD,
+    OPT_AS,
+    OPT_UPLOAD_TIMEOUT,
+    OPT_UPLOAD_NO_ACK,
 };
 
 static const struct option long_options[] = {
@@ -164,6 +214,8 @@ static const struct option long_options[] = {
     {"baud", required_argument, NULL, 'b'},
     {"first-urc-timeout", required_argument, NULL, OPT_FIRST_URC},
     {"port-timeout", required_argument, NULL, OPT_PORT_TIMEOUT},
+    {"command-timeout", required_argument, NULL, OPT_COMMAND_TIMEOUT},
+    {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
     {"ufs-prefix", required_argument, NULL, OPT_UFS},
     {"family", required_argument, NULL, OPT_FAMILY},
     {"expect-version", required_argument, NULL, OPT_EXPECT},
@@ -174,6 +226,10 @@ static const struct option long_options[] = {
     {"no-preflight", no_argument, NULL, OPT_NO_PREFLIGHT},
     {"urcport", required_argument, NULL, OPT_URCPORT},
     {"set-urcport", no_argument, NULL, OPT_SET_URCPORT},
+    {"upload", required_argument, NULL, OPT_UPLOAD},
+    {"as", required_argument, NULL, OPT_AS},
+    {"upload-timeout", required_argument, NULL, OPT_UPLOAD_TIMEOUT},
+    {"upload-no-ack", no_argument, NULL, OPT_UPLOAD_NO_ACK},
     {"json", no_argument, NULL, OPT_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
@@ -196,8 +252,10 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
     } numbers[] = {{OPT_CID, "--fota-cid", 1, 255},
                    {OPT_PID, "--fota-pid", 0, 255},
                    {OPT_ASR_MODE, "--asr-mode", 0, 1},
-                   {OPT_ASR_TIMEOUT, "--asr-timeout", 1, 65535}};
-    uint32_t *slots[] = {&opt->fota_cid, &opt->fota_pid, &opt->asr_mode, &opt->asr_timeout};
+                   {OPT_ASR_TIMEOUT, "--asr-timeout", 1, 65535},
+                   {OPT_UPLOAD_TIMEOUT, "--upload-timeout", 1, 3600}};
+    uint32_t *slots[] = {&opt->fota_cid, &opt->fota_pid, &opt->asr_mode, &opt->asr_timeout,
+                         &opt->upload_timeout_s};
 
     if (c == OPT_FAMILY) {
         opt->family = arg;
@@ -207,15 +265,20 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
         *(c == OPT_NO_PREFLIGHT ? &opt->no_preflight : &opt->set_urcport) = true;
         return true;
     }
-    if (c == OPT_URCPORT) {
-        opt->urcport = arg;
+    if (c == OPT_URCPORT || c == OPT_UPLOAD || c == OPT_AS) {
+        *(c == OPT_URCPORT ? &opt->urcport : c == OPT_UPLOAD ? &opt->upload : &opt->upload_as) =
+            arg;
+        return true;
+    }
+    if (c == OPT_UPLOAD_NO_ACK) {
+        opt->upload_no_ack = true;
         return true;
     }
     if (c == OPT_EXPECT) {
         opt->expect_version = arg;
         if (arg[0])
             return true;
-        snprintf(err, size, "--expect-version wants some text");
+        cli_text_format(err, size, "--expect-version wants some text");
         return false;
     }
     for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
@@ -223,16 +286,53 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
             continue;
         if (parse_u32(arg, numbers[i].min, numbers[i].max, slots[i]))
             return true;
-        snprintf(err, size, "%s wants a number from %u to %u", numbers[i].name,
-                 (unsigned)numbers[i].min, (unsigned)numbers[i].max);
+        cli_text_format(err, size, "%s wants a decimal number from %u to %u, not '%s'",
+                        numbers[i].name, (unsigned)numbers[i].min, (unsigned)numbers[i].max, arg);
         return false;
     }
-    snprintf(err, size, "unknown option (see dfota --help)");
+    cli_text_format(err, size, "unknown option (see dfota --help)");
     return false;
 }
 
+/* The options that take seconds: where each goes. */
+static uint32_t *cli_seconds_field(int c, struct cli_options *opt)
+{
+    switch (c) {
+    case OPT_FIRST_URC:
+        return &opt->first_urc_timeout_ms;
+    case OPT_PORT_TIMEOUT:
+        return &opt->port_timeout_ms;
+    case OPT_COMMAND_TIMEOUT:
+        return &opt->command_timeout_ms;
+    default:
+        return &opt->stall_timeout_ms;
+    }
+}
+
+static bool cli_apply_seconds(int c, const char *name, const char *arg, struct cli_options *opt,
+                              char *err, size_t size)
+{
+    if (parse_seconds(arg, cli_seconds_field(c, opt)))
+        return true;
+    cli_text_format(err, size,
+                    "--%s wants a decimal number of seconds above 0 (e.g. 90 or 1.5), not '%s'",
+                    name, arg);
+    return false;
+}
+
+/* The long name of an option, for messages. */
+static const char *cli_option_name(int c)
+{
+    for (size_t i = 0; long_options[i].name != NULL; i++) {
+        if (long_options[i].val == c)
+            return long_options[i].name;
+    }
+    return "?";
+}
+
 /* One option; returns false with err set when its value is bad. */
-static bool apply_option(int c, const char *arg, struct cli_options *opt, char *err, size_t size)
+static bool apply_option(int c, const char *name, const char *arg, struct cli_options *opt,
+                         char *err, size_t size)
 {
     switch (c) {
     case 'p':
@@ -244,16 +344,14 @@ static bool apply_option(int c, const char *arg, struct cli_options *opt, char *
     case 'b':
         if (parse_u32(arg, 50, 4000000, &opt->baud))
             return true;
-        snprintf(err, size, "--baud wants a number from 50 to 4000000, not '%s'", arg);
+        cli_text_format(err, size, "--baud wants a decimal number from 50 to 4000000, not '%s'",
+                        arg);
         return false;
     case OPT_FIRST_URC:
     case OPT_PORT_TIMEOUT:
-        if (parse_seconds(arg,
-                          c == OPT_FIRST_URC ? &opt->first_urc_timeout_ms : &opt->port_timeout_ms))
-            return true;
-        snprintf(err, size, "%s wants a number of seconds above 0, not '%s'",
-                 c == OPT_FIRST_URC ? "--first-urc-timeout" : "--port-timeout", arg);
-        return false;
+    case OPT_COMMAND_TIMEOUT:
+    case OPT_STALL_TIMEOUT:
+        return cli_apply_seconds(c, name, arg, opt, err, size);
     case OPT_UFS:
         opt->ufs_prefix = arg;
         return true;
@@ -270,7 +368,8 @@ static bool apply_option(int c, const char *arg, struct cli_options *opt, char *
     case OPT_MM:
         if (cli_mm_parse_mode(arg, &opt->modemmanager))
             return true;
-        snprintf(err, size, "--modemmanager wants auto, inhibit or ignore, not '%s'", arg);
+        cli_text_format(err, size, "--modemmanager wants auto, inhibit or ignore, not '%s'",
+                        arg);
         return false;
 #endif
     default:
@@ -278,35 +377,56 @@ static bool apply_option(int c, const char *arg, struct cli_options *opt, char *
     }
 }
 
+/* What follows the command: upgrade's TARGET (or --upload FILE instead), upload's FILE. */
+static bool apply_operand(int count, char **words, struct cli_options *opt, char *err,
+                          size_t size)
+{
+    bool upgrade = opt->command == CLI_UPGRADE, upload = opt->command == CLI_UPLOAD;
+    int want = (upgrade && !opt->upload) || (upload && !opt->upload) ? 2 : 1;
+
+    if (opt->upload && !upgrade) {
+        cli_text_format(err, size, "--upload goes with upgrade (upload takes FILE itself)");
+        return false;
+    }
+    if (opt->upload_as && !opt->upload && !upload) {
+        cli_text_format(err, size, "--as names an uploaded package: give --upload FILE");
+        return false;
+    }
+    if (count != want) {
+        cli_text_format(err, size, "%s %s", words[0],
+                        want == 1                ? "takes no TARGET here"
+                        : upload                 ? "needs one FILE"
+                                                 : "needs one TARGET (or --upload FILE)");
+        return false;
+    }
+    opt->target = upgrade && want == 2 ? words[1] : NULL;
+    if (upload)
+        opt->upload = words[1];
+    return true;
+}
+
 /* Positional words: the command, then (for upgrade) the target. */
 static bool apply_words(int count, char **words, struct cli_options *opt, char *err, size_t size)
 {
     if (count == 0) {
-        snprintf(err, size, "no command: use upgrade, watch or info (see dfota --help)");
+        cli_text_format(err, size, "no command: use upgrade, watch or info (see dfota --help)");
         return false;
     }
     if (!parse_command(words[0], &opt->command)) {
-        snprintf(err, size, "unknown command '%s': use upgrade, watch, info or families",
-                 words[0]);
+        cli_text_format(err, size, "unknown command '%s': use upgrade, watch, info or families",
+                        words[0]);
         return false;
     }
     if (opt->command == CLI_FAMILIES) {
         if (count == 1)
             return true;
-        snprintf(err, size, "families takes no TARGET");
+        cli_text_format(err, size, "families takes no TARGET");
         return false;
     }
-    if (opt->command == CLI_UPGRADE && count != 2) {
-        snprintf(err, size, count < 2 ? "upgrade needs a TARGET" : "upgrade takes one TARGET");
+    if (!apply_operand(count, words, opt, err, size))
         return false;
-    }
-    if (opt->command != CLI_UPGRADE && count != 1) {
-        snprintf(err, size, "%s takes no TARGET", words[0]);
-        return false;
-    }
-    opt->target = opt->command == CLI_UPGRADE ? words[1] : NULL;
     if (!opt->port && !opt->usb) {
-        snprintf(err, size, "no port: give --port PATH or --usb VID:PID");
+        cli_text_format(err, size, "no port: give --port PATH or --usb VID:PID");
         return false;
     }
     return true;
@@ -320,29 +440,28 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
 
     memset(opt, 0, sizeof(*opt));
     opt->baud = 115200;
-    opt->first_urc_timeout_ms = 0;
-    opt->port_timeout_ms = 0; /* 0: the family's, else the library's */
+    /* Timeouts 0: the family's, else the library's defaults. */
     opt->fota_cid = 1;
     opt->asr_mode = 1;
     opt->asr_timeout = 50;
-    snprintf(err, err_size, "bad usage");
+    cli_text_format(err, err_size, "bad usage");
     opterr = 0;
-    optind = 1;
+    optind = 0; /* a full reset (glibc, musl): cli_parse() may run more than once */
     while ((c = getopt_long(argc, argv, "p:b:vqh", long_options, NULL)) != -1) {
         if (c == 'h')
             return CLI_PARSE_HELP;
         if (c == OPT_VERSION)
             return CLI_PARSE_VERSION;
         if (c == '?' || c == ':') {
-            snprintf(err, err_size, "bad option '%s' (see dfota --help)", argv[optind - 1]);
+            cli_text_format(err, err_size, "bad option '%s' (see dfota --help)", argv[optind - 1]);
             ok = false;
         } else if (ok || c == OPT_JSON) {
             /* --json counts even after an error, which is then reported as JSON. */
-            ok = apply_option(c, optarg, opt, err, err_size) && ok;
+            ok = apply_option(c, cli_option_name(c), optarg, opt, err, err_size) && ok;
         }
     }
     if (ok && opt->verbose && opt->quiet) {
-        snprintf(err, err_size, "--verbose and --quiet contradict each other");
+        cli_text_format(err, err_size, "--verbose and --quiet contradict each other");
         ok = false;
     }
     if (ok)

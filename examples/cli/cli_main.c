@@ -1,6 +1,7 @@
 /* dfota: upgrade a Quectel module's firmware by DFOTA from the command line.
  * Runs the session in its own poll() loop (dfota_fd / dfota_timeout_ms / dfota_process)
- * so that SIGINT and SIGTERM end it at once through a self-pipe. */
+ * so that SIGINT, SIGTERM and SIGHUP end it at once through a self-pipe. SIGPIPE is
+ * ignored: a reader that goes away (| head) must not stop an upgrade half-way. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,8 +27,40 @@ static void on_signal(int signo)
     errno = saved;
 }
 
+/* A caller may start the tool with 0, 1 or 2 closed (`<&- >&- 2>&-`). The next
+ * descriptors opened (the signal pipe, the port) would take those numbers, and a write to
+ * stdout would then land in the signal pipe and read as a signal. Holds each closed one
+ * open on /dev/null, before anything else is opened. */
+static bool hold_standard_fds(void)
+{
+    int fd;
+
+    do {
+        fd = open("/dev/null", O_RDWR);
+        if (fd < 0)
+            return false;
+    } while (fd <= STDERR_FILENO);
+    close(fd);
+    return true;
+}
+
+/* With SIGPIPE ignored a write to a closed pipe fails with EPIPE instead of killing the
+ * tool; cli_report says so on stderr and the session carries on. */
+static bool ignore_sigpipe(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGPIPE, &sa, NULL) == 0;
+}
+
+/* SIGHUP (an ssh session dropping) ends the tool like SIGINT and SIGTERM: port closed, a
+ * done line, exit 130; the module carries on. */
 static bool install_signals(void)
 {
+    static const int ending[] = {SIGINT, SIGTERM, SIGHUP};
     struct sigaction sa;
 
     if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -35,7 +68,11 @@ static bool install_signals(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
+    for (size_t i = 0; i < sizeof(ending) / sizeof(ending[0]); i++) {
+        if (sigaction(ending[i], &sa, NULL) != 0)
+            return false;
+    }
+    return true;
 }
 
 static int run_loop(struct dfota *s, struct cli_report *report)
@@ -66,6 +103,10 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
     cfg->baud = opt->baud;
     cfg->first_urc_timeout_ms = opt->first_urc_timeout_ms;
     cfg->port_timeout_ms = opt->port_timeout_ms;
+    if (opt->command_timeout_ms)
+        cfg->command_timeout_ms = opt->command_timeout_ms;
+    if (opt->stall_timeout_ms)
+        cfg->stall_timeout_ms = opt->stall_timeout_ms;
     if (opt->ufs_prefix)
         cfg->ufs_prefix = opt->ufs_prefix;
     cfg->family = opt->family;
@@ -77,6 +118,8 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
     cfg->no_preflight = opt->no_preflight;
     cfg->urcport = opt->urcport;
     cfg->set_urcport = opt->set_urcport;
+    cfg->upload_timeout_s = opt->upload_timeout_s;
+    cfg->upload_no_ack = opt->upload_no_ack;
     cfg->on_event = cli_report_event;
     cfg->on_log = cli_report_log;
     cfg->log_level =
@@ -86,9 +129,13 @@ static void configure(struct dfota_config *cfg, const struct cli_options *opt,
 
 static int begin(struct dfota *s, const struct cli_options *opt)
 {
+    struct dfota_package pkg = {opt->upload, NULL, NULL, 0, opt->upload_as};
+
     switch (opt->command) {
     case CLI_UPGRADE:
-        return dfota_start(s, opt->target);
+        return opt->upload ? dfota_start_upload(s, &pkg) : dfota_start(s, opt->target);
+    case CLI_UPLOAD:
+        return dfota_upload(s, &pkg);
     case CLI_WATCH:
         return dfota_watch(s);
     case CLI_INFO:
@@ -103,14 +150,14 @@ static int run_session(const struct cli_options *opt, struct cli_report *report)
 {
     struct dfota_config cfg;
     struct dfota *s;
-    char why[160];
+    char why[CLI_TEXT_MAX];
+    char open_why[CLI_TEXT_MAX];
     int rc;
 
     configure(&cfg, opt, report);
-    rc = dfota_open(&s, &cfg);
+    rc = dfota_open_msg(&s, &cfg, open_why, sizeof(open_why));
     if (rc != DFOTA_OK) {
-        snprintf(why, sizeof(why), "cannot open the port %s: %s", opt->port ? opt->port : opt->usb,
-                 dfota_strerror(rc));
+        cli_text_open_failure(opt, rc, open_why, why, sizeof(why));
         return cli_report_done(report, rc == DFOTA_ERR_INVALID ? CLI_RESULT_USAGE : rc, -1, why);
     }
     rc = begin(s, opt);
@@ -128,9 +175,8 @@ static int run(const struct cli_options *opt, struct cli_report *report)
     char why[512];
     int rc;
 
-    if (opt->command == CLI_UPGRADE &&
-        dfota_check_target_family(opt->family, opt->target, opt->ufs_prefix, why, sizeof(why)) !=
-            DFOTA_OK)
+    /* The target first: a refused one touches neither ModemManager nor the port. */
+    if (cli_text_target_refusal(opt, why, sizeof(why)))
         return cli_report_done(report, DFOTA_ERR_INVALID, -1, why);
     rc = cli_mm_hold(opt, report, &mm, why, sizeof(why));
     if (rc != DFOTA_OK)
@@ -144,10 +190,12 @@ int main(int argc, char **argv)
 {
     struct cli_options opt;
     struct cli_report *report;
-    char raw_err[256], err[256];
+    char err[CLI_TEXT_MAX];
     int status;
 
-    switch (cli_parse(argc, argv, &opt, raw_err, sizeof(raw_err))) {
+    if (!hold_standard_fds() || !ignore_sigpipe())
+        return CLI_EXIT_PORT; /* nowhere to say it: stderr may be what is missing */
+    switch (cli_parse(argc, argv, &opt, err, sizeof(err))) {
     case CLI_PARSE_HELP:
         cli_print_help();
         return CLI_EXIT_OK;
@@ -155,8 +203,6 @@ int main(int argc, char **argv)
         printf("dfota %s\n", DFOTA_VERSION_STRING);
         return CLI_EXIT_OK;
     case CLI_PARSE_ERROR:
-        /* The words quoted may hold a target with its password. */
-        dfota_redact(raw_err, err, sizeof(err));
         fprintf(stderr, "dfota: %s\n", err);
         if (opt.json && (report = cli_report_new(&opt)) != NULL) {
             cli_report_done(report, CLI_RESULT_USAGE, -1, err);

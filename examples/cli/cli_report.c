@@ -1,5 +1,6 @@
 /* What the tool prints: JSON lines, a live status line on a terminal, or plain lines. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,11 @@ struct cli_report {
     struct timespec start;
     enum dfota_phase phase;
     int percent; /* update (or download) progress shown on the bar, -1: none */
+    uint64_t upload_bytes;  /* sent so far */
+    double upload_started;  /* elapsed seconds when the upload began */
     int attempt;
     bool line_drawn;
+    bool stdout_lost; /* a write to stdout failed (a reader that went away) */
     char firmware_before[128];
     char firmware_after[128];
     char model[128];
@@ -73,6 +77,23 @@ bool cli_report_is_live(const struct cli_report *r)
     return r->mode == MODE_LIVE;
 }
 
+/* A failed write to stdout (EPIPE after `| head`, a full disk) must not stop a session
+ * that follows the module through its upgrade: say so once on stderr and carry on; the
+ * result is then repeated on stderr. */
+static void report_flush(struct cli_report *r)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return;
+    clearerr(stdout);
+    if (r->stdout_lost)
+        return;
+    r->stdout_lost = true;
+    fprintf(stderr,
+            "dfota: warning: cannot write to stdout (%s); following the module to "
+            "the end, the result goes to stderr too\n",
+            strerror(errno));
+}
+
 /* ---- JSON ------------------------------------------------------------------------------ */
 
 /* Writes text as a JSON string; bytes outside printable ASCII are escaped so the line
@@ -94,7 +115,7 @@ static void json_string(FILE *f, const char *text)
 static const char *phase_key(enum dfota_phase phase)
 {
     static const char *const keys[] = {"preparing", "downloading",  "rebooting", "waiting",
-                                       "updating",  "final_reboot", "done"};
+                                       "updating",  "final_reboot", "done",      "uploading"};
     return keys[phase];
 }
 
@@ -109,7 +130,7 @@ static const char *check_status_name(int status)
     return status == DFOTA_CHECK_OK ? "ok" : status == DFOTA_CHECK_WARN ? "warn" : "fail";
 }
 
-static void json_event(const struct dfota_event *ev)
+static void json_event(struct cli_report *r, const struct dfota_event *ev)
 {
     switch (ev->type) {
     case DFOTA_EVENT_VERSION:
@@ -162,6 +183,15 @@ static void json_event(const struct dfota_event *ev)
         json_string(stdout, ev->text);
         printf("}\n");
         break;
+    case DFOTA_EVENT_UPLOAD_PROGRESS:
+        printf("{\"event\":\"upload_progress\",\"percent\":%d,\"bytes\":%llu}\n", ev->percent,
+               (unsigned long long)ev->bytes);
+        break;
+    case DFOTA_EVENT_UPLOAD_END:
+        printf("{\"event\":\"upload_end\",\"bytes\":%llu,\"checksum\":", (unsigned long long)ev->bytes);
+        json_string(stdout, ev->text);
+        printf(",\"ok\":%s}\n", ev->ok ? "true" : "false");
+        break;
     case DFOTA_EVENT_FAMILY:
         printf("{\"event\":\"family\",\"family\":");
         json_string(stdout, ev->text);
@@ -170,7 +200,7 @@ static void json_event(const struct dfota_event *ev)
     case DFOTA_EVENT_DONE:
         break; /* cli_report_done() writes the last line, with the exit's meaning */
     }
-    fflush(stdout);
+    report_flush(r);
 }
 
 /* ---- human output ---------------------------------------------------------------------- */
@@ -179,7 +209,7 @@ static const char *phase_words(enum dfota_phase phase)
 {
     static const char *const words[] = {
         "preparing", "downloading",  "rebooting", "waiting for the module",
-        "updating",  "final reboot", "done"};
+        "updating",  "final reboot", "done",      "uploading"};
     return words[phase];
 }
 
@@ -187,9 +217,22 @@ static void live_clear(struct cli_report *r)
 {
     if (r->mode == MODE_LIVE && r->line_drawn) {
         fputs("\r\033[K", stdout);
-        fflush(stdout);
+        report_flush(r);
         r->line_drawn = false;
     }
+}
+
+/* The upload's speed and the time it still needs, after the bar. */
+static void upload_rate(const struct cli_report *r)
+{
+    double took = report_elapsed(r) - r->upload_started;
+    double rate = took > 0 ? (double)r->upload_bytes / took : 0;
+    char left[32];
+
+    if (rate <= 0 || r->percent <= 0)
+        return;
+    format_duration(took * (100 - r->percent) / r->percent, left, sizeof(left));
+    printf("  %.1f KB/s  %s left", rate / 1000.0, left);
 }
 
 void cli_report_tick(struct cli_report *r)
@@ -207,10 +250,12 @@ void cli_report_tick(struct cli_report *r)
         memset(bar + filled, '.', (size_t)(BAR_WIDTH - filled));
         bar[BAR_WIDTH] = '\0';
         printf("%-22s [%s] %3d%%  %s", phase_words(r->phase), bar, r->percent, elapsed);
+        if (r->phase == DFOTA_PHASE_UPLOADING)
+            upload_rate(r);
     } else {
         printf("%-22s %s", phase_words(r->phase), elapsed);
     }
-    fflush(stdout);
+    report_flush(r);
     r->line_drawn = true;
 }
 
@@ -231,6 +276,10 @@ static void plain_event(struct cli_report *r, const struct dfota_event *ev)
         break;
     case DFOTA_EVENT_FAMILY:
         printf("family: %s\n", ev->text);
+        break;
+    case DFOTA_EVENT_UPLOAD_END:
+        printf("upload ended: %llu bytes, checksum %s, %s\n", (unsigned long long)ev->bytes,
+               ev->text, ev->ok ? "verified" : "NOT verified");
         break;
     case DFOTA_EVENT_CHECK:
         printf("check %s: %s: %s\n", ev->check, check_status_name(ev->status), ev->text);
@@ -253,7 +302,7 @@ static void plain_event(struct cli_report *r, const struct dfota_event *ev)
     default:
         return;
     }
-    fflush(stdout);
+    report_flush(r);
 }
 
 static void remember(struct cli_report *r, const struct dfota_event *ev)
@@ -261,6 +310,11 @@ static void remember(struct cli_report *r, const struct dfota_event *ev)
     if (ev->type == DFOTA_EVENT_PHASE) {
         r->phase = ev->phase;
         r->percent = -1;
+        if (ev->phase == DFOTA_PHASE_UPLOADING)
+            r->upload_started = report_elapsed(r);
+    } else if (ev->type == DFOTA_EVENT_UPLOAD_PROGRESS) {
+        r->percent = ev->percent;
+        r->upload_bytes = ev->bytes;
     } else if (ev->type == DFOTA_EVENT_PROGRESS || ev->type == DFOTA_EVENT_DOWNLOAD_PROGRESS ||
                ev->type == DFOTA_EVENT_INSTALL) {
         r->percent = ev->percent;
@@ -282,7 +336,7 @@ void cli_report_event(void *user, const struct dfota_event *ev)
 
     remember(r, ev);
     if (r->mode == MODE_JSON)
-        json_event(ev);
+        json_event(r, ev);
     else if (r->mode == MODE_PLAIN)
         plain_event(r, ev);
     else if (ev->type == DFOTA_EVENT_CHECK && ev->status != DFOTA_CHECK_OK) {
@@ -339,6 +393,8 @@ static struct outcome outcome_of(int result)
         return (struct outcome){"interrupted", CLI_EXIT_INTERRUPTED};
     case DFOTA_ERR_NOT_READY:
         return (struct outcome){"not_ready", CLI_EXIT_FAILED};
+    case DFOTA_ERR_UPLOAD:
+        return (struct outcome){"upload_failed", CLI_EXIT_FAILED};
     case CLI_RESULT_USAGE: /* a bad command line: refused before anything was sent */
         return (struct outcome){"invalid_target", CLI_EXIT_USAGE};
     default:
@@ -372,9 +428,10 @@ static void json_done(const struct cli_report *r, struct outcome o, int code, co
 
 static void human_done(struct cli_report *r, int result, struct outcome o, const char *message)
 {
-    static const char *const verbs[] = {"upgrade", "watch", "info", "families"};
+    static const char *const verbs[] = {"upgrade", "watch", "info", "families", "upload"};
     /* The module's own failures say so themselves ("update failed: module code 505 ..."). */
-    bool module = result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE;
+    bool module = result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE ||
+                  result == DFOTA_ERR_UPLOAD;
     FILE *out = r->opt.quiet ? stderr : stdout;
     char elapsed[32];
 
@@ -394,12 +451,16 @@ static void human_done(struct cli_report *r, int result, struct outcome o, const
 int cli_report_done(struct cli_report *r, int result, int code, const char *message)
 {
     struct outcome o = outcome_of(result);
+    char clean[CLI_TEXT_MAX];
 
+    dfota_redact(message, clean, sizeof(clean)); /* it may quote the command line's words */
     r->phase = DFOTA_PHASE_DONE;
     if (r->mode == MODE_JSON)
-        json_done(r, o, code, message);
+        json_done(r, o, code, clean);
     else
-        human_done(r, result, o, message);
-    fflush(stdout);
+        human_done(r, result, o, clean);
+    report_flush(r);
+    if (r->stdout_lost)
+        fprintf(stderr, "dfota: %s: %s\n", o.name, clean);
     return o.exit_status;
 }

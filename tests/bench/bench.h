@@ -9,6 +9,8 @@ void bench_print(const char *name, double value, const char *unit);
 uint64_t bench_now_us(void);
 
 void bench_parse(size_t megabytes);
+/* Checks the stream bench_parse() measures; returns the count of broken pieces. */
+size_t bench_stream_check(size_t megabytes);
 void bench_reopen(int reboots);
 void bench_idle(int seconds);
 void bench_footprint(void);

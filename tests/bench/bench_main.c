@@ -1,5 +1,6 @@
 /* dfota-bench [--quick] [parse|reopen|idle|footprint ...]: prints the figures the
- * README's Performance section shows. */
+ * README's Performance section shows. dfota-bench check: checks the parse stream (a test),
+ * exit 1 if it is not the stream it claims to be. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,9 @@ static int wanted(int argc, char **argv, const char *section)
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+
+    if (argc == 2 && strcmp(argv[1], "check") == 0)
+        return bench_stream_check(1) == 0 ? 0 : 1;
 
     if (wanted(argc, argv, "parse"))
         bench_parse(quick ? 8 : 64);

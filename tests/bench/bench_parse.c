@@ -8,22 +8,33 @@
 #include "bench.h"
 #include "qind.h"
 
-static const char *const stream_pieces[] = {
-    "ATI\r\r\nQuectel\r\nEM060K\r\nRevision: EM060KGLAAR01A07M4G\r\n\r\nOK\r\n",
-    "\r\n+QIND: \"FOTA\",\"HTTPSTART\"\r\n",
-    "\r\n+QIND: \"FOTA\", \"HTTPEND\", 0\r\n",
-    "\r\n+QIND: \"FOTA\",\"HTTPEnd\",0\r\n",
-    "\r\n+QIND: \"FOTA\",\"HTTPSSTART\"\r\n",
-    "\r\n+QIND: \"FOTA\",\"FTPSTART\"\r\n\r\n+QIND: \"FOTA\",\"FTPEND\",0\r\n",
-    "\r\n+QIND: \"FOTA\",\"START\"\r\n",
-    "\r\n+QIND: \"FOTA\",\"UPDATING\",37\r\n",
-    "\r\n+QIND: \"FOTA\",\"UPDATING\",38%\r\n",
-    "\r\n+QIND: \"FOTA\", \"DOWNLOADING\", 55\r\n",
-    "\r\n+QIND: \"FOTA\",\"RESTORE\",1%\r\n",
-    "\r\n+QIND: \"FOTA\",\"END\",0\r\n",
-    "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n",
-    "\r\n+QIND: \"csq\",20,99\r\n",
-    "\x01\xff\xfe noise \x80\x00\r\r\n\n",
+/* One piece of the stream, with its length: the noise piece holds a NUL, as real line
+ * noise does, and the bytes after it must reach the stream too. */
+struct piece {
+    const char *bytes;
+    size_t len;
+};
+
+#define PIECE(literal) {literal, sizeof(literal) - 1}
+#define BENCH_NOISE "\x01\xff\xfe noise \x80\x00" /* bytes a noisy line carries */
+#define BENCH_NOISE_END "\r\r\n\n"
+
+static const struct piece stream_pieces[] = {
+    PIECE("ATI\r\r\nQuectel\r\nEM060K\r\nRevision: EM060KGLAAR01A07M4G\r\n\r\nOK\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"HTTPSTART\"\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\", \"HTTPEND\", 0\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"HTTPEnd\",0\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"HTTPSSTART\"\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"FTPSTART\"\r\n\r\n+QIND: \"FOTA\",\"FTPEND\",0\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"START\"\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"UPDATING\",37\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"UPDATING\",38%\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\", \"DOWNLOADING\", 55\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"RESTORE\",1%\r\n"),
+    PIECE("\r\n+QIND: \"FOTA\",\"END\",0\r\n"),
+    PIECE("\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n"),
+    PIECE("\r\n+QIND: \"csq\",20,99\r\n"),
+    PIECE(BENCH_NOISE BENCH_NOISE_END),
 };
 
 struct counts {
@@ -77,12 +88,13 @@ static uint8_t *build_stream(size_t size)
     unsigned seed = 7;
 
     while (buf && used < size) {
-        const char *piece = stream_pieces[(size_t)rand_r(&seed) %
-                                          (sizeof(stream_pieces) / sizeof(stream_pieces[0]))];
-        size_t n = strlen(piece) + (piece[0] == '\x01' ? 1 : 0); /* noise keeps its NUL */
+        const struct piece *piece =
+            &stream_pieces[(size_t)rand_r(&seed) %
+                           (sizeof(stream_pieces) / sizeof(stream_pieces[0]))];
+        size_t n = piece->len;
         if (n > size - used)
             n = size - used;
-        memcpy(buf + used, piece, n);
+        memcpy(buf + used, piece->bytes, n);
         used += n;
     }
     return buf;
@@ -149,4 +161,30 @@ void bench_parse(size_t megabytes)
     bench_print("parse_lines", (double)chunked.lines, "lines");
     bench_print("parse_fota_urcs", (double)chunked.fota, "urcs");
     free(buf);
+}
+
+/* The stream is what it claims to be: every piece whole, the noise with its line end
+ * after the NUL it holds. Returns the count of noise pieces without it. */
+size_t bench_stream_check(size_t megabytes)
+{
+    static const char noise[] = BENCH_NOISE;
+    static const char end[] = BENCH_NOISE_END;
+    size_t size = megabytes << 20;
+    uint8_t *buf = build_stream(size);
+    size_t seen = 0, broken = 0;
+
+    if (!buf)
+        return 1;
+    for (size_t i = 0; i + sizeof(noise) - 1 <= size; i++) {
+        if (memcmp(buf + i, noise, sizeof(noise) - 1) != 0)
+            continue;
+        size_t after = i + sizeof(noise) - 1;
+        seen++;
+        if (after + sizeof(end) - 1 <= size && memcmp(buf + after, end, sizeof(end) - 1) != 0)
+            broken++;
+    }
+    free(buf);
+    bench_print("stream_noise_pieces", (double)seen, "pieces");
+    bench_print("stream_noise_without_line_end", (double)broken, "pieces");
+    return seen == 0 ? 1 : broken;
 }

@@ -12,6 +12,9 @@ real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a dead
   e2e.py --build DIR --interrupt-then-watch   SIGINT mid-update, then dfota watch
 
 --tool PATH runs that dfota (an installed one) instead of the build's.
+  e2e.py --build DIR --two-on-one-port   a second dfota on a held port is refused
+  e2e.py --build DIR --baud-refused      a baud rate the system lacks is bad usage
+  e2e.py --build DIR --port-and-usb      --port is used when --usb is given too
 """
 import argparse
 import json
@@ -31,6 +34,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 FTP_USER = "dfota"
+FTP_USER_WITH_AT = "dfota@corp"  # a user name holding '@', as some FTP servers want
 FTP_PASSWORD = "s3cr3t-Pa55"
 WRONG_PASSWORD = "wr0ng-Pa55"
 PACKAGE = "update.zip"
@@ -53,6 +57,8 @@ CASES = {
     "urcs_routed_here": (["--urcport", "usbmodem"], "http", ["set_urcport=1"], "success", 0),
     "http_701": ([], "http_missing", [], "download_failed", 701),
     "ftp_601": ([], "ftp_badpass", [], "download_failed", 601),
+    # curl in the simulator refuses such a URL (601); what matters is the redaction
+    "ftp_user_with_at": ([], "ftp_user_at", [], "download_failed", 601),
     "end_505": (["--ends", "505"], "http", [], "update_failed", 505),
     "end_510": (["--ends", "510"], "http", [], "update_failed", 510),
     "end_511": (["--ends", "511"], "http", [], "update_failed", 511),
@@ -144,6 +150,7 @@ class Servers:
         logging.getLogger("pyftpdlib").setLevel(logging.ERROR)
         auth = DummyAuthorizer()
         auth.add_user(FTP_USER, FTP_PASSWORD, self.root, perm="elr")
+        auth.add_user(FTP_USER_WITH_AT, FTP_PASSWORD, self.root, perm="elr")
         handler = type("Handler", (FTPHandler,), {"authorizer": auth})
         server = ThreadedFTPServer(("127.0.0.1", 0), handler)
         port = server.address[1]
@@ -178,7 +185,8 @@ class Servers:
             return url
         if kind.startswith("ftp"):
             password = WRONG_PASSWORD if kind == "ftp_badpass" else FTP_PASSWORD
-            return "ftp://%s:%s@127.0.0.1:%d/%s" % (FTP_USER, password, self.ftp(), PACKAGE)
+            user = FTP_USER_WITH_AT if kind == "ftp_user_at" else FTP_USER
+            return "ftp://%s:%s@127.0.0.1:%d/%s" % (user, password, self.ftp(), PACKAGE)
         if kind == "https":
             return "https://127.0.0.1:%d/%s" % (self.https(), PACKAGE)
         name = "missing.zip" if kind == "http_missing" else PACKAGE
@@ -304,6 +312,8 @@ def check_case(name, via, rc, stdout, stderr, events, sim_log):
     for password in (FTP_PASSWORD, WRONG_PASSWORD):
         if password in stdout or password in stderr:
             fail("an FTP password appears in the output")
+    if name == "ftp_user_with_at" and "%s:***@" % FTP_USER_WITH_AT not in stderr:
+        fail("the AT dialogue with the redacted target is not in the log")
     if name == "retry_502_ok" and events.count("update_start") != 3:
         fail("expected 3 update attempts, saw %d" % events.count("update_start"))
     if name == "uart" and "port_lost" in events:
@@ -475,6 +485,80 @@ def run_interrupt_then_watch(build):
         took, events[-1]["message"]))
 
 
+def run_two_on_one_port(build):
+    """A second dfota (the tool, then the library) on a port an upgrade holds: refused at
+    once with exit 3 / port_error, naming the holder; the upgrade goes on untouched. "At
+    once" is well inside the 120 s the tool would otherwise wait for its port (with room
+    for valgrind's start-up)."""
+    slow = ["--reboot-ms", "150", "--progress-ms", "100", "--progress-step", "5"]
+    with module_and_servers(build, slow) as (servers, sim):
+        first = subprocess.Popen(tool_command(build, "upgrade", "--json", "--port", sim.link,
+                                              servers.target("http")),
+                                 stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        seen = json_lines_until(first, "download_start", time.monotonic() + 30)
+        holder = "(pid %d)" % first.pid
+        started = time.monotonic()
+        cli = subprocess.run(tool_command(build, "info", "--json", "--port", sim.link),
+                             capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+        cli_took = time.monotonic() - started
+        done = json.loads(cli.stdout.splitlines()[-1])
+        if cli.returncode != 3 or done["result"] != "port_error" or \
+                "is in use by" not in cli.stderr or holder not in cli.stderr or cli_took > 10:
+            first.kill()
+            fail("second dfota: exit %d after %.2f s\n%s%s" % (cli.returncode, cli_took,
+                                                              cli.stdout, cli.stderr))
+        lib = subprocess.run(wrapper() + [os.path.join(build, "tests", "e2e", "e2e-lib-runner"),
+                                          sim.link, servers.target("http")],
+                             capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+        if lib.returncode == 0 or lib.stdout.split() != ["done", "port_error", "-1"] or \
+                holder not in lib.stderr:
+            first.kill()
+            fail("library on a held port: exit %d\n%s%s" % (lib.returncode, lib.stdout,
+                                                           lib.stderr))
+        rest = [json.loads(l) for l in first.stdout.read().decode().splitlines()]
+        status = first.wait(timeout=RUN_DEADLINE_S)
+        if status != 0 or rest[-1]["result"] != "success" or \
+                "port_lost" in [e["event"] for e in seen]:
+            fail("the first dfota was disturbed: exit %d, %s\n%s" % (status, rest[-1],
+                                                                     sim.dialogue()))
+    print("second dfota refused in %.2f s: %s" % (
+        cli_took, [l for l in cli.stderr.splitlines() if "in use" in l][0]))
+    print("the first went on: %s" % rest[-1]["message"])
+
+
+def run_baud_refused(build):
+    """-b 50, 300, 14400: bad usage (exit 2) with the supported rates; nothing is sent."""
+    with module_and_servers(build, QUICK) as (servers, sim):
+        for baud in ("50", "300", "14400"):
+            proc = subprocess.run(tool_command(build, "info", "--json", "--port", sim.link,
+                                               "-b", baud),
+                                  capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+            done = json.loads(proc.stdout.splitlines()[-1])
+            want = "baud rate %s is not supported; supported rates: " % baud
+            if proc.returncode != 2 or done["result"] != "invalid_target" or \
+                    want not in proc.stderr or "115200" not in proc.stderr:
+                fail("-b %s: exit %d\n%s%s" % (baud, proc.returncode, proc.stdout,
+                                               proc.stderr))
+        if "rx " in sim.dialogue():
+            fail("the module received something:\n%s" % sim.dialogue())
+    print([l for l in proc.stderr.splitlines() if "baud" in l][0])
+
+
+def run_port_and_usb(build):
+    """--port with --usb: the path is tried first, at the start and after every reboot
+    (the simulated module has no USB identity to find it by)."""
+    with module_and_servers(build, QUICK) as (servers, sim):
+        proc = subprocess.run(tool_command(build, "upgrade", "--json", "--port", sim.link,
+                                           "--usb", "2c7c:0125", servers.target("http")),
+                              capture_output=True, text=True, timeout=RUN_DEADLINE_S)
+        events = [json.loads(l) for l in proc.stdout.splitlines()]
+        if proc.returncode != 0 or events[-1]["result"] != "success" or \
+                [e["event"] for e in events].count("port_back") < 2:
+            fail("--port with --usb: exit %d\n%s%s\n%s" % (proc.returncode, proc.stdout,
+                                                          proc.stderr, sim.dialogue()))
+    print(events[-1]["message"])
+
+
 def run_soak(build, count):
     # Quick, but with the END URC some 60 ms after the port's return, so that a host
     # slowed down by a loaded machine still sees it (an earlier one may be lost, as on USB).
@@ -511,6 +595,9 @@ def main():
     ap.add_argument("--custom-port", action="store_true")
     ap.add_argument("--interrupt-then-watch", action="store_true")
     ap.add_argument("--tool")
+    ap.add_argument("--two-on-one-port", action="store_true")
+    ap.add_argument("--baud-refused", action="store_true")
+    ap.add_argument("--port-and-usb", action="store_true")
     args = ap.parse_args()
     global TOOL
     TOOL = args.tool and os.path.abspath(args.tool)
@@ -529,6 +616,12 @@ def main():
         run_custom_port(build)
     elif args.interrupt_then_watch:
         run_interrupt_then_watch(build)
+    elif args.two_on_one_port:
+        run_two_on_one_port(build)
+    elif args.baud_refused:
+        run_baud_refused(build)
+    elif args.port_and_usb:
+        run_port_and_usb(build)
     elif args.case in CASES:
         run_case(build, args.case, args.via)
     else:

@@ -38,7 +38,8 @@ static void on_event(void *user, const struct dfota_event *ev)
         "version",      "model",      "download_start", "download_progress",
         "download_end", "port_lost",  "port_back",      "update_start",
         "progress",     "update_end", "restore",        "phase",
-        "done",         "family",     "install",        "check"};
+        "done",         "family",     "install",        "check",
+        "upload_progress", "upload_end"};
     (void)user;
     printf("event %s percent=%d code=%d attempt=%d text=%s\n", names[ev->type], ev->percent,
            ev->code, ev->attempt, ev->text);

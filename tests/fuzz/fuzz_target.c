@@ -7,17 +7,20 @@
  *   the rest   the text, cut at its first NUL
  *
  * target_check: an accepted target must be something the module can take (at most 100
- * bytes, no quote or control byte, each FTP part at most 50 bytes, a port in 1-65535),
+ * bytes, no quote or control byte, no blank at either end nor in a URL, brackets only
+ * around an IPv6 host, each FTP part at most 50 bytes, a port in 1-65535),
  * which this file checks with its own parser; a refusal message is NUL-terminated within
  * its buffer and never quotes the password: the check is repeated with every letter and
  * digit of the password replaced (rot13, +5), which changes no rule the target breaks, so
- * the result and the message must come out the same.
+ * the result and the message must come out the same, and for an accepted target so must its
+ * redaction, alone and inside the AT command.
  * target_redact: the output is NUL-terminated within its buffer and never holds the
  * password (of the first "scheme://user:password@", when it is at least 4 bytes long and
  * occurs once in the text). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +112,12 @@ static void check_accepted_url(const char *target, const char *sep, enum dfota_v
     const char *port = find_in(after_host, slash, ':');
     const char *host_end = port != NULL ? port : slash;
     CHECK(host_end > host);
+    CHECK(find_in(rest, end, ' ') == NULL); /* no blank in a URL */
+    if (*host == '[')
+        CHECK(host_end[-1] == ']' && find_in(host + 1, host_end - 1, '[') == NULL &&
+              find_in(host + 1, host_end - 1, ']') == NULL);
+    else
+        CHECK(find_in(host, host_end, '[') == NULL && find_in(host, host_end, ']') == NULL);
     CHECK(find_in(host, host_end, ' ') == NULL);
     if (port != NULL) {
         unsigned long value = 0;
@@ -143,6 +152,7 @@ static void check_accepted(const char *target, const char *prefix, enum dfota_vi
 {
     size_t len = strlen(target);
     CHECK(len > 0 && len <= TARGET_MAX_LEN);
+    CHECK(target[0] != ' ' && target[len - 1] != ' ');
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)target[i];
         CHECK(c != '"' && !is_control(c));
@@ -227,6 +237,22 @@ static char disguise(char c)
     return c;
 }
 
+static void check_redacted_alike(const char *target, const char *disguised)
+{
+    char line[2][TARGET_MAX_LEN + 32];
+    char out[2][TARGET_MAX_LEN + 32];
+    const char *const texts[2] = {target, disguised};
+
+    for (int i = 0; i < 2; i++) {
+        snprintf(line[i], sizeof line[i], "AT+QFOTADL=\"%s\"", texts[i]);
+        target_redact(line[i], out[i], sizeof out[i]);
+    }
+    CHECK(strcmp(out[0], out[1]) == 0);
+    target_redact(target, out[0], sizeof out[0]);
+    target_redact(disguised, out[1], sizeof out[1]);
+    CHECK(strcmp(out[0], out[1]) == 0);
+}
+
 static void check_msg(const char *msg, size_t msg_size)
 {
     if (msg_size > 0)
@@ -267,6 +293,10 @@ static void fuzz_check(const char *text, size_t len, const char *prefix, size_t 
         /* A message that quoted any of the password would change with it. */
         if (rc != DFOTA_OK && msg_size > 0)
             CHECK(strcmp(msg, msg2) == 0);
+        /* An accepted target, alone or in the AT command that carries it, redacts to the
+         * same text whatever its password: no byte of it shows. */
+        if (rc == DFOTA_OK)
+            check_redacted_alike(text, copy);
     }
     free(copy);
     free(msg2);

@@ -213,10 +213,45 @@ def target_corpus():
         (0, 1, 1, "ftp://user:secretpw@h/f"), (0, 5, 12, "ftp://user:secretpw@h/f"),
         (0, 200, 200, 'AT+QFOTADL="ftp://user:hunter22@h/f" and ftp://a:b@c@d/e'),
         (0, 200, 200, "\xc3\xa9t\xc3\xa9 http://h/\xc3\xa9.zip"),
+        (0, 128, 128, "ftp://user@corp:s3cret@127.0.0.1/pkg.zip"),
+        (0, 200, 200, 'AT+QFOTADL="ftp://a@b@c:s3cret@h:21/f"'),
+        (0, 128, 128, "http://h/a.zip "), (0, 128, 128, " http://h/a.zip"),
+        (0, 128, 128, "http://[::1]x:80/a.zip"), (0, 128, 128, "http://h]/a.zip"),
+        (0, 128, 128, "not 'ftp://u:s3 cret@h/a'"), (0, 128, 128, "ftp://u:a/b@c@h/f"),
     ]
     out = {}
     for i, (prefix, msg, outsz, text) in enumerate(t):
         out["t%02d" % i] = bytes([prefix, msg, outsz]) + text.encode("latin-1")
+    return out
+
+
+# ---- fuzz_cli: NUL-separated fields ------------------------------------------------------
+# [slot byte][scheme part] user password rest [other words ...]; the secret word is
+# scheme "://" user ":" password "@" rest, put among the other words at the slot.
+def cli_corpus():
+    port = ["--port", "/dev/ttyUSB2"]
+    t = [
+        (1, "ftp", "user@corp", "s3cretPw", "127.0.0.1/pkg.zip", ["--json", "upgrade"] + port),
+        (2, "ftp", "u", "s3cretPw", "h:21/up.zip", ["upgrade", "-v"] + port),
+        (0, "ftp", "user", "s3cr3t", "h/f.zip", ["upgrade"] + port),
+        (3, "ftp", "u", "s3 cret", "h/a", ["upgrade", "--port", "/x", "--first-urc-timeout",
+                                          "http://h/f.zip"]),
+        (1, "--ufs-prefix=ftp", "u", "pw1234", "h/f", ["upgrade", "/usrdata/a.zip"] + port),
+        (2, "ftp", "u", "pw1234", "h/f", ["info", "--usb"]),
+        (1, "ftp", "u", "pw1234", "h/f", ["info", "--port"]),
+        (0, "ftp", "u", "pw1234", "h/f", ["--bogus", "upgrade"] + port),
+        (4, "ftp", "u", "pw/12@34", "h/f", ["upgrade", "--baud", "0x10"] + port),
+        (1, "ftp", "a@b", "c:d@e", "h:2121/x/y.zip", ["upgrade", "--command-timeout", "1.5",
+                                                     "--stall-timeout", ".5"] + port),
+        (1, "http", "u", "secret", "h/f", ["upgrade"] + port),
+        (2, "ftp", "u", "se\"cret", "h/f", ["upgrade", "-q"] + port),
+        (1, "ftp", "u", "secret", "h/f ", ["watch", "upgrade"] + port),
+    ]
+    out = {}
+    for i, (slot, scheme, user, password, rest, words) in enumerate(t):
+        fields = [bytes([slot]) + scheme.encode(), user.encode(), password.encode(),
+                  rest.encode()] + [w.encode() for w in words]
+        out["c%02d" % i] = b"\0".join(fields)
     return out
 
 
@@ -232,3 +267,4 @@ def write(name, files):
 write("at", at_corpus())
 write("qind", {"q%02d" % i: l.encode() for i, l in enumerate(QIND_LINES)})
 write("target", target_corpus())
+write("cli", cli_corpus())

@@ -19,7 +19,7 @@ case $seconds in
 esac
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DFOTA_FUZZ_BUILD:-$repo/build-fuzz}
-harnesses="at qind target"
+harnesses="at qind target cli"
 
 # The fuzz directory is part of the project's test tree; until tests/CMakeLists.txt adds
 # it, it is configured as a project of its own.

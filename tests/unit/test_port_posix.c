@@ -1,5 +1,7 @@
 /* The system transport over real pseudo-terminals: the termios fallback, I/O both ways,
- * hang-up, absence, and the wake-up when the device (a symlink to a new pty) returns. */
+ * hang-up, absence, the wake-up when the device (a symlink to a new pty) returns, the
+ * port held for one session alone, a port replaced under an open session, and the baud
+ * rates it accepts. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -14,9 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "port_clock.h"
 #include "port_sys.h"
 
 struct fixture {
@@ -271,13 +277,335 @@ static void rejects_config_without_port(void **state)
     assert_null(ctx);
 }
 
-static void monotonic_clock_moves_forward(void **state)
+/* ---- baud rates ------------------------------------------------------------------------ */
+
+static void refuses_baud_rates_the_system_lacks(void **state)
 {
     (void)state;
-    uint64_t a = port_sys_now_ms();
-    uint64_t b = port_sys_now_ms();
-    assert_true(a > 0);
-    assert_true(b >= a);
+    static const uint32_t bad[] = {50, 300, 14400, 115201, 0};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct port_sys_config cfg = {.path = "/dev/ttyUSB2", .baud = bad[i]};
+        const struct dfota_port_ops *ops = NULL;
+        void *ctx = NULL;
+        char msg[256] = "", rate[64];
+        assert_int_equal(port_sys_new(&cfg, &ops, &ctx, msg, sizeof msg), DFOTA_ERR_INVALID);
+        assert_null(ctx);
+        snprintf(rate, sizeof rate, "baud rate %lu is not supported", (unsigned long)bad[i]);
+        assert_non_null(strstr(msg, rate));
+        assert_non_null(strstr(msg, "supported rates: 1200, 2400, "));
+        assert_non_null(strstr(msg, ", 115200, 230400"));
+    }
+    static const uint32_t good[] = {1200, 9600, 115200, 230400};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct port_sys_config cfg = {.path = "/dev/ttyUSB2", .baud = good[i]};
+        const struct dfota_port_ops *ops = NULL;
+        void *ctx = NULL;
+        assert_int_equal(port_sys_new(&cfg, &ops, &ctx, NULL, 0), DFOTA_OK);
+        port_sys_free(ctx);
+    }
+}
+
+static void session_open_refuses_an_unsupported_baud_rate(void **state)
+{
+    struct fixture *f = *state;
+    new_pty(f);
+    struct dfota_config cfg;
+    struct dfota *s = (struct dfota *)&cfg; /* must come back NULL */
+    dfota_config_init(&cfg);
+    cfg.port = f->slave;
+    cfg.baud = 14400;
+    cfg.on_log = capture_log;
+    cfg.user = f;
+    assert_int_equal(dfota_open(&s, &cfg), DFOTA_ERR_INVALID);
+    assert_null(s);
+    assert_non_null(strstr(f->log, "baud rate 14400 is not supported; supported rates: 1200"));
+}
+
+/* ---- exclusive access ------------------------------------------------------------------- */
+
+/* A port made on the same link as f's, as a second program would. */
+struct other {
+    const struct dfota_port_ops *ops;
+    void *ctx;
+    char log[1024];
+};
+
+static void other_log(void *user, enum dfota_log_level level, const char *text)
+{
+    struct other *o = user;
+    (void)level;
+    size_t used = strlen(o->log);
+    snprintf(o->log + used, sizeof o->log - used, "%s\n", text);
+}
+
+static void other_make(struct other *o, const char *path)
+{
+    struct port_sys_config cfg = {.path = path, .baud = 115200, .log = other_log, .log_user = o};
+    memset(o, 0, sizeof *o);
+    assert_int_equal(port_sys_new(&cfg, &o->ops, &o->ctx, NULL, 0), DFOTA_OK);
+}
+
+/* Another descriptor on the node cannot take the lock, and (but for root) cannot even
+ * open it; root's open is let through by TIOCEXCL, so the flag itself is checked. */
+static void assert_held_exclusively(const char *node)
+{
+    int fd = open(node, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        assert_int_equal(errno, EBUSY);
+        return;
+    }
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), -1);
+    assert_int_equal(errno, EWOULDBLOCK);
+    int exclusive = 0;
+    assert_int_equal(ioctl(fd, TIOCGEXCL, &exclusive), 0);
+    assert_int_equal(exclusive, 1);
+    close(fd);
+}
+
+/* "NAME (pid N)" of this process, as /proc tells it (under valgrind NAME is its own). */
+static void this_process(char *text, size_t size)
+{
+    char comm[64] = "";
+    FILE *f = fopen("/proc/self/comm", "r");
+    assert_non_null(f);
+    assert_non_null(fgets(comm, sizeof comm, f));
+    fclose(f);
+    comm[strcspn(comm, "\n")] = '\0';
+    snprintf(text, size, "%s (pid %ld)", comm, (long)getpid());
+}
+
+static void a_held_port_is_refused_and_the_holder_named(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    assert_held_exclusively(f->slave);
+    struct other o;
+    other_make(&o, f->link);
+    uint64_t start = port_clock_now_ms();
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_ERROR);
+    assert_true(port_clock_now_ms() - start < 1000); /* at once, no waiting for it */
+    char want[256], me[96];
+    this_process(me, sizeof me);
+    snprintf(want, sizeof want, "%s is in use by %s", f->slave, me);
+    assert_string_equal(port_sys_error_text(o.ctx), want);
+    /* A first open's failure is the caller's to report (dfota_open does); the retries
+     * that follow (a session waiting for its port) say it once. */
+    assert_null(strstr(o.log, "in use"));
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_ERROR);
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_ERROR);
+    const char *said = strstr(o.log, want);
+    assert_non_null(said);
+    assert_null(strstr(said + strlen(want), "in use"));
+    /* The holder is not disturbed. */
+    const uint8_t at[] = "AT\r";
+    assert_int_equal(f->ops->write(f->ctx, at, 3, 1000), DFOTA_PORT_OK);
+    master_expect(f, "AT\r");
+    master_send(f, "OK\r\n");
+    port_expect(f, "OK\r\n");
+    /* Released with the port: the other may have it now. */
+    f->ops->close(f->ctx);
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_OK);
+    assert_string_equal(port_sys_error_text(o.ctx), "");
+    port_sys_free(o.ctx);
+}
+
+/* Someone takes the port while the module reboots: the reopen says who, once. */
+static void a_port_taken_during_a_reboot_is_reported_once(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    f->ops->close(f->ctx); /* as at a reboot */
+    struct other o;
+    other_make(&o, f->link);
+    assert_int_equal(o.ops->open(o.ctx), DFOTA_PORT_OK);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_ERROR);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_ERROR);
+    char want[256], me[96];
+    this_process(me, sizeof me);
+    snprintf(want, sizeof want, "%s is in use by %s", f->slave, me);
+    const char *said = strstr(f->log, want);
+    assert_non_null(said);
+    assert_null(strstr(said + strlen(want), "in use"));
+    port_sys_free(o.ctx);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
+}
+
+/* Another descriptor on the tty (a simulator's, a passive reader's) keeps it open after
+ * the port closes: the exclusive flag must not stay behind on it. */
+static void the_claim_ends_with_the_port(void **state)
+{
+    struct fixture *f = *state;
+    link_to_pty(f);
+    int keeper = open(f->slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    assert_true(keeper >= 0);
+    make_port(f, f->link);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
+    int exclusive = 0;
+    assert_int_equal(ioctl(keeper, TIOCGEXCL, &exclusive), 0);
+    assert_int_equal(exclusive, 1);
+    f->ops->close(f->ctx);
+    assert_int_equal(ioctl(keeper, TIOCGEXCL, &exclusive), 0);
+    assert_int_equal(exclusive, 0);
+    assert_int_equal(flock(keeper, LOCK_EX | LOCK_NB), 0);
+    close(keeper);
+}
+
+static void the_claim_is_kept_across_a_reopen(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    close(f->master); /* the module reboots: a new node behind the same link */
+    f->master = -1;
+    assert_int_equal(f->ops->wait(f->ctx, 1000), DFOTA_PORT_HANGUP);
+    f->ops->close(f->ctx);
+    assert_int_equal(unlink(f->link), 0);
+    link_to_pty(f);
+    assert_wakes_and_reopens(f);
+    assert_held_exclusively(f->slave);
+}
+
+static void session_open_of_a_held_port_fails_at_once(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    struct dfota_config cfg;
+    struct dfota *s = NULL;
+    dfota_config_init(&cfg);
+    cfg.port = f->link;
+    cfg.on_log = capture_log;
+    cfg.user = f;
+    assert_int_equal(dfota_open(&s, &cfg), DFOTA_ERR_PORT);
+    assert_null(s);
+    char want[160], me[96];
+    this_process(me, sizeof me);
+    snprintf(want, sizeof want, "is in use by %s", me);
+    assert_non_null(strstr(f->log, want));
+}
+
+/* ---- a port replaced under an open session ------------------------------------------ */
+
+/* The link now names another node, as udev leaves it when a new device takes the name
+ * while the old one never hung up. */
+static void turn_link_to_a_new_pty(struct fixture *f, int *old_master)
+{
+    char tmp[160];
+    *old_master = f->master; /* kept open: the old device never hangs up */
+    new_pty(f);
+    snprintf(tmp, sizeof tmp, "%s.new", f->link);
+    assert_int_equal(symlink(f->slave, tmp), 0);
+    assert_int_equal(rename(tmp, f->link), 0);
+}
+
+static void a_link_turned_to_a_new_node_is_a_lost_port(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    int old_master;
+    uint64_t start = port_clock_now_ms();
+    turn_link_to_a_new_pty(f, &old_master);
+    assert_int_equal(f->ops->wait(f->ctx, 5000), DFOTA_PORT_HANGUP);
+    assert_true(port_clock_now_ms() - start < 1000);
+    assert_non_null(strstr(f->log, "no longer names the open device"));
+    /* The session closes and reopens: it gets the new node. */
+    f->ops->close(f->ctx);
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
+    master_send(f, "RDY\r\n");
+    port_expect(f, "RDY\r\n");
+    close(old_master);
+}
+
+struct session_seen {
+    int lost;
+    int back;
+};
+
+static void count_port_events(void *user, const struct dfota_event *ev)
+{
+    struct session_seen *seen = user;
+    seen->lost += ev->type == DFOTA_EVENT_PORT_LOST;
+    seen->back += ev->type == DFOTA_EVENT_PORT_BACK;
+}
+
+/* Through the session and an event loop on dfota_fd(): the replacement is a port lost
+ * and back within a second, not a dead port until the stall timeout. */
+static void a_session_follows_its_port_to_the_new_node(void **state)
+{
+    struct fixture *f = *state;
+    link_to_pty(f);
+    struct session_seen seen = {0, 0};
+    struct dfota_config cfg;
+    struct dfota *s = NULL;
+    dfota_config_init(&cfg);
+    cfg.port = f->link;
+    cfg.on_event = count_port_events;
+    cfg.user = &seen;
+    assert_int_equal(dfota_open(&s, &cfg), DFOTA_OK);
+    assert_int_equal(dfota_watch(s), DFOTA_OK);
+    assert_int_equal(dfota_process(s), DFOTA_IN_PROGRESS);
+    int old_master;
+    turn_link_to_a_new_pty(f, &old_master);
+    uint64_t start = port_clock_now_ms();
+    while (seen.back == 0 && port_clock_now_ms() - start < 2000) {
+        struct pollfd p = {.fd = dfota_fd(s), .events = POLLIN, .revents = 0};
+        uint32_t wait = dfota_timeout_ms(s);
+        assert_true(poll(&p, 1, wait < 2000 ? (int)wait : 2000) >= 0);
+        assert_int_equal(dfota_process(s), DFOTA_IN_PROGRESS);
+    }
+    assert_int_equal(seen.lost, 1);
+    assert_int_equal(seen.back, 1);
+    assert_true(port_clock_now_ms() - start < 1000);
+    dfota_close(s);
+    close(old_master);
+}
+
+static void a_replacement_wakes_an_event_loop_and_read_reports_it(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    int old_master;
+    turn_link_to_a_new_pty(f, &old_master);
+    struct pollfd p = {.fd = f->ops->fd(f->ctx), .events = POLLIN, .revents = 0};
+    assert_int_equal(poll(&p, 1, 1000), 1);
+    uint8_t buf[8];
+    assert_int_equal(f->ops->read(f->ctx, buf, sizeof buf), DFOTA_PORT_HANGUP);
+    close(old_master);
+}
+
+static void a_path_made_anew_for_another_node_is_a_lost_port(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    /* Gone for a moment (as udev makes a link anew): nothing else has the name yet. */
+    assert_int_equal(unlink(f->link), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    master_send(f, "OK\r\n");
+    port_expect(f, "OK\r\n");
+    /* Back, naming the same device: still ours. */
+    assert_int_equal(symlink(f->slave, f->link), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    /* Made anew for another node, without a hang-up of the old one: lost. */
+    int old_master = f->master;
+    assert_int_equal(unlink(f->link), 0);
+    link_to_pty(f);
+    uint64_t start = port_clock_now_ms();
+    assert_int_equal(f->ops->wait(f->ctx, 5000), DFOTA_PORT_HANGUP);
+    assert_true(port_clock_now_ms() - start < 1000);
+    close(old_master);
+}
+
+static void other_changes_beside_the_port_change_nothing(void **state)
+{
+    struct fixture *f = *state;
+    open_linked_pty(f);
+    char other[160];
+    snprintf(other, sizeof other, "%s/ttyUSB3", f->dir);
+    assert_int_equal(symlink("/dev/null", other), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    assert_int_equal(unlink(other), 0);
+    assert_int_equal(f->ops->wait(f->ctx, 50), DFOTA_PORT_TIMEOUT);
+    master_send(f, "OK\r\n");
+    port_expect(f, "OK\r\n");
+    assert_null(strstr(f->log, "no longer names"));
 }
 
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -293,7 +621,18 @@ int main(void)
         FIXTURE_TEST(closed_wait_wakes_when_link_returns),
         FIXTURE_TEST(closed_wait_follows_a_directory_that_appears),
         cmocka_unit_test(rejects_config_without_port),
-        cmocka_unit_test(monotonic_clock_moves_forward),
+        cmocka_unit_test(refuses_baud_rates_the_system_lacks),
+        FIXTURE_TEST(session_open_refuses_an_unsupported_baud_rate),
+        FIXTURE_TEST(a_held_port_is_refused_and_the_holder_named),
+        FIXTURE_TEST(a_port_taken_during_a_reboot_is_reported_once),
+        FIXTURE_TEST(the_claim_is_kept_across_a_reopen),
+        FIXTURE_TEST(the_claim_ends_with_the_port),
+        FIXTURE_TEST(session_open_of_a_held_port_fails_at_once),
+        FIXTURE_TEST(a_link_turned_to_a_new_node_is_a_lost_port),
+        FIXTURE_TEST(a_replacement_wakes_an_event_loop_and_read_reports_it),
+        FIXTURE_TEST(a_session_follows_its_port_to_the_new_node),
+        FIXTURE_TEST(a_path_made_anew_for_another_node_is_a_lost_port),
+        FIXTURE_TEST(other_changes_beside_the_port_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,28 @@ static const struct check_case check_cases[] = {
     /* the 50-byte part limits are FTP's; HTTP has only the whole-URL limit */
     {"http://h/", 60, "", NULL, OK, DFOTA_VIA_HTTP, "", NULL},
     {"https://", 60, "/f", NULL, OK, DFOTA_VIA_HTTPS, "", NULL},
+    /* '@' in the user: the userinfo ends at the authority's last '@' */
+    {"ftp://user@corp:s3cret@127.0.0.1/pkg.zip", 0, "", NULL, OK, DFOTA_VIA_FTP, "", NULL},
+    /* blanks: none at either end, none in a URL */
+    {"http://h/f.zip ", 0, "", NULL, BAD, DFOTA_VIA_NONE, "target ends with a space (byte 14)",
+     NULL},
+    {" http://h/f.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE, "target begins with a space", NULL},
+    {"/usrdata/cache/ufs/a.zip ", 0, "", NULL, BAD, DFOTA_VIA_NONE, "target ends with a space",
+     NULL},
+    {"/usrdata/cache/ufs/a b.zip", 0, "", NULL, OK, DFOTA_VIA_FILE, "", NULL},
+    {"http://h/a b.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE,
+     "file path contains a space; write it as %20", NULL},
+    {"ftp://u:secret@h/a b", 0, "", NULL, BAD, DFOTA_VIA_NONE, "file path contains a space",
+     "secret"},
+    /* brackets enclose an IPv6 address and nothing else */
+    {"http://[::1]x:80/a.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE,
+     "IPv6 address in brackets must be followed by ':port' or '/'", NULL},
+    {"http://[::1]x/a.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE, "IPv6 address in brackets", NULL},
+    {"http://[::1/a.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE, "IPv6 address in brackets", NULL},
+    {"http://h]x/a.zip", 0, "", NULL, BAD, DFOTA_VIA_NONE,
+     "host may hold '[' and ']' only around an IPv6 address", NULL},
+    {"http://[::1]/a.zip", 0, "", NULL, OK, DFOTA_VIA_HTTP, "", NULL},
+    {"http://[::1]:80/a.zip", 0, "", NULL, OK, DFOTA_VIA_HTTP, "", NULL},
     /* port */
     {"http://h:0/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "port 0 is outside 1-65535", NULL},
     {"http://h:1/f", 0, "", NULL, OK, DFOTA_VIA_HTTP, "", NULL},
@@ -249,8 +271,17 @@ static const struct redact_case redact_cases[] = {
     {"ftp://host/f.zip", "ftp://host/f.zip"},
     {"ftp://u@host/f.zip", "ftp://u@host/f.zip"},
     {"ftp://u:secret", "ftp://u:secret"},
-    {"\"ftp://u:secret\" @x", "\"ftp://u:secret\" @x"},
-    {"ftp://u:secret x@y", "ftp://u:secret x@y"},
+    /* a user with '@' in it: split at the authority's last '@', as validation splits it */
+    {"ftp://user@corp:s3cret@127.0.0.1/pkg.zip", "ftp://user@corp:***@127.0.0.1/pkg.zip"},
+    {"AT+QFOTADL=\"ftp://user@corp:s3cret@h/f\"", "AT+QFOTADL=\"ftp://user@corp:***@h/f\""},
+    {"-v AT+QFOTADL=\"ftp://a@b@c:s3cret@h:21/f\"", "-v AT+QFOTADL=\"ftp://a@b@c:***@h:21/f\""},
+    /* a command-line word quoted in a message: the URL runs to the end of the text, blanks
+     * and quotes included, so a password with a blank is hidden whole */
+    {"not 'ftp://u:s3 cret@h/a'", "not 'ftp://u:***@h/a'"},
+    {"\"ftp://u:secret\" @x", "\"ftp://u:***@x"},
+    {"ftp://u:secret x@y", "ftp://u:***@y"},
+    {"unknown command 'ftp://u:se\ncret@h/f'", "unknown command 'ftp://u:***@h/f'"},
+    {"ftp://u:a/b@c@h/f", "ftp://u:***@h/f"},
     {"user:pass@host", "user:pass@host"},
     {"+QIND: \"FOTA\",\"FTPEND\",0", "+QIND: \"FOTA\",\"FTPEND\",0"},
     {"", ""},
@@ -267,6 +298,52 @@ static void test_redact_table(void **state)
         assert_string_equal(out, redact_cases[i].out);
         if (strstr(redact_cases[i].out, "***") != NULL)
             assert_null(strstr(out, "secret"));
+    }
+}
+
+/* Whatever target_check() accepts, redaction hides exactly the password it read, in the
+ * bare target and in the command line that carries it. */
+static void test_accepted_targets_redacted(void **state)
+{
+    static const struct {
+        const char *target;
+        const char *redacted;
+    } cases[] = {
+        {"ftp://user@corp:s3cret@127.0.0.1/pkg.zip", "ftp://user@corp:***@127.0.0.1/pkg.zip"},
+        {"ftp://a@b:c:d@e@h:2121/x/y.zip", "ftp://a@b:***@h:2121/x/y.zip"},
+        {"ftp://u:p@ss@h/f", "ftp://u:***@h/f"},
+        {"FTP://u@:pw@[::1]:21/f", "FTP://u@:***@[::1]:21/f"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char line[160];
+        char out[160];
+        char want[160];
+        assert_int_equal(target_check(cases[i].target, NULL, NULL, NULL, 0), OK);
+        target_redact(cases[i].target, out, sizeof out);
+        assert_string_equal(out, cases[i].redacted);
+        snprintf(line, sizeof line, "AT+QFOTADL=\"%s\"", cases[i].target);
+        snprintf(want, sizeof want, "AT+QFOTADL=\"%s\"", cases[i].redacted);
+        target_redact(line, out, sizeof out);
+        assert_string_equal(out, want);
+    }
+}
+
+/* A line cut short may have lost the '@' that ends a password. */
+static void test_redact_cut(void **state)
+{
+    static const struct redact_case cases[] = {
+        {"cannot open ftp://u:abcdefgh", "cannot open ftp://u:***"},
+        {"cannot open ftp://u:abc/defgh", "cannot open ftp://u:***"},
+        {"ftp://u:pw@h/f and then", "ftp://u:***@h/f and then"}, /* whole: as usual */
+        {"http://h/a.zip, ok", "http://h/a.zip, ok"},
+        {"no URL: at all", "no URL: at all"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[128];
+        target_redact_cut(cases[i].in, out, sizeof out);
+        assert_string_equal(out, cases[i].out);
     }
 }
 
@@ -315,6 +392,8 @@ int main(void)
         cmocka_unit_test(test_check_message_truncation),
         cmocka_unit_test(test_public_check_target),
         cmocka_unit_test(test_redact_table),
+        cmocka_unit_test(test_accepted_targets_redacted),
+        cmocka_unit_test(test_redact_cut),
         cmocka_unit_test(test_redact_null_text),
         cmocka_unit_test(test_redact_tiny_buffers),
         cmocka_unit_test(test_public_redact),

@@ -78,6 +78,13 @@ static void rig_on_event(void *user, const struct dfota_event *ev)
                    : ev->status == DFOTA_CHECK_WARN ? "warn"
                                                     : "fail");
         break;
+    case DFOTA_EVENT_UPLOAD_PROGRESS:
+        rig_append(t, n, "UP%d ", ev->percent);
+        break;
+    case DFOTA_EVENT_UPLOAD_END:
+        rig_append(t, n, "UP_END:%llu,%s,%s ", (unsigned long long)ev->bytes, ev->text,
+                   ev->ok ? "ok" : "bad");
+        break;
     case DFOTA_EVENT_FAMILY:
         rig_append(t, n, "FAMILY:%s ", ev->text);
         break;

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""The bare-metal firmware (examples/firmware) under QEMU's mps2-an385, its UART on the
+module simulator's pseudo-terminal (a UART module: the port never goes away), with the
+loopback HTTP server of the end-to-end tests. Every wait has a deadline.
+
+  run.py --build DIR --firmware-build DIR --case NAME   one upgrade case
+  run.py --build DIR --firmware-build DIR --list        the case names
+  run.py --firmware-build DIR --footprint               flash and RAM figures, checked
+                                                         against the targets
+DIR (--build) is the host build holding tests/sim/dfota-sim.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import e2e  # noqa: E402  (the simulator, the loopback servers, fail())
+
+RUN_DEADLINE_S = 60
+CORE_FLASH_TARGET = 16 * 1024
+RAM_TARGET = 8 * 1024
+EXIT_OF = {"success": 0, "update_failed": 5, "timeout": 6}
+
+# name: (simulator options, first-URC window in ms, result, update attempts)
+CASES = {
+    "http_ok": ([], 90000, "success", 1),
+    "retry_502_ok": (["--ends", "502,0"], 90000, "success", 2),
+    "silent_after_reboot": (["--silent-after-reboot"], 1000, "timeout", 0),
+}
+
+
+def qemu_command(elf, serial, target, first_urc_ms):
+    return ["qemu-system-arm", "-M", "mps2-an385", "-display", "none", "-monitor", "none",
+            "-nodefaults", "-nic", "none",
+            "-chardev", "serial,id=modem,path=" + serial, "-serial", "chardev:modem",
+            "-chardev", "stdio,id=console,signal=off", "-semihosting-config",
+            "enable=on,target=native,chardev=console,arg=firmware,arg=%s,arg=%d" % (
+                target, first_urc_ms),
+            "-kernel", elf]
+
+
+def parse_output(out):
+    """(events as (name, fields) pairs, the memory figures) from the firmware's lines."""
+    events, memory = [], {}
+    for line in out.splitlines():
+        words = line.split()
+        if words[:1] == ["event"]:
+            fields = dict(w.split("=", 1) for w in words[2:] if "=" in w)
+            events.append((words[1], fields))
+        elif words[:1] == ["memory"]:
+            memory = {k: int(v) for k, v in (w.split("=") for w in words[1:])}
+    return events, memory
+
+
+def check_memory(memory, out):
+    if not memory:
+        e2e.fail("no memory figures in:\n" + out)
+    used = memory["static"] + memory["heap"] + memory["stack"]
+    print("RAM: static %(static)d + heap %(heap)d + stack %(stack)d bytes" % memory +
+          " = %d (target < %d)" % (used, RAM_TARGET))
+    if used >= RAM_TARGET:
+        e2e.fail("the upgrade used %d bytes of RAM, over the %d-byte target" % (used, RAM_TARGET))
+    if memory["overruns"]:
+        e2e.fail("%d bytes lost to receive-ring overruns" % memory["overruns"])
+
+
+def check_events(name, events, out):
+    _, _, want, attempts = CASES[name]
+    names = [n for n, _ in events]
+    if not names or names[-1] != "done":
+        e2e.fail("the last event is not done:\n" + out)
+    if "port_lost" in names:
+        e2e.fail("a UART module never loses the port")
+    if names.count("update_start") != attempts:
+        e2e.fail("expected %d update attempts, saw %d" % (attempts, names.count("update_start")))
+    if want == "success":
+        last_attempt = len(names) - 1 - names[::-1].index("update_start")
+        progress = [int(f["percent"]) for n, f in events[last_attempt:] if n == "progress"]
+        versions = [f for n, f in events if n == "version"]
+        if not progress or progress[-1] != 100 or progress != sorted(progress):
+            e2e.fail("progress %s does not rise to 100" % progress)
+        if len(versions) != 2:
+            e2e.fail("expected the version before and after, saw %d" % len(versions))
+
+
+def run_case(build, elf, name):
+    sim_opts, first_urc_ms, want, _ = CASES[name]
+    with e2e.module_and_servers(build, e2e.QUICK + ["--uart"] + sim_opts) as (servers, sim):
+        serial = os.path.realpath(sim.link)
+        cmd = qemu_command(elf, serial, servers.target("http"), first_urc_ms)
+        started = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                                  timeout=RUN_DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            e2e.fail("the firmware did not finish within %d s\n%s" % (RUN_DEADLINE_S,
+                                                                     sim.dialogue()))
+        out = proc.stdout
+        print("%s: exit %d in %.1f s (expected %d)" % (name, proc.returncode,
+                                                        time.monotonic() - started,
+                                                        EXIT_OF[want]))
+        if proc.returncode != EXIT_OF[want]:
+            e2e.fail("unexpected exit\n%s\n--- stderr\n%s\n--- simulator\n%s" % (
+                out, proc.stderr, sim.dialogue()))
+        events, memory = parse_output(out)
+        check_events(name, events, out)
+        print([line for line in out.splitlines() if line.startswith("result")][0])
+        check_memory(memory, out)
+
+
+def section_sizes(path):
+    """{section: bytes} summed over an ELF or an archive's members (size -A)."""
+    out = subprocess.run(["arm-none-eabi-size", "-A", path], capture_output=True, text=True,
+                         check=True, timeout=30).stdout
+    sizes = {}
+    for line in out.splitlines():
+        m = re.match(r"^(\.\S+)\s+(\d+)", line)
+        if m:
+            key = m.group(1).split(".")[1]  # .text.foo -> text, .rodata.str1.1 -> rodata
+            sizes[key] = sizes.get(key, 0) + int(m.group(2))
+    return sizes
+
+
+def run_footprint(fw_build):
+    core = section_sizes(os.path.join(fw_build, "libdfota_core.a"))
+    image = section_sizes(os.path.join(fw_build, "firmware.elf"))
+    core_flash = core.get("text", 0) + core.get("rodata", 0)
+    image_flash = image.get("vectors", 0) + image.get("text", 0) + image.get("rodata", 0)
+    print("core flash: text %d + rodata %d = %d bytes (target < %d)" % (
+        core.get("text", 0), core.get("rodata", 0), core_flash, CORE_FLASH_TARGET))
+    print("core RAM of its own: data %d + bss %d bytes" % (core.get("data", 0),
+                                                           core.get("bss", 0)))
+    print("image flash: vectors %d + text %d + rodata %d = %d bytes; data %d, bss %d" % (
+        image.get("vectors", 0), image.get("text", 0), image.get("rodata", 0), image_flash,
+        image.get("data", 0), image.get("bss", 0)))
+    if core_flash >= CORE_FLASH_TARGET:
+        e2e.fail("the core takes %d bytes of flash, over the target" % core_flash)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build")
+    ap.add_argument("--firmware-build", required=True)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--case")
+    ap.add_argument("--footprint", action="store_true")
+    args = ap.parse_args()
+    fw_build = os.path.abspath(args.firmware_build)
+    if args.list:
+        print(";".join(CASES))
+    elif args.footprint:
+        run_footprint(fw_build)
+    elif args.case in CASES and args.build:
+        run_case(os.path.abspath(args.build), os.path.join(fw_build, "firmware.elf"), args.case)
+    else:
+        e2e.fail("need --build and a known --case, or --footprint")
+
+
+if __name__ == "__main__":
+    main()
