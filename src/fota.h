@@ -19,9 +19,9 @@
 #include "machine.h"
 #include "qind.h"
 
-#define FOTA_ID_MAX 64      /* a model or a version */
-#define FOTA_TARGET_MAX 700 /* the longest URL any family takes */
-#define FOTA_MAX_ATTEMPTS 6 /* the first attempt and the module's five retries */
+#define FOTA_ID_MAX 64                /* a model or a version */
+#define FOTA_TARGET_MAX DFOTA_URL_MAX /* build_config.h */
+#define FOTA_MAX_ATTEMPTS 6           /* the first attempt and the module's five retries */
 #define FOTA_CMDLINE_MAX (FOTA_TARGET_MAX + 40)
 #define FOTA_URCPORT_MAX 16
 
