@@ -23,14 +23,26 @@ import e2e  # noqa: E402  (the simulator, the loopback servers, fail())
 RUN_DEADLINE_S = 60
 CORE_FLASH_TARGET = 16 * 1024
 RAM_TARGET = 8 * 1024
-EXIT_OF = {"success": 0, "update_failed": 5, "timeout": 6}
+EXIT_OF = {"success": 0, "invalid": 1, "update_failed": 5, "timeout": 6}
+URL_MAX = 255  # the DFOTA_URL_MAX examples/firmware builds the core with
 
 # name: (simulator options, first-URC window in ms, result, update attempts)
 CASES = {
     "http_ok": ([], 90000, "success", 1),
     "retry_502_ok": (["--ends", "502,0"], 90000, "success", 2),
     "silent_after_reboot": (["--silent-after-reboot"], 1000, "timeout", 0),
+    "url_over_build_limit": ([], 90000, "invalid", 0),
 }
+
+
+def case_target(name, servers):
+    """The case's target: for url_over_build_limit one a byte longer than the build takes
+    (the generic rules, 700 bytes, would let it through)."""
+    url = servers.target("http")
+    if name == "url_over_build_limit":
+        url = url.replace("/update", "/" + "d" * (URL_MAX - len(url)) + "/update", 1)
+        assert len(url) == URL_MAX + 1, len(url)
+    return url
 
 
 def qemu_command(elf, serial, target, first_urc_ms):
@@ -68,6 +80,16 @@ def check_memory(memory, out):
         e2e.fail("%d bytes lost to receive-ring overruns" % memory["overruns"])
 
 
+def check_refused(events, out, dialogue):
+    """Refused before anything is sent: no event, the limit named, the module untouched."""
+    if events:
+        e2e.fail("a refused target started the session:\n" + out)
+    if "start: invalid" not in out or "(DFOTA_URL_MAX)" not in out:
+        e2e.fail("the refusal does not name DFOTA_URL_MAX:\n" + out)
+    if "AT" in dialogue:
+        e2e.fail("the module received a command:\n" + dialogue)
+
+
 def check_events(name, events, out):
     _, _, want, attempts = CASES[name]
     names = [n for n, _ in events]
@@ -91,7 +113,7 @@ def run_case(build, elf, name):
     sim_opts, first_urc_ms, want, _ = CASES[name]
     with e2e.module_and_servers(build, e2e.QUICK + ["--uart"] + sim_opts) as (servers, sim):
         serial = os.path.realpath(sim.link)
-        cmd = qemu_command(elf, serial, servers.target("http"), first_urc_ms)
+        cmd = qemu_command(elf, serial, case_target(name, servers), first_urc_ms)
         started = time.monotonic()
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
@@ -107,7 +129,10 @@ def run_case(build, elf, name):
             e2e.fail("unexpected exit\n%s\n--- stderr\n%s\n--- simulator\n%s" % (
                 out, proc.stderr, sim.dialogue()))
         events, memory = parse_output(out)
-        check_events(name, events, out)
+        if want == "invalid":
+            check_refused(events, out, sim.dialogue())
+        else:
+            check_events(name, events, out)
         print([line for line in out.splitlines() if line.startswith("result")][0])
         check_memory(memory, out)
 
