@@ -152,7 +152,8 @@ def section_sizes(path):
 
 MAP_SECTIONS = ("vectors", "text", "rodata", "data")  # what takes flash (data: its image)
 MAP_OUTPUT = re.compile(r"^\.(\S+)\s")
-MAP_INPUT = re.compile(r"^ (\.\S+|\*fill\*|COMMON)(?:\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)(?:\s+(\S.*))?)?\s*$")
+MAP_INPUT = re.compile(r"^ (\.\S+|\*fill\*|COMMON)"
+                       r"(?:\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)(?:\s+(\S.*))?)?\s*$")
 MAP_INPUT_NEXT = re.compile(r"^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(\S.*)$")
 
 
@@ -189,23 +190,27 @@ def map_owner(path):
 
 
 def linked_shares(map_path):
-    """{(owner, section): bytes} of the linked image: the core's objects, the firmware's
-    own, the C and compiler libraries, padding. Merged strings can make an input's listed
-    size overlap the next one's: each counts up to where the next begins."""
-    inputs, shares = map_inputs(map_path), {}
+    """({(owner, section): bytes}, {core object: bytes}) of the linked image; owners: the
+    core's objects, the firmware's own, the C and compiler libraries, padding. Merged
+    strings can make an input's listed size overlap the next one's: each counts up to
+    where the next begins."""
+    inputs, shares, core_objects = map_inputs(map_path), {}, {}
     for i, (out, addr, size, path) in enumerate(inputs):
         after = inputs[i + 1] if i + 1 < len(inputs) else None
         if after and after[0] == out:
             size = min(size, max(after[1] - addr, 0))
         key = (map_owner(path), out)
         shares[key] = shares.get(key, 0) + size
-    return shares
+        if key[0] == "core":
+            name = path.split("(", 1)[1].rstrip(")").replace(".c.obj", ".c")
+            core_objects[name] = core_objects.get(name, 0) + size
+    return shares, core_objects
 
 
 def run_footprint(fw_build):
     archive = section_sizes(os.path.join(fw_build, "libdfota_core.a"))
     image = section_sizes(os.path.join(fw_build, "firmware.elf"))
-    shares = linked_shares(os.path.join(fw_build, "firmware.map"))
+    shares, core_objects = linked_shares(os.path.join(fw_build, "firmware.map"))
     linked = {s: shares.get(("core", s), 0) for s in MAP_SECTIONS}
     core_flash = linked["text"] + linked["rodata"] + linked["data"]
     image_flash = sum(image.get(s, 0) for s in MAP_SECTIONS)
@@ -225,6 +230,9 @@ def run_footprint(fw_build):
     print("image flash by owner: " + ", ".join(
         "%s %d" % (who, sum(v for (o, _), v in shares.items() if o == who))
         for who in ("core", "firmware", "C library", "padding")))
+    print("core as linked, by object: " + ", ".join(
+        "%s %d" % (name, size)
+        for name, size in sorted(core_objects.items(), key=lambda item: -item[1])))
     if core_flash >= CORE_FLASH_TARGET:
         e2e.fail("the core takes %d bytes of the image's flash, over the target" % core_flash)
 
