@@ -106,7 +106,6 @@ static bool at_text_is_sendable(const char *text)
 
 int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
 {
-    uint8_t out[AT_CMD_MAX + 1];
     size_t len;
     int written;
 
@@ -127,9 +126,11 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
     at->deadline = now + cmd->timeout_ms;
     at_log(at, DFOTA_LOG_DEBUG, ">> ", at->cmd_text);
 
-    memcpy(out, cmd->text, len);
-    out[len] = '\r';
-    written = at->cb.write(at->cb.user, out, len + 1);
+    /* The command and its CR in one write, from the engine's copy: no stack copy of up to
+     * AT_CMD_MAX bytes. */
+    at->cmd_text[len] = '\r';
+    written = at->cb.write(at->cb.user, (const uint8_t *)at->cmd_text, len + 1);
+    at->cmd_text[len] = '\0';
     if (written == DFOTA_PORT_TIMEOUT) {
         /* The module does not read (flow control holds the line): no answer can come.
          * The command ends as a timeout at the next tick, not as a lost port. */

@@ -10,11 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "build_config.h"
 #include "dfota.h"
 
-#define AT_LINE_MAX 256   /* longest line kept; longer ones are dropped whole */
-#define AT_CMD_MAX 760    /* longest command line (AT+QFOTADL with a 700-byte URL fits) */
-#define AT_RAW_CHUNK 1024 /* most raw payload bytes read and written at once */
+#define AT_LINE_MAX 256 /* longest line kept; longer ones are dropped whole */
+/* longest command line: AT+QFOTADL and its family's parameters with the longest target */
+#define AT_CMD_MAX (DFOTA_URL_MAX + 60)
+/* Most raw payload bytes read and written at once: a quarter of QFUPL's 1024-byte ack
+ * block; more buys nothing (a write call costs microseconds, a byte at 115200 baud
+ * 87 us) and costs RAM in every session. */
+#define AT_RAW_CHUNK 256
 
 /* How a command's own response lines look. */
 enum at_resp {
@@ -98,7 +103,7 @@ struct at_engine {
     /* the command in flight */
     bool pending;
     struct at_cmd cmd;
-    char cmd_text[AT_CMD_MAX + 1];
+    char cmd_text[AT_CMD_MAX + 2]; /* + the CR while it is written */
     bool echo_allowed;
     uint64_t deadline;
     /* raw transfer */

@@ -3,8 +3,16 @@
  * value of the nearest family that has one. Rows are tried in order: a model matching
  * two rows' patterns takes the first, so the narrower patterns come first (EC200U before
  * EC2x's "EC2*", EG06xK before EP06's "EG06*"). */
+#include "build_config.h"
 #include "family.h"
 
+/* Where the facts come from: documentation, shown by `dfota families`; a firmware
+ * build leaves the texts out (DFOTA_WITH_FAMILY_SOURCES=0). */
+#if DFOTA_WITH_FAMILY_SOURCES
+#define SOURCE(text) text
+#else
+#define SOURCE(text) ""
+#endif
 #define PATTERNS(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define PIDS(...) ((const uint16_t[]){__VA_ARGS__, 0})
 #define NO_PIDS ((const uint16_t[]){0})
@@ -41,7 +49,7 @@ const struct family family_table[] = {
         .note_codes = true,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "EG06xK&Ex120K&EM060K DFOTA Application Note v1.0.0",
+        .source = SOURCE("EG06xK&Ex120K&EM060K DFOTA Application Note v1.0.0"),
     },
     {
         .name = "ec200u",
@@ -60,8 +68,8 @@ const struct family family_table[] = {
         .note_codes = false,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "EC200U DFOTA how-to (,1,50,100, fota/cid, UFS: paths, DOWNLOADING); "
-                  "codes 608/570/420 without published meanings; URL limit inferred",
+        .source = SOURCE("EC200U DFOTA how-to (,1,50,100, fota/cid, UFS: paths, DOWNLOADING); "
+                         "codes 608/570/420 without published meanings; URL limit inferred"),
     },
     {
         .name = "eg915u",
@@ -80,7 +88,7 @@ const struct family family_table[] = {
         .note_codes = false,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "EG915U DFOTA how-to (,1,100,100); otherwise as EC200U",
+        .source = SOURCE("EG915U DFOTA how-to (,1,100,100); otherwise as EC200U"),
     },
     {
         .name = "ec800k",
@@ -102,9 +110,10 @@ const struct family family_table[] = {
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = false,
         .reboots_mid_update = true,
-        .source = "ASR DFOTA guide (,<mode>,<timeout>, 700-byte URL, no START, reboot inside "
-                  "UPDATING, its own 50x meanings; 552, 553 without meanings); local prefixes "
-                  "inferred",
+        .source =
+            SOURCE("ASR DFOTA guide (,<mode>,<timeout>, 700-byte URL, no START, reboot inside "
+                   "UPDATING, its own 50x meanings; 552, 553 without meanings); local prefixes "
+                   "inferred"),
     },
     {
         .name = "ep06",
@@ -122,7 +131,7 @@ const struct family family_table[] = {
         .note_codes = true,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "EP06&EG06&EM06 DFOTA User Guide (URL 255 bytes); local prefix inferred",
+        .source = SOURCE("EP06&EG06&EM06 DFOTA User Guide (URL 255 bytes); local prefix inferred"),
     },
     {
         .name = "ec2x",
@@ -140,8 +149,8 @@ const struct family family_table[] = {
         .note_codes = true,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "EC2x&EG9x&EM05 DFOTA User Guide, QuecOpen guide (codes 1, 501 without "
-                  "meanings); URL limit and local prefix inferred",
+        .source = SOURCE("EC2x&EG9x&EM05 DFOTA User Guide, QuecOpen guide (codes 1, 501 without "
+                         "meanings); URL limit and local prefix inferred"),
     },
     {
         .name = "eg18",
@@ -159,8 +168,8 @@ const struct family family_table[] = {
         .note_codes = true,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "public EG18 transcript (119-byte HTTPS URL, HTTPSSTART/HTTPSEND); "
-                  "255-byte limit as EP06",
+        .source = SOURCE("public EG18 transcript (119-byte HTTPS URL, HTTPSSTART/HTTPSEND); "
+                         "255-byte limit as EP06"),
     },
     {
         .name = "rm500q",
@@ -179,8 +188,8 @@ const struct family family_table[] = {
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
         .timing = {0, 300000, 300000, 300000},
-        .source = "Quectel's public 5G test scripts (/cache/ufs/, AT+QFOTAPID, START may be "
-                  "lost, 300 s per phase); URL limit inferred",
+        .source = SOURCE("Quectel's public 5G test scripts (/cache/ufs/, AT+QFOTAPID, START may be "
+                         "lost, 300 s per phase); URL limit inferred"),
     },
     {
         .name = "bg96",
@@ -198,8 +207,9 @@ const struct family family_table[] = {
         .note_codes = true,
         .restore = FAMILY_RESTORE_INSTALL,
         .sends_start = true,
-        .source = "BG96 FOTA user guide and forum transcripts (255-byte URL, AT+QFOTADL=1 for "
-                  "/fota/update.zip, RESTORE then END,0)",
+        .source =
+            SOURCE("BG96 FOTA user guide and forum transcripts (255-byte URL, AT+QFOTADL=1 for "
+                   "/fota/update.zip, RESTORE then END,0)"),
     },
     {
         .name = "generic",
@@ -217,7 +227,7 @@ const struct family family_table[] = {
         .note_codes = true,
         .restore = FAMILY_RESTORE_ROLLBACK,
         .sends_start = true,
-        .source = "the loosest limits seen on any family; the application note's codes",
+        .source = SOURCE("the loosest limits seen on any family; the application note's codes"),
     },
 };
 

@@ -20,17 +20,14 @@
 #include "qind.h"
 
 /* The host's upload (phase_upload.c); a firmware whose module downloads by itself may
- * leave it out with DFOTA_WITH_UPLOAD=0. */
-#ifndef DFOTA_WITH_UPLOAD
-#define DFOTA_WITH_UPLOAD 1
-#endif
+ * leave it out with DFOTA_WITH_UPLOAD=0 (build_config.h). */
 #if DFOTA_WITH_UPLOAD
 #include "upload.h"
 #endif
 
-#define FOTA_ID_MAX 64      /* a model or a version */
-#define FOTA_TARGET_MAX 700 /* the longest URL any family takes */
-#define FOTA_MAX_ATTEMPTS 6 /* the first attempt and the module's five retries */
+#define FOTA_ID_MAX 64                /* a model or a version */
+#define FOTA_TARGET_MAX DFOTA_URL_MAX /* build_config.h */
+#define FOTA_MAX_ATTEMPTS 6           /* the first attempt and the module's five retries */
 #define FOTA_CMDLINE_MAX (FOTA_TARGET_MAX + 40)
 #define FOTA_URCPORT_MAX 16
 

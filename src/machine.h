@@ -12,7 +12,11 @@
 
 #define MACHINE_TEXT_MAX 96 /* an event's text: a version, a model */
 #define MACHINE_DONE_MAX 200
-#define MACHINE_OUT_MAX 12
+/* The most outputs one input pushes before the session drains them is 6 (info on an
+ * unknown model: the warning, model, version, family, the phase and the result: see
+ * tests/unit/test_machine_queue.c); the queue keeps a margin of 2 over it. */
+#define MACHINE_OUT_WORST 6
+#define MACHINE_OUT_MAX (MACHINE_OUT_WORST + 2)
 
 /* Named timers; each phase arms those it needs. The core reports the earliest. */
 enum machine_timer {

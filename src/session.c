@@ -24,7 +24,9 @@
 /* dfota_run() looks at the cancel flag at least this often: a signal that lands between
  * the check and the wait must not wait for the next deadline. */
 #define SESSION_CANCEL_CHECK_MS 500
-#define SESSION_READ_CHUNK 512
+/* The port is read in pieces of this size until it has nothing more: a UART delivers
+ * 11.5 bytes a millisecond, so a bigger piece saves nothing but stack. */
+#define SESSION_READ_CHUNK 128
 #define SESSION_LOG_MAX 384
 
 struct dfota {
@@ -71,24 +73,38 @@ static void session_say(struct dfota *s, enum dfota_log_level level, const char 
         s->cfg.on_log(s->cfg.user, level, clean);
 }
 
-static void session_log(struct dfota *s, enum dfota_log_level level, const char *fmt, ...)
+/* Whether a line at this level goes anywhere: to the log callback, or (while the port
+ * opens) into the reason dfota_open() gives. */
+static bool session_log_wanted(const struct dfota *s, enum dfota_log_level level)
+{
+    return (s->opening && level <= DFOTA_LOG_WARN) || (s->cfg.on_log && level <= s->cfg.log_level);
+}
+
+/* Apart from session_log() and never inlined: its two lines take 768 bytes of stack,
+ * which a session without a log callback never reserves. */
+__attribute__((noinline)) static void
+session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt, va_list ap)
 {
     char raw[SESSION_LOG_MAX];
     char clean[SESSION_LOG_MAX];
-    va_list ap;
-    bool reason = s->opening && level <= DFOTA_LOG_WARN;
-    bool cut;
+    bool cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
 
-    if (!reason && (!s->cfg.on_log || level > s->cfg.log_level))
-        return;
-    va_start(ap, fmt);
-    cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
-    va_end(ap);
     /* every line: it may quote the target (or a port path that holds one) */
     (cut ? target_redact_cut : target_redact)(raw, clean, sizeof(clean));
-    if (reason)
+    if (s->opening && level <= DFOTA_LOG_WARN)
         (cut ? target_redact_cut : target_redact)(raw, s->error, sizeof(s->error));
     session_say(s, level, clean);
+}
+
+static void session_log(struct dfota *s, enum dfota_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!session_log_wanted(s, level))
+        return;
+    va_start(ap, fmt);
+    session_log_format(s, level, fmt, ap);
+    va_end(ap);
 }
 
 /* Says how often the last warning repeated since it was last said, if at all. */
@@ -422,8 +438,8 @@ static int session_make_port(struct dfota *s)
     }
 #ifdef DFOTA_HAVE_SYS_PORT
     {
-        struct port_sys_config pc = {s->cfg.port,   s->cfg.usb,     s->cfg.baud,    s->cfg.rtscts,
-                                     session_log_cb, s,              &s->cancelled, {NULL, NULL}};
+        struct port_sys_config pc = {s->cfg.port,    s->cfg.usb, s->cfg.baud,   s->cfg.rtscts,
+                                     session_log_cb, s,          &s->cancelled, {NULL, NULL}};
         int rc = port_sys_new(&pc, &s->ops, &s->port_ctx, s->error, sizeof(s->error));
         s->own_port = rc == DFOTA_OK;
         return rc;
@@ -486,8 +502,13 @@ static const char *session_urcport(struct dfota *s)
 
 static void session_init_engines(struct dfota *s)
 {
-    struct at_callbacks cb = {session_write,  session_on_response, session_on_final,
-                              session_on_urc, session_log_cb,      s};
+    /* No log callback: the engine formats no dialogue lines nobody reads. */
+    struct at_callbacks cb = {session_write,
+                              session_on_response,
+                              session_on_final,
+                              session_on_urc,
+                              s->cfg.on_log ? session_log_cb : NULL,
+                              s};
     struct fota_settings set;
 
     memset(&set, 0, sizeof(set));
@@ -633,8 +654,12 @@ static int session_check_target(struct dfota *s, const char *target, enum dfota_
         snprintf(s->error, sizeof(s->error), "%s: %s", f->name, why);
     else if (rc != DFOTA_OK)
         snprintf(s->error, sizeof(s->error), "%s", why);
-    if (rc == DFOTA_OK && target && strlen(target) > FOTA_TARGET_MAX) /* the rules say less */
+    if (rc == DFOTA_OK && target && strlen(target) > FOTA_TARGET_MAX) { /* the rules say more */
+        snprintf(s->error, sizeof(s->error),
+                 "target: %u bytes, this build takes at most %d (DFOTA_URL_MAX)",
+                 (unsigned)strlen(target), FOTA_TARGET_MAX);
         rc = DFOTA_ERR_INVALID;
+    }
     return rc;
 }
 

@@ -16,7 +16,12 @@
 #include "board.h"
 #include "uart_cmsdk.h"
 
-#define FIRMWARE_CMDLINE_MAX 256
+/* The longest target the core takes (its DFOTA_URL_MAX, given by the build), and room for
+ * the program's name and the window beside it. */
+#ifndef FIRMWARE_TARGET_MAX
+#define FIRMWARE_TARGET_MAX 255
+#endif
+#define FIRMWARE_CMDLINE_MAX (FIRMWARE_TARGET_MAX + 48)
 #define FIRMWARE_LINE_MAX 192
 
 static const char *const firmware_event_names[] = {
