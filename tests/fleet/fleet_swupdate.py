@@ -14,11 +14,16 @@ import argparse
 import hashlib
 import os
 import re
+import select
+import socket
+import struct
 import subprocess
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from e2e import PACKAGE, QUICK, fail, module_and_servers  # noqa: E402
+from e2e import PACKAGE, QUICK, fail, module_and_servers, read_line  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HANDLERS = os.path.join(HERE, "..", "..", "examples", "fleet", "swupdate")
@@ -117,13 +122,83 @@ class Swu:
         return out
 
 
-def swupdate(build, work, swu, cert, *extra):
+class Progress:
+    """A client of SWUpdate's progress socket, as swupdate-progress is: the handler name and
+    percentage of each message (struct progress_msg of 2022.12, native layout)."""
+    LAYOUT = struct.Struct("@IIIQIII256s64sII2048s")
+    SIZE = 2416  # the struct with its trailing alignment
+    ACK = struct.Struct("@I4s")  # progress API 2 answers a connection with it; 2022.12 does not
+
+    def __init__(self, path):
+        deadline = time.monotonic() + 5
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # SWUpdate announces the socket just before its bind() and listen(): a refused
+        # connection is retried for the few microseconds between them.
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except (ConnectionRefusedError, FileNotFoundError):
+                if time.monotonic() > deadline:
+                    fail("cannot connect to SWUpdate's progress socket %s" % path)
+                select.select([], [], [], 0.001)
+        self.seen = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        buf = b""
+        while True:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return
+            buf += chunk
+            while len(buf) >= self.SIZE:
+                fields = self.LAYOUT.unpack_from(buf)
+                buf = buf[self.SIZE:]
+                handler = fields[8].split(b"\0")[0].decode(errors="replace")
+                self.seen.append((handler, fields[6]))
+
+    def percents(self, handler):
+        """The percentages shown while the handler ran; stops reading (bounded)."""
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.reader.join(timeout=10)
+        self.sock.close()
+        return [percent for name, percent in self.seen if name == handler]
+
+
+def swupdate(build, work, swu, cert, *extra, progress=False):
+    """Runs swupdate; with progress, also a Progress client on its socket, connected as
+    soon as SWUpdate announces it. Returns the run and the client (or None)."""
     tmp = os.path.join(work, "swupdate-tmp")
     os.makedirs(tmp, exist_ok=True)
     env = dict(os.environ, LUA_PATH=os.path.abspath(HANDLERS) + "/?.lua;;", TMPDIR=tmp,
                PATH=os.path.join(build, "examples") + ":" + os.environ["PATH"])
-    return run(["swupdate", "-v", "-H", "%s:%s" % (BOARD, REVISION), "-k", cert] +
-               list(extra) + ["-i", swu], env=env)
+    cmd = ["swupdate", "-v", "-H", "%s:%s" % (BOARD, REVISION), "-k", cert] + list(extra) + \
+        ["-i", swu]
+    if not progress:
+        return run(cmd, env=env), None
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + DEADLINE_S
+    head = ""
+    socket_path = os.path.join(tmp, "swupdateprog")
+    while "creating socket at " + socket_path not in head:
+        line = read_line(proc.stdout, deadline)
+        if not line:
+            proc.kill()
+            proc.wait()
+            fail("swupdate did not announce its progress socket:\n" + head)
+        head += line
+    client = Progress(socket_path)
+    try:
+        out, _ = proc.communicate(timeout=max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        fail("swupdate did not finish within %d s" % DEADLINE_S)
+    return subprocess.CompletedProcess(cmd, proc.returncode,
+                                       head + out.decode(errors="replace"), ""), client
 
 
 def run_case(build, name):
@@ -141,15 +216,17 @@ def run_case(build, name):
             image = swu.build(payload_description(sim.link, sha256, image_type), [PACKAGE])
         # A check (a dry run) first: it must pass a good image without a word to the
         # module, and refuse the image no handler serves.
-        checked = swupdate(build, servers.root, image, swu.cert, "-c")
+        checked, _ = swupdate(build, servers.root, image, swu.cert, "-c")
         checked_sent = sim.dialogue().count(" rx ")
-        installed = None if kind == "absent" else swupdate(build, servers.root, image, swu.cert)
+        installed, progress = None, None
+        if kind != "absent":
+            installed, progress = swupdate(build, servers.root, image, swu.cert, progress=True)
         dialogue = sim.dialogue()
         print("%s: swupdate -c exit %d%s" % (
             name, checked.returncode,
             "" if installed is None else ", swupdate -i exit %d" % installed.returncode))
         try:
-            check(name, kind, checked, checked_sent, installed, dialogue)
+            check(name, kind, checked, checked_sent, installed, dialogue, progress)
         except SystemExit:
             print("--- swupdate -c\n" + checked.stdout + checked.stderr)
             if installed:
@@ -158,7 +235,7 @@ def run_case(build, name):
             raise
 
 
-def check(name, kind, checked, checked_sent, installed, dialogue):
+def check(name, kind, checked, checked_sent, installed, dialogue, progress):
     sent = dialogue.count("rx AT+QFOTADL")
     if checked_sent:
         fail("swupdate -c talked to the module")
@@ -181,6 +258,19 @@ def check(name, kind, checked, checked_sent, installed, dialogue):
     if name.endswith("_success"):
         if not succeeded or installed.returncode != 0:
             fail("the install failed")
+        if "dfota: upgraded %s_01.001.01.001 -> %s_01.001.01.001" % (FROM, TO) not in log:
+            fail("the handler did not report the upgrade")
+        if sent != 1:
+            fail("AT+QFOTADL sent %d times" % sent)
+        if kind == "payload" and 'rx AT+QFUPL="%s"' % PACKAGE not in dialogue:
+            fail("the payload was not uploaded with AT+QFUPL")
+        # The upload's end (40 %) and the update's 20, 40, 60, 80 % (the simulator's steps)
+        # as the handler relays them (40 + 60 % of them). SWUpdate shows progress for
+        # images only, not for scripts.
+        shown = progress.percents("dfota")
+        print("progress of the dfota handler: %s" % shown)
+        if kind == "payload" and not {40, 52, 64, 76, 88} <= set(shown):
+            fail("the handler's progress did not reach SWUpdate: %s" % shown)
     elif name.endswith("_505"):
         if installed.returncode == 0 or not failed:
             fail("a module code 505 did not fail the install")
