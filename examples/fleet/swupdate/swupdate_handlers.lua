@@ -174,7 +174,8 @@ end
 function dfota.handler(image)
     local props = image.properties or {}
     if props.url then
-        swupdate.error("dfota image: the property url is for a dfota-url script, not an image with a payload")
+        swupdate.error("dfota image: the property url is for a dfota-url script, " ..
+            "not an image with a payload")
         return 1
     end
     -- The payload is consumed from the stream first, whatever happens next.
@@ -203,7 +204,8 @@ function dfota.url_handler(image, phase)
     end
     local props = image.properties or {}
     if not props.url then
-        swupdate.error("dfota-url script: the property url (where the module downloads the package) is missing")
+        swupdate.error("dfota-url script: the property url " ..
+            "(where the module downloads the package) is missing")
         return 1
     end
     return dfota.checked_install(props)
