@@ -37,6 +37,10 @@ CASES = {
     "upload_ok": ([], {}, "success", 0, "ok"),
     "upload_as_name": ([], {"as": "pkg-A09.bin"}, "success", 0, "ok"),
     "upload_ec200u": (["--family", "ec200u"], {}, "success", 0, "ok"),
+    # Without acknowledgements the host writes far more than the pty holds: each write
+    # must wait for room, within its command timeout.
+    "upload_no_ack_large": ([], {"no_ack": "1", "size": str(2 * 1024 * 1024 + 1)}, "success", 0,
+                            "ok"),
     "upload_sum_once": (["--upload-fault", "sum-once"], {}, "success", 0, "retried"),
     "upload_sum_always": (["--upload-fault", "sum-always"], {}, "upload_failed", None, "cleaned"),
     "upload_short_once": (["--upload-fault", "short-once"], {}, "success", 0, "retried"),
@@ -80,6 +84,8 @@ def host_command(build, via, link, package, opts, only=False):
             cmd += ["--as", opts["as"]]
         if "upload_timeout" in opts:
             cmd += ["--upload-timeout", opts["upload_timeout"]]
+        if "no_ack" in opts:
+            cmd += ["--upload-no-ack"]
         return e2e.wrapper() + cmd
     cmd = [os.path.join(build, "tests", "e2e", "e2e-lib-runner"), link, package, "0", "0",
            "upload-only" if only else "upload"]
@@ -87,6 +93,8 @@ def host_command(build, via, link, package, opts, only=False):
         cmd.append("as=" + opts["as"])
     if "upload_timeout" in opts:
         cmd.append("upload-timeout=" + opts["upload_timeout"])
+    if "no_ack" in opts:
+        cmd.append("upload-no-ack")
     return e2e.wrapper() + cmd
 
 
@@ -189,7 +197,7 @@ def run_case(build, name, via):
     sim_opts, opts, want_result, want_code, kind = CASES[name]
     family = sim_opts[sim_opts.index("--family") + 1] if "--family" in sim_opts else "em060k"
     with module_and_servers(build, QUICK + sim_opts) as (servers, sim):
-        package, data = make_package(servers.root, SIZE)
+        package, data = make_package(servers.root, int(opts.get("size", SIZE)))
         proc, took = run(host_command(build, via, sim.link, package, opts))
         log = sim.dialogue()
         events, result, code, message = events_of(via, proc.stdout)

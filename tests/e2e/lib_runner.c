@@ -6,7 +6,8 @@
  *   upload                        TARGET is a file on the host: dfota_start_upload()
  *   upload-only                   TARGET is a file on the host: dfota_upload()
  *   as=NAME                       the uploaded file's name on the module
- *   upload-timeout=S              cfg.upload_timeout_s */
+ *   upload-timeout=S              cfg.upload_timeout_s
+ *   upload-no-ack                 cfg.upload_no_ack */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,8 @@ static bool runner_options(int argc, char **argv, struct dfota_config *cfg,
             *mode = RUNNER_UPLOAD_ONLY;
         else if (strncmp(o, "as=", 3) == 0)
             pkg->name = o + 3;
+        else if (strcmp(o, "upload-no-ack") == 0)
+            cfg->upload_no_ack = true;
         else if (strncmp(o, "upload-timeout=", 15) == 0)
             cfg->upload_timeout_s = (uint32_t)strtoul(o + 15, NULL, 10);
         else
