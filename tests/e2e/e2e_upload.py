@@ -247,8 +247,8 @@ def run_then_upgrade(build, via):
             fail("an upload alone sent AT+QFOTADL")
         path = message[len("uploaded to "):]
         if via == "cli":  # and the plain line a person reads names it too
-            plain, _ = run([e2e.tool_path(build), "upload", "--port", sim.link, package,
-                            "--as", "plain.bin"])
+            plain, _ = run(e2e.wrapper() + [e2e.tool_path(build), "upload", "--port", sim.link,
+                                            package, "--as", "plain.bin"])
             if plain.returncode != 0 or not plain.stdout.splitlines()[-1].startswith(
                     "uploaded to %splain.bin in " % LOCAL):
                 fail("plain upload: exit %d\n%s" % (plain.returncode, plain.stdout))
@@ -289,10 +289,12 @@ def in_flight(ev):
 
 def run_changes_size(build, via):
     """The package grows while it is sent (a paced link: some 5 s to send it; the file is
-    appended to on the first progress report): upload_failed, the partial file deleted."""
+    appended to on the first progress report): upload_failed, the partial file deleted
+    once the module's data timeout (2 s) ended its transfer."""
     with module_and_servers(build, QUICK + PACED) as (servers, sim):
         package, _ = make_package(servers.root, BIG)
-        proc = subprocess.Popen(host_command(build, via, sim.link, package, {}),
+        proc = subprocess.Popen(host_command(build, via, sim.link, package,
+                                             {"upload_timeout": "2"}),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL)
         ev = stream_until(proc, via, in_flight, time.monotonic() + 30)
