@@ -22,11 +22,11 @@
 #include "bench.h"
 #include "dfota.h"
 
-#define UPLOAD_READY_MS 10000
+#define BENCH_UPLOAD_READY_MS 10000
 
 extern char **environ;
 
-struct upload_sim {
+struct bench_upload_sim {
     pid_t pid;
     int out; /* its stdout */
     char dir[64];
@@ -34,7 +34,7 @@ struct upload_sim {
 };
 
 /* One measured upload: what happened between the uploading phase and upload_end. */
-struct upload_run {
+struct bench_upload_run {
     const uint8_t *data;
     size_t size;
     uint64_t began_us, ended_us;
@@ -42,7 +42,7 @@ struct upload_run {
 };
 
 /* dfota-sim beside this program in the build tree: ../sim/dfota-sim. */
-static int upload_sim_path(char *out, size_t size)
+static int bench_upload_sim_path(char *out, size_t size)
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -55,12 +55,12 @@ static int upload_sim_path(char *out, size_t size)
     return access(out, X_OK);
 }
 
-/* Reads the simulator's "ready <link>" line, waiting at most UPLOAD_READY_MS. */
-static int upload_sim_ready(struct upload_sim *sim)
+/* Reads the simulator's "ready <link>" line, waiting at most BENCH_UPLOAD_READY_MS. */
+static int bench_upload_sim_ready(struct bench_upload_sim *sim)
 {
     char line[160];
     size_t len = 0;
-    uint64_t deadline = bench_now_us() + UPLOAD_READY_MS * 1000u;
+    uint64_t deadline = bench_now_us() + BENCH_UPLOAD_READY_MS * 1000u;
 
     while (len + 1 < sizeof(line)) {
         struct pollfd p = {sim->out, POLLIN, 0};
@@ -78,17 +78,18 @@ static int upload_sim_ready(struct upload_sim *sim)
     return strncmp(line, "ready ", 6) == 0 && strcmp(line + 6, sim->link) == 0 ? 0 : -1;
 }
 
-static int upload_sim_start(struct upload_sim *sim, uint32_t baud)
+static int bench_upload_sim_start(struct bench_upload_sim *sim, uint32_t baud)
 {
     char path[PATH_MAX], pace[16];
     int pipefd[2];
     posix_spawn_file_actions_t fa;
-    char *argv[] = {path, "--link", sim->link, "--log", "/dev/null", "--exit-after", "300",
-                    baud ? "--baud-pace" : NULL, pace, NULL};
+    char *pacing = baud ? "--baud-pace" : NULL; /* unpaced: the list ends there */
+    char *argv[] = {path,           "--link", sim->link, "--log", "/dev/null",
+                    "--exit-after", "300",    pacing,    pace,    NULL};
     int rc;
 
     snprintf(sim->dir, sizeof(sim->dir), "/tmp/dfota-bench-XXXXXX");
-    if (upload_sim_path(path, sizeof(path)) != 0 || !mkdtemp(sim->dir) || pipe(pipefd) != 0) {
+    if (bench_upload_sim_path(path, sizeof(path)) != 0 || !mkdtemp(sim->dir) || pipe(pipefd) != 0) {
         fprintf(stderr, "upload: no dfota-sim beside the bench (%s)\n", path);
         return -1;
     }
@@ -102,7 +103,7 @@ static int upload_sim_start(struct upload_sim *sim, uint32_t baud)
     posix_spawn_file_actions_destroy(&fa);
     close(pipefd[1]);
     sim->out = pipefd[0];
-    if (rc != 0 || upload_sim_ready(sim) != 0) {
+    if (rc != 0 || bench_upload_sim_ready(sim) != 0) {
         fprintf(stderr, "upload: dfota-sim did not get ready\n");
         if (rc == 0) {
             kill(sim->pid, SIGKILL);
@@ -115,7 +116,7 @@ static int upload_sim_start(struct upload_sim *sim, uint32_t baud)
     return 0;
 }
 
-static void upload_sim_stop(struct upload_sim *sim)
+static void bench_upload_sim_stop(struct bench_upload_sim *sim)
 {
     kill(sim->pid, SIGTERM);
     while (waitpid(sim->pid, NULL, 0) < 0 && errno == EINTR) {
@@ -124,9 +125,9 @@ static void upload_sim_stop(struct upload_sim *sim)
     rmdir(sim->dir);
 }
 
-static int upload_read(void *user, size_t offset, uint8_t *buf, size_t len, size_t *got)
+static int bench_upload_read(void *user, size_t offset, uint8_t *buf, size_t len, size_t *got)
 {
-    const struct upload_run *run = user;
+    const struct bench_upload_run *run = user;
     size_t n = run->size - offset < len ? run->size - offset : len;
 
     memcpy(buf, run->data + offset, n);
@@ -134,9 +135,9 @@ static int upload_read(void *user, size_t offset, uint8_t *buf, size_t len, size
     return 0;
 }
 
-static void upload_on_event(void *user, const struct dfota_event *ev)
+static void bench_upload_on_event(void *user, const struct dfota_event *ev)
 {
-    struct upload_run *run = user;
+    struct bench_upload_run *run = user;
 
     if (ev->type == DFOTA_EVENT_PHASE && ev->phase == DFOTA_PHASE_UPLOADING)
         run->began_us = bench_now_us();
@@ -146,7 +147,7 @@ static void upload_on_event(void *user, const struct dfota_event *ev)
     }
 }
 
-static double upload_cpu_s(void)
+static double bench_upload_cpu_s(void)
 {
     struct rusage ru;
 
@@ -156,37 +157,37 @@ static double upload_cpu_s(void)
 }
 
 /* One upload of size bytes at baud (0: unpaced); prints its figures. */
-static void upload_measure(uint32_t baud, bool ack, const uint8_t *data, size_t size)
+static void bench_upload_measure(uint32_t baud, bool ack, const uint8_t *data, size_t size)
 {
-    struct upload_sim sim;
-    struct upload_run run = {data, size, 0, 0, false};
+    struct bench_upload_sim sim;
+    struct bench_upload_run run = {data, size, 0, 0, false};
     struct dfota_config cfg;
-    struct dfota_package pkg = {NULL, upload_read, &run, size, "bench.bin"};
+    struct dfota_package pkg = {NULL, bench_upload_read, &run, size, "bench.bin"};
     struct dfota *s;
     char prefix[40], name[64];
     double cpu = 0, took;
     int rc;
 
-    if (upload_sim_start(&sim, baud) != 0)
+    if (bench_upload_sim_start(&sim, baud) != 0)
         return;
     dfota_config_init(&cfg);
     cfg.port = sim.link;
     cfg.baud = baud ? baud : 115200;
     cfg.log_level = DFOTA_LOG_ERROR;
-    cfg.on_event = upload_on_event;
+    cfg.on_event = bench_upload_on_event;
     cfg.user = &run;
     cfg.upload_no_ack = !ack;
     cfg.no_preflight = true;
     rc = dfota_open(&s, &cfg);
     if (rc == DFOTA_OK) {
-        cpu = upload_cpu_s();
+        cpu = bench_upload_cpu_s();
         rc = dfota_upload(s, &pkg);
         if (rc == DFOTA_OK)
             rc = dfota_run(s);
-        cpu = upload_cpu_s() - cpu;
+        cpu = bench_upload_cpu_s() - cpu;
         dfota_close(s);
     }
-    upload_sim_stop(&sim);
+    bench_upload_sim_stop(&sim);
     if (rc != DFOTA_OK || !run.ok || run.ended_us <= run.began_us) {
         fprintf(stderr, "upload at %u baud, ack %d: failed (%d)\n", (unsigned)baud, ack, rc);
         return;
@@ -228,8 +229,8 @@ void bench_upload(bool quick)
     for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
         size_t size = quick ? lines[i].size / 4 : lines[i].size;
 
-        upload_measure(lines[i].baud, true, data, size);
-        upload_measure(lines[i].baud, false, data, size);
+        bench_upload_measure(lines[i].baud, true, data, size);
+        bench_upload_measure(lines[i].baud, false, data, size);
     }
     free(data);
 }

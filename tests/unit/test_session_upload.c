@@ -29,10 +29,10 @@ struct up_rig {
     void *module_user;
     uint8_t data[PKG_SIZE];
     struct dfota_package pkg;
-    size_t ends_at;      /* the source ends early there (the file shrank); 0: never */
-    size_t fails_at;     /* a read at or past this offset fails; 0: never */
-    size_t cancel_at;    /* dfota_cancel() from a read at or past this offset; 0: never */
-    size_t hangup_at;    /* the port goes away at a read at or past this offset; 0: never */
+    size_t ends_at;   /* the source ends early there (the file shrank); 0: never */
+    size_t fails_at;  /* a read at or past this offset fails; 0: never */
+    size_t cancel_at; /* dfota_cancel() from a read at or past this offset; 0: never */
+    size_t hangup_at; /* the port goes away at a read at or past this offset; 0: never */
     size_t reads;
 };
 
@@ -155,8 +155,7 @@ static void test_upload_then_upgrade(void **state)
     fake_module_reboot(&u->r->fm, 1600, 1000);
     assert_int_equal(up_run(u, false), DFOTA_OK);
     /* the progress comes block by block while the transfer runs, then the verified end */
-    snprintf(end, sizeof(end), "UP20 UP40 UP61 UP81 UP100 UP_END:%d,%x,ok ", PKG_SIZE,
-             up_sum(u));
+    snprintf(end, sizeof(end), "UP20 UP40 UP61 UP81 UP100 UP_END:%d,%x,ok ", PKG_SIZE, up_sum(u));
     assert_non_null(strstr(u->r->trace, end));
     assert_string_equal(u->ufs.log, "AT+QFLDS=\"UFS\"|AT+QFDEL=\"pkg.bin\"|"
                                     "AT+QFUPL=\"pkg.bin\",5001,10,1|");
@@ -337,7 +336,7 @@ static void test_cancel_mid_transfer(void **state)
     u->cancel_at = 2048;
     assert_failed(u, up_run(u, false), DFOTA_ERR_CANCELLED, -1, "");
     assert_int_equal(u->ufs.data_bytes, 3072); /* the block in flight, then nothing more */
-    assert_true(u->r->done_at < 1000);          /* at once: the module times out by itself */
+    assert_true(u->r->done_at < 1000);         /* at once: the module times out by itself */
     up_destroy(u);
 }
 
