@@ -11,7 +11,9 @@ module's side of the story (what it stored, what it deleted, when).
 import argparse
 import json
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -56,7 +58,7 @@ CASES = {
                                    {"upload_timeout": "1"}, "timeout", None, "cleaned"),
 }
 SPECIAL = ["upload_then_upgrade", "upload_changes_size", "upload_bad_input"]
-CLI_ONLY = ["upload_interrupted"]
+CLI_ONLY = ["upload_interrupted", "upload_progress_bar"]
 
 
 def qfupl_sum(data):
@@ -368,6 +370,47 @@ def run_interrupted(build, via):
         took, info_took, message))
 
 
+def run_progress_bar(build, via):
+    """`dfota upload` on a terminal over a paced 115200-baud link: the live bar moves
+    through the upload with its rate (about the line's 11.5 KB/s: one block's report
+    comes when it is written, so a single figure may be some 10 % off) and the time
+    left."""
+    with module_and_servers(build, QUICK + PACED) as (servers, sim):
+        package, _ = make_package(servers.root, BIG)
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(e2e.wrapper() + [e2e.tool_path(build), "upload", "--port",
+                                                 sim.link, package],
+                                stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
+        os.close(slave)
+        output = b""
+        deadline = time.monotonic() + RUN_DEADLINE_S
+        while time.monotonic() < deadline:
+            if not select.select([master], [], [], deadline - time.monotonic())[0]:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the tool exited and closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.close(master)
+        status = proc.wait(timeout=10)
+    out = output.decode(errors="replace")
+    drawn = re.findall(r"uploading\s+\[[#.]+\]\s+(\d+)%.*?([0-9.]+) KB/s\s+(\S+) left", out)
+    middle = [d for d in drawn if 0 < int(d[0]) < 100]
+    if status != 0 or "\r\033[K" not in out or len(middle) < 3 or \
+            "uploaded to " + LOCAL + NAME not in out:
+        fail("upload on a terminal: exit %d, %d bars drawn mid-way\n%r" % (status, len(middle),
+                                                                            out[-2000:]))
+    rates = sorted(float(rate) for _, rate, _ in middle)
+    median = rates[len(rates) // 2]
+    if not 10 < median < 12.2 or not all(5 < rate < 15 for rate in rates):
+        fail("rates against the line's 11.52 KB/s: median %.1f of %s" % (median, rates))
+    print("%d bars drawn mid-way, median %.1f KB/s; e.g. %s %%, %s KB/s, %s left" % (
+        (len(middle), median) + middle[len(middle) // 2]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -378,7 +421,8 @@ def main():
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     special = {"upload_then_upgrade": run_then_upgrade, "upload_changes_size": run_changes_size,
-               "upload_bad_input": run_bad_input, "upload_interrupted": run_interrupted}
+               "upload_bad_input": run_bad_input, "upload_interrupted": run_interrupted,
+               "upload_progress_bar": run_progress_bar}
     if args.list:
         print(";".join(list(CASES) + SPECIAL))
     elif args.list_cli:
