@@ -54,8 +54,10 @@ CASES = {
     "upload_no_space": (["--ufs-free", "20000"], {}, "upload_failed", None, "untouched"),
     "upload_locked_file": (["--ufs-locked-file", NAME + ":100"], {}, "upload_failed", 407,
                            "refused"),
+    # The host waits the module's data timeout and one command timeout for the 'A'.
     "upload_stops_acknowledging": (["--upload-fault", "stop-ack-after:3"],
-                                   {"upload_timeout": "1"}, "timeout", None, "cleaned"),
+                                   {"upload_timeout": "1", "command_timeout": "1"}, "timeout",
+                                   None, "cleaned"),
 }
 SPECIAL = ["upload_then_upgrade", "upload_changes_size", "upload_bad_input"]
 CLI_ONLY = ["upload_interrupted", "upload_progress_bar"]
@@ -88,6 +90,8 @@ def host_command(build, via, link, package, opts, only=False):
             cmd += ["--upload-timeout", opts["upload_timeout"]]
         if "no_ack" in opts:
             cmd += ["--upload-no-ack"]
+        if "command_timeout" in opts:
+            cmd += ["--command-timeout", opts["command_timeout"]]
         return e2e.wrapper() + cmd
     cmd = [os.path.join(build, "tests", "e2e", "e2e-lib-runner"), link, package, "0", "0",
            "upload-only" if only else "upload"]
@@ -97,6 +101,8 @@ def host_command(build, via, link, package, opts, only=False):
         cmd.append("upload-timeout=" + opts["upload_timeout"])
     if "no_ack" in opts:
         cmd.append("upload-no-ack")
+    if "command_timeout" in opts:
+        cmd.append("command-timeout=%d" % (float(opts["command_timeout"]) * 1000))
     return e2e.wrapper() + cmd
 
 
@@ -376,7 +382,7 @@ def run_progress_bar(build, via):
     comes when it is written, so a single figure may be some 10 % off) and the time
     left."""
     with module_and_servers(build, QUICK + PACED) as (servers, sim):
-        package, _ = make_package(servers.root, BIG)
+        package, _ = make_package(servers.root, BIG // 2)
         master, slave = pty.openpty()
         proc = subprocess.Popen(e2e.wrapper() + [e2e.tool_path(build), "upload", "--port",
                                                  sim.link, package],

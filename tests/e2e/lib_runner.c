@@ -7,7 +7,8 @@
  *   upload-only                   TARGET is a file on the host: dfota_upload()
  *   as=NAME                       the uploaded file's name on the module
  *   upload-timeout=S              cfg.upload_timeout_s
- *   upload-no-ack                 cfg.upload_no_ack */
+ *   upload-no-ack                 cfg.upload_no_ack
+ *   command-timeout=MS            cfg.command_timeout_ms */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,8 @@ static bool runner_options(int argc, char **argv, struct dfota_config *cfg,
             *mode = RUNNER_UPLOAD_ONLY;
         else if (strncmp(o, "as=", 3) == 0)
             pkg->name = o + 3;
+        else if (strncmp(o, "command-timeout=", 16) == 0)
+            cfg->command_timeout_ms = (uint32_t)strtoul(o + 16, NULL, 10);
         else if (strcmp(o, "upload-no-ack") == 0)
             cfg->upload_no_ack = true;
         else if (strncmp(o, "upload-timeout=", 15) == 0)
