@@ -168,8 +168,11 @@ void fota_on_port_back(struct fota *m, uint64_t now)
 
 void fota_on_tick(struct fota *m, uint64_t now)
 {
+    const struct fota_phase *cur = fota_current(m);
     enum machine_timer t;
 
+    if (cur && !m->core.done && cur->on_tick)
+        (void)fota_advance(m, cur->on_tick(m, now), now);
     while (!m->core.done && (t = machine_take_due(&m->core, now)) != MACHINE_TIMERS) {
         const struct fota_phase *p = fota_current(m);
         if (p && p->on_timer)

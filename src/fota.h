@@ -86,6 +86,9 @@ struct fota_phase {
     enum fota_verdict (*on_urc)(struct fota *m, const struct qind *urc, uint64_t now);
     enum fota_verdict (*on_port)(struct fota *m, bool lost, uint64_t now);
     enum fota_verdict (*on_timer)(struct fota *m, enum machine_timer t, uint64_t now);
+    /* After each round of input (optional): what the phase's own work produced in the
+     * meantime, such as an upload's progress made inside the AT engine's raw transfer. */
+    enum fota_verdict (*on_tick)(struct fota *m, uint64_t now);
 };
 
 /* What a module says of itself. */

@@ -123,11 +123,20 @@ static enum fota_verdict upload_phase_port(struct fota *m, bool lost, uint64_t n
     return upload_phase_pump(m);
 }
 
+/* The transfer runs inside the AT engine (its raw callbacks read the package): the
+ * progress it made since comes out here, not only with the command's final answer. */
+static enum fota_verdict upload_phase_tick(struct fota *m, uint64_t now)
+{
+    (void)now;
+    return upload_phase_pump(m);
+}
+
 const struct fota_phase phase_upload = {
     .enter = upload_phase_enter,
     .on_line = upload_phase_line,
     .on_answer = upload_phase_answer,
     .on_port = upload_phase_port,
+    .on_tick = upload_phase_tick,
 };
 
 #endif

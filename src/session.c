@@ -153,7 +153,7 @@ static int session_write(void *user, const uint8_t *buf, size_t len)
 
     if (!s->port_open)
         return DFOTA_PORT_ERROR;
-    return s->ops->write(s->port_ctx, buf, len, s->cfg.command_timeout_ms);
+    return s->ops->write(s->port_ctx, buf, len, s->fota.timing.command_ms);
 }
 
 static void session_port_lost(struct dfota *s)

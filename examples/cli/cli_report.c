@@ -19,8 +19,13 @@ struct cli_report {
     struct timespec start;
     enum dfota_phase phase;
     int percent; /* update (or download) progress shown on the bar, -1: none */
-    uint64_t upload_bytes;  /* sent so far */
-    double upload_started;  /* elapsed seconds when the upload began */
+    uint64_t upload_bytes; /* sent so far */
+    /* The rate counts from the first progress report on: the first block goes into the
+     * port's buffer at once, long before the line has carried it. */
+    bool upload_measuring;
+    uint64_t upload_base_bytes; /* sent at the first report */
+    double upload_base_at;      /* elapsed seconds at the first report */
+    double upload_last_at;      /* elapsed seconds at the latest report */
     int attempt;
     bool line_drawn;
     bool stdout_lost; /* a write to stdout failed (a reader that went away) */
@@ -222,16 +227,19 @@ static void live_clear(struct cli_report *r)
     }
 }
 
-/* The upload's speed and the time it still needs, after the bar. */
+/* The upload's speed and the time it still needs, after the bar: as of the latest report
+ * (between reports the bytes stand still while the clock runs). */
 static void upload_rate(const struct cli_report *r)
 {
-    double took = report_elapsed(r) - r->upload_started;
-    double rate = took > 0 ? (double)r->upload_bytes / took : 0;
+    double took = r->upload_last_at - r->upload_base_at;
+    double rate = took > 0 ? (double)(r->upload_bytes - r->upload_base_bytes) / took : 0;
+    double rest;
     char left[32];
 
-    if (rate <= 0 || r->percent <= 0)
+    if (!r->upload_measuring || rate <= 0 || r->percent <= 0)
         return;
-    format_duration(took * (100 - r->percent) / r->percent, left, sizeof(left));
+    rest = (double)r->upload_bytes * (100 - r->percent) / r->percent;
+    format_duration(rest / rate, left, sizeof(left));
     printf("  %.1f KB/s  %s left", rate / 1000.0, left);
 }
 
@@ -311,10 +319,16 @@ static void remember(struct cli_report *r, const struct dfota_event *ev)
         r->phase = ev->phase;
         r->percent = -1;
         if (ev->phase == DFOTA_PHASE_UPLOADING)
-            r->upload_started = report_elapsed(r);
+            r->upload_measuring = false;
     } else if (ev->type == DFOTA_EVENT_UPLOAD_PROGRESS) {
         r->percent = ev->percent;
         r->upload_bytes = ev->bytes;
+        r->upload_last_at = report_elapsed(r);
+        if (!r->upload_measuring) {
+            r->upload_measuring = true;
+            r->upload_base_bytes = ev->bytes;
+            r->upload_base_at = r->upload_last_at;
+        }
     } else if (ev->type == DFOTA_EVENT_PROGRESS || ev->type == DFOTA_EVENT_DOWNLOAD_PROGRESS ||
                ev->type == DFOTA_EVENT_INSTALL) {
         r->percent = ev->percent;

@@ -2,6 +2,7 @@
 #ifndef DFOTA_BENCH_H
 #define DFOTA_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,8 @@ void bench_reopen(int reboots);
 void bench_idle(int seconds);
 void bench_footprint(void);
 void bench_code_size(const char *core_archive);
+/* The upload through dfota-sim, paced and unpaced, with and without acknowledgements. */
+void bench_upload(bool quick);
 
 /* Heap use seen by the malloc wrapper (bench_alloc.c). */
 struct bench_heap {

@@ -1,4 +1,4 @@
-/* dfota-bench [--quick] [parse|reopen|idle|footprint ...]: prints the figures the
+/* dfota-bench [--quick] [parse|reopen|idle|footprint|upload ...]: prints the figures the
  * README's Performance section shows. dfota-bench check: checks the parse stream (a test),
  * exit 1 if it is not the stream it claims to be. */
 #define _GNU_SOURCE
@@ -21,7 +21,7 @@ uint64_t bench_now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Runs the named sections (parse, reopen, idle, footprint), or all of them. */
+/* Runs the named sections (parse, reopen, idle, footprint, upload), or all of them. */
 static int wanted(int argc, char **argv, const char *section)
 {
     int named = 0;
@@ -53,5 +53,7 @@ int main(int argc, char **argv)
         bench_footprint();
         bench_code_size(DFOTA_BENCH_CORE_ARCHIVE);
     }
+    if (wanted(argc, argv, "upload"))
+        bench_upload(quick);
     return 0;
 }

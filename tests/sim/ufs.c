@@ -418,6 +418,10 @@ static size_t ufs_data(struct sim *s, const uint8_t *buf, size_t len)
             return len; /* a hung module takes the rest and says nothing */
         }
         sim_write(s, "A", 1);
+        /* The host sends the next block only once it has the 'A': the line from the host
+         * stays idle meanwhile, so its schedule starts afresh with the next byte that
+         * arrives (that round trip is what stop-and-wait costs). */
+        s->pace_in_due_us = 0;
     }
     if (u->got == u->expect)
         ufs_complete(s);

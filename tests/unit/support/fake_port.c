@@ -6,6 +6,7 @@ void fake_port_init(struct fake_port *fp)
 {
     memset(fp, 0, sizeof(*fp));
     fp->present = true;
+    fp->min_write_timeout_ms = UINT32_MAX;
 }
 
 uint64_t fake_port_now(void *user)
@@ -162,7 +163,8 @@ static int fake_write(void *ctx, const uint8_t *buf, size_t len, uint32_t timeou
     struct fake_port *fp = ctx;
     size_t room = FAKE_PORT_OUT_MAX - fp->out_len;
 
-    (void)timeout_ms;
+    if (timeout_ms < fp->min_write_timeout_ms)
+        fp->min_write_timeout_ms = timeout_ms;
     if (!fp->is_open)
         return DFOTA_PORT_ERROR;
     if (fp->hung_up)

@@ -43,6 +43,7 @@ struct fake_port {
     size_t out_len;
     int open_calls;
     int wait_calls;
+    uint32_t min_write_timeout_ms; /* the shortest timeout a write was given; UINT32_MAX: none */
     fake_responder responder;
     void *responder_user;
 };

@@ -223,6 +223,8 @@ static size_t fake_ufs_data(struct fake_ufs *u, const uint8_t *data, size_t len)
         u->block_fill = 0;
         if (u->fault == FAKE_UFS_FAULT_STOP_ACK && u->got / 1024 > u->fault_at)
             u->hung = true;
+        else if (u->ack_delay_ms > 0)
+            fake_port_push_at(u->fp, u->fp->now + u->ack_delay_ms, "A");
         else
             fake_ufs_say(u, "A");
     }

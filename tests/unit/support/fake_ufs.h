@@ -40,6 +40,7 @@ struct fake_ufs {
     struct fake_ufs_file files[FAKE_UFS_FILES];
     enum fake_ufs_fault fault;
     size_t fault_at;
+    uint32_t ack_delay_ms; /* each 'A' comes this much later (the line's time); 0: at once */
     /* the transfer */
     bool receiving;
     bool hung; /* STOP_ACK: takes data silently until its timeout */
