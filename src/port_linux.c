@@ -25,6 +25,7 @@ const char *port_linux_tty_name(const char *device)
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef PATH_MAX
@@ -37,6 +38,21 @@ const char *port_linux_tty_name(const char *device)
 
 typedef bool (*port_linux_entry_fn)(void *user, const char *name);
 
+/* The kernel's linux_dirent64, read with the system call itself: glibc's getdents64()
+ * and musl's differ in their types, the kernel's layout does not. */
+struct port_linux_dirent {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+};
+
+static ssize_t port_linux_getdents(int fd, void *buf, size_t size)
+{
+    return (ssize_t)syscall(SYS_getdents64, fd, buf, size);
+}
+
 /* Calls fn for every entry of dir but "." and "..", until it returns false. Returns
  * false when dir cannot be read. */
 static bool port_linux_each_entry(const char *dir, port_linux_entry_fn fn, void *user)
@@ -44,17 +60,17 @@ static bool port_linux_each_entry(const char *dir, port_linux_entry_fn fn, void 
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    _Alignas(struct dirent64) char buf[4096];
+    _Alignas(struct port_linux_dirent) char buf[4096];
     bool more = true;
     while (more) {
-        ssize_t n = getdents64(fd, buf, sizeof buf);
+        ssize_t n = port_linux_getdents(fd, buf, sizeof buf);
         if (n <= 0)
             break;
         for (ssize_t off = 0; off < n && more;) {
-            const struct dirent64 *d = (const struct dirent64 *)(buf + off);
-            off += d->d_reclen;
-            if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
-                more = fn(user, d->d_name);
+            const struct port_linux_dirent *d = (const struct port_linux_dirent *)(buf + off);
+            off += d->reclen;
+            if (strcmp(d->name, ".") != 0 && strcmp(d->name, "..") != 0)
+                more = fn(user, d->name);
         }
     }
     (void)close(fd);

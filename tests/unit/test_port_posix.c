@@ -347,6 +347,17 @@ static void other_make(struct other *o, const char *path)
 
 /* Another descriptor on the node cannot take the lock, and (but for root) cannot even
  * open it; root's open is let through by TIOCEXCL, so the flag itself is checked. */
+/* TIOCGEXCL; false only where the kernel interface is emulated without it (qemu-user
+ * answers ENOSYS for ioctls it does not translate: the armhf and arm64 test runs). */
+static bool tty_exclusive_known(int fd, int *exclusive)
+{
+    if (ioctl(fd, TIOCGEXCL, exclusive) == 0)
+        return true;
+    assert_int_equal(errno, ENOSYS);
+    print_message("TIOCGEXCL is not emulated here: the claim's flock is checked alone\n");
+    return false;
+}
+
 static void assert_held_exclusively(const char *node)
 {
     int fd = open(node, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -357,7 +368,10 @@ static void assert_held_exclusively(const char *node)
     assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), -1);
     assert_int_equal(errno, EWOULDBLOCK);
     int exclusive = 0;
-    assert_int_equal(ioctl(fd, TIOCGEXCL, &exclusive), 0);
+    if (!tty_exclusive_known(fd, &exclusive)) {
+        close(fd);
+        return;
+    }
     assert_int_equal(exclusive, 1);
     close(fd);
 }
@@ -441,11 +455,11 @@ static void the_claim_ends_with_the_port(void **state)
     make_port(f, f->link);
     assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
     int exclusive = 0;
-    assert_int_equal(ioctl(keeper, TIOCGEXCL, &exclusive), 0);
-    assert_int_equal(exclusive, 1);
+    if (tty_exclusive_known(keeper, &exclusive))
+        assert_int_equal(exclusive, 1);
     f->ops->close(f->ctx);
-    assert_int_equal(ioctl(keeper, TIOCGEXCL, &exclusive), 0);
-    assert_int_equal(exclusive, 0);
+    if (tty_exclusive_known(keeper, &exclusive))
+        assert_int_equal(exclusive, 0);
     assert_int_equal(flock(keeper, LOCK_EX | LOCK_NB), 0);
     close(keeper);
 }

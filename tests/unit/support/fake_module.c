@@ -84,11 +84,11 @@ static void fake_module_query(struct fake_module *fm, const char *line)
         return;
     }
     if (starts_with(line, strlen(line), "+CME ERROR")) { /* a final result of its own */
-        snprintf(reply, sizeof(reply), "\r\n%s\r\n", line);
+        snprintf(reply, sizeof(reply), "\r\n%.200s\r\n", line);
         fake_port_push(fm->fp, reply);
         return;
     }
-    snprintf(reply, sizeof(reply), "\r\n%s\r\n\r\nOK\r\n", line);
+    snprintf(reply, sizeof(reply), "\r\n%.200s\r\n\r\nOK\r\n", line);
     fake_port_push(fm->fp, reply);
 }
 
