@@ -59,12 +59,25 @@ struct fuzz_cmd {
     int expect_send; /* DFOTA_OK, or DFOTA_ERR_INVALID for texts the engine must refuse */
 };
 
-#define LONG_OK_TEXT                                                                               \
-    "AT+QFOTADL=\"ftp://user:secretpassword@ftp.example.com:2121/packages/"                        \
-    "update-v01-to-v02."                                                                           \
-    "zip\"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
-#define LONG_BAD_TEXT LONG_OK_TEXT "X"
-_Static_assert(sizeof(LONG_OK_TEXT) - 1 == AT_CMD_MAX, "the longest command the engine takes");
+/* The longest command the engine takes (AT_CMD_MAX follows the build's DFOTA_URL_MAX),
+ * and one byte more: made before the first input. */
+static char long_ok_text[AT_CMD_MAX + 1];
+static char long_bad_text[AT_CMD_MAX + 2];
+#define LONG_OK_TEXT long_ok_text
+#define LONG_BAD_TEXT long_bad_text
+
+static void fuzz_make_long_texts(void)
+{
+    static const char head[] = "AT+QFOTADL=\"ftp://user:secretpassword@ftp.example.com:2121/"
+                               "packages/update-v01-to-v02.zip\"";
+
+    if (long_ok_text[0])
+        return;
+    memset(long_ok_text, 'X', AT_CMD_MAX);
+    memcpy(long_ok_text, head, sizeof(head) - 1);
+    memcpy(long_bad_text, long_ok_text, AT_CMD_MAX);
+    long_bad_text[AT_CMD_MAX] = 'X';
+}
 
 static const struct fuzz_cmd commands[] = {
     {{"AT", AT_RESP_NONE, NULL, 300, NO_RAW}, DFOTA_OK},
@@ -400,6 +413,7 @@ static void tick(struct harness *h, uint64_t step)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    fuzz_make_long_texts();
     struct harness h;
     struct at_callbacks cb = {on_write, on_response, on_final, on_urc, on_log, &h};
 

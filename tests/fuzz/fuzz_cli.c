@@ -141,8 +141,9 @@ static void print_all(int argc, char **argv, struct printed *p)
         return;
     p->refused = cli_text_target_refusal(&opt, p->refusal, sizeof(p->refusal));
     print_open_failure(&opt, p->open_failure, sizeof(p->open_failure));
-    if (opt.command == CLI_UPGRADE && !p->refused) {
-        CHECK(target_check(opt.target, opt.ufs_prefix, NULL, NULL, 0) == DFOTA_OK);
+    if (opt.command == CLI_UPGRADE && opt.target && !p->refused) {
+        CHECK(dfota_check_target_family(opt.family, opt.target, opt.ufs_prefix, NULL, 0) ==
+              DFOTA_OK);
         p->accepted = true;
         print_accepted(opt.target, p);
     }

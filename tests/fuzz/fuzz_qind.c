@@ -21,7 +21,7 @@
 
 static void check_result(bool ok, const struct qind *q)
 {
-    CHECK(q->kind >= QIND_NONE && q->kind <= QIND_UNKNOWN);
+    CHECK(q->kind >= QIND_NONE && q->kind <= QIND_RESUME);
     CHECK(q->number == -1 || (q->number >= 0 && q->number <= 99999999));
     CHECK(qind_kind_name(q->kind) != NULL);
     if (!ok) {
