@@ -134,6 +134,11 @@ bool ident_unknown(const struct fota_identity *id)
     return !id->full[0] && !id->revision[0];
 }
 
+bool ident_comparable(const struct fota_identity *a, const struct fota_identity *b)
+{
+    return (a->full[0] && b->full[0]) || (a->revision[0] && b->revision[0]);
+}
+
 bool ident_differs(const struct fota_identity *a, const struct fota_identity *b)
 {
     /* Like with like: AT+QGMR's full version where both have it, else ATI's revision. */

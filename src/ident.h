@@ -22,6 +22,8 @@ const char *ident_version(const struct fota_identity *id);
 
 /* Whether two identities name different firmware; false when either is unknown. */
 bool ident_differs(const struct fota_identity *a, const struct fota_identity *b);
+/* Whether the two can be compared: both have AT+QGMR's version, or both ATI's. */
+bool ident_comparable(const struct fota_identity *a, const struct fota_identity *b);
 /* Whether nothing of the version is known. */
 bool ident_unknown(const struct fota_identity *id);
 

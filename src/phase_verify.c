@@ -16,9 +16,20 @@ static void verify_start(struct fota *m, uint64_t now)
 
 static enum fota_verdict verify_enter(struct fota *m, uint64_t now)
 {
+    /* The follow phase's timers are over: only the verify window counts from here. */
+    machine_disarm(&m->core, MACHINE_TIMER_PORT);
+    machine_disarm(&m->core, MACHINE_TIMER_WINDOW);
+    machine_disarm(&m->core, MACHINE_TIMER_STALL);
+    machine_disarm(&m->core, MACHINE_TIMER_DOWNLOAD);
     machine_set_phase(&m->core, DFOTA_PHASE_FINAL_REBOOT);
     verify_start(m, now);
     return FOTA_STAY;
+}
+
+/* The URC port's restore command (in m->cmdline), sent again after the port came back. */
+static void verify_send_restore(struct fota *m)
+{
+    machine_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
 }
 
 static enum fota_verdict verify_fallback(struct fota *m)
@@ -52,7 +63,7 @@ static enum fota_verdict verify_succeed(struct fota *m, const char *text)
     snprintf(m->pending.text, sizeof(m->pending.text), "%s", text);
     snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"",
              m->pre.urcport_before);
-    machine_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
+    verify_send_restore(m);
     return FOTA_STAY;
 }
 
@@ -81,6 +92,9 @@ static enum fota_verdict verify_judge(struct fota *m)
         return verify_fallback(m);
     if (ident_unknown(&m->after))
         return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT, "its firmware version could not be read");
+    if (!ident_unknown(&m->before) && !ident_comparable(&m->before, &m->after))
+        return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT,
+                                  "its versions before and after were read differently");
     if (!ident_unknown(&m->before) && !new_version) {
         snprintf(text, sizeof(text), "the module reported success but still runs %s", after);
         machine_finish(&m->core, DFOTA_ERR_UPDATE, -1, text);
@@ -102,10 +116,15 @@ static enum fota_verdict verify_judge(struct fota *m)
 static enum fota_verdict verify_answer(struct fota *m, enum at_result result, int code,
                                        uint64_t now)
 {
+    enum ident_status st;
+
     (void)code;
     if (m->pending.set)
         return verify_urcport_back(m, result);
-    return ident_on_answer(m, result, now) == IDENT_DONE ? verify_judge(m) : FOTA_STAY;
+    st = ident_on_answer(m, result, now);
+    if (m->ident.answered) /* the window was for that: each command has its own timeout now */
+        machine_disarm(&m->core, MACHINE_TIMER_VERIFY);
+    return st == IDENT_DONE ? verify_judge(m) : FOTA_STAY;
 }
 
 static enum fota_verdict verify_port(struct fota *m, bool lost, uint64_t now)
@@ -120,7 +139,10 @@ static enum fota_verdict verify_port(struct fota *m, bool lost, uint64_t now)
     }
     machine_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     machine_disarm(&m->core, MACHINE_TIMER_PORT);
-    verify_start(m, now);
+    if (m->pending.set) /* the verdict is in; only the URC port is still to put back */
+        verify_send_restore(m);
+    else
+        verify_start(m, now);
     return FOTA_STAY;
 }
 

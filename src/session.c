@@ -479,6 +479,11 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
         snprintf(msg, size, "urcport is a port name such as usbat, usbmodem or uart1");
         return DFOTA_ERR_INVALID;
     }
+    if ((cfg->expect_version && strlen(cfg->expect_version) >= FOTA_ID_MAX) ||
+        (cfg->ufs_prefix && strlen(cfg->ufs_prefix) >= FOTA_ID_MAX)) {
+        snprintf(msg, size, "expect_version and ufs_prefix are at most %d bytes", FOTA_ID_MAX - 1);
+        return DFOTA_ERR_INVALID;
+    }
     if (cfg->asr_mode > 1) {
         snprintf(msg, size, "asr_mode must be 0 (manual reboot) or 1 (automatic)");
         return DFOTA_ERR_INVALID;

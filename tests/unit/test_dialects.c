@@ -330,6 +330,78 @@ static void test_expect_version(void **state)
     assert_int_equal(run_expecting("EM060KGLAAR01A11M4G"), DFOTA_ERR_UPDATE);
 }
 
+/* After the final reboot the module has its whole first-URC window to answer: the port
+ * timer of the wait for that reboot must not cut it short (a UART's RDY 115 s after
+ * END,0, then a module that answers ERROR to AT). */
+static void test_verify_window_is_not_cut_by_the_port_timer(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    r->fm.at_error_after = true;
+    fake_module_urc(&r->fm, 100, QIND("HTTPSTART"));
+    fake_module_urc(&r->fm, 1000, QINDN("HTTPEND", 0));
+    fake_module_urc(&r->fm, 2000, "RDY");
+    fake_module_urc(&r->fm, 2500, QIND("START"));
+    fake_module_urc(&r->fm, 3000, QINDN("END", 0));
+    fake_module_urc(&r->fm, 118000, "RDY");
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_ERR_TIMEOUT);
+    assert_int_equal(r->done_at, 118000 + 90000);
+    assert_non_null(strstr(dfota_error_text(r->s), "did not answer within 90 s"));
+    rig_destroy(r);
+}
+
+/* The URC port is put back after the upgrade even when the port goes meanwhile. */
+static void test_urcport_put_back_after_a_port_loss(void **state)
+{
+    struct session_rig *r = rig_create();
+    const char *first, *second;
+
+    (void)state;
+    r->cfg.set_urcport = true;
+    r->fm.urcport = "+QURCCFG: \"urcport\",\"uart1\"";
+    r->fm.reboot_on = "AT+QURCCFG=\"urcport\",\"uart1\"";
+    script_update(&r->fm, true);
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_OK);
+    first = strstr(r->fp.out, "AT+QURCCFG=\"urcport\",\"uart1\"\r");
+    assert_non_null(first);
+    second = strstr(first + 1, "AT+QURCCFG=\"urcport\",\"uart1\"\r");
+    assert_non_null(second);
+    assert_null(strstr(r->log, "could not put the URC port back"));
+    rig_destroy(r);
+}
+
+/* Versions read one way before and another after cannot prove anything. */
+static void test_versions_read_differently_are_no_proof(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    script_update(&r->fm, true);
+    r->fm.ati_error_before = true; /* before: AT+QGMR's full version only */
+    r->fm.qgmr_error_after = true; /* after: ATI's revision only */
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_ERR_TIMEOUT);
+    assert_string_equal(dfota_error_text(r->s), "the module reported success but could not be "
+                                                "confirmed: its versions before and after were "
+                                                "read differently");
+    rig_destroy(r);
+}
+
+static void test_overlong_settings_refused(void **state)
+{
+    struct session_rig *r = rig_create();
+    struct dfota *s = NULL;
+    char longer[80];
+
+    (void)state;
+    memset(longer, 'v', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    r->cfg.expect_version = longer;
+    assert_int_equal(dfota_open(&s, &r->cfg), DFOTA_ERR_INVALID);
+    assert_non_null(strstr(r->log, "expect_version and ufs_prefix are at most 63 bytes"));
+    rig_destroy(r);
+}
+
 /* ---- watch ------------------------------------------------------------------------- */
 
 /* With no upgrade under way, watch gives up after the first-URC window, not the 30
@@ -385,6 +457,10 @@ int main(void)
         cmocka_unit_test(test_end_lost_new_version_is_success),
         cmocka_unit_test(test_end_lost_same_version_is_the_timeout),
         cmocka_unit_test(test_expect_version),
+        cmocka_unit_test(test_verify_window_is_not_cut_by_the_port_timer),
+        cmocka_unit_test(test_urcport_put_back_after_a_port_loss),
+        cmocka_unit_test(test_versions_read_differently_are_no_proof),
+        cmocka_unit_test(test_overlong_settings_refused),
         cmocka_unit_test(test_watch_without_an_upgrade),
         cmocka_unit_test(test_watch_a_download),
     };

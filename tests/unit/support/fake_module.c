@@ -114,6 +114,12 @@ static bool fake_module_check_answer(struct fake_module *fm, const char *cmd, si
 
 static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t len)
 {
+    if (fm->reboot_on && starts_with(cmd, len, fm->reboot_on)) {
+        fm->reboot_on = NULL;
+        fake_port_hangup_at(fm->fp, fm->fp->now);
+        fake_port_present_at(fm->fp, fm->fp->now + 1000);
+        return;
+    }
     char reply[256];
     const char *version = fm->fp->now >= fm->upgrade_at ? fm->version_after : fm->version;
 
@@ -123,12 +129,15 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
         fm->echo = false;
         fake_port_push(fm->fp, "\r\nOK\r\n");
     } else if (starts_with(cmd, len, "AT+QGMR")) {
-        if (fm->qgmr_error) {
+        if (fm->qgmr_error || (fm->qgmr_error_after && fm->fp->now >= fm->upgrade_at)) {
             fake_port_push(fm->fp, "\r\nERROR\r\n");
             return;
         }
         snprintf(reply, sizeof(reply), "\r\n%s_01.001.01.001\r\n\r\nOK\r\n", version);
         fake_port_push(fm->fp, reply);
+    } else if (starts_with(cmd, len, "ATI") && fm->ati_error_before &&
+               fm->fp->now < fm->upgrade_at) {
+        fake_port_push(fm->fp, "\r\nERROR\r\n");
     } else if (starts_with(cmd, len, "ATI")) {
         snprintf(reply, sizeof(reply), "\r\nQuectel\r\n%s\r\nRevision: %s\r\n\r\nOK\r\n",
                  fm->model, version);

@@ -35,6 +35,8 @@ struct fake_module {
     bool silent;           /* answers nothing at all */
     bool at_error_after;   /* after the upgrade, AT answers ERROR (never ready) */
     bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
+    bool qgmr_error_after; /* AT+QGMR answers ERROR once the module runs version_after */
+    bool ati_error_before; /* ATI answers ERROR while the module runs its first version */
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
     const char *model;     /* ATI's model line (default "EM060K") */
     /* Answers to the checks before the upgrade; NULL: ERROR (not supported). */
@@ -44,6 +46,9 @@ struct fake_module {
     const char *urcport; /* "+QURCCFG: \"urcport\",\"usbat\"" */
     const char *files;   /* AT+QFLST's lines: "+QFLST: \"UFS:update.zip\",65536" */
     uint64_t register_at; /* > 0: searching ("+CEREG: 0,2") until then, then cereg */
+    /* The first command starting with this gets no answer: the port goes instead, and is
+     * back a second later. NULL: none. */
+    const char *reboot_on;
     const char *version;   /* before the upgrade */
     const char *version_after;
     bool upgraded;      /* AT+QFOTADL was accepted */
