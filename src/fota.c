@@ -147,9 +147,10 @@ static void fota_on_port(struct fota *m, bool lost, uint64_t now)
 
     if (!p || m->core.done)
         return;
-    if (!p->on_port) {
+    if (!p->on_port) { /* a phase before the module is at work: the session ends */
         if (lost)
-            machine_finish(&m->core, DFOTA_ERR_PORT, -1, "the port went away");
+            machine_finish(&m->core, DFOTA_ERR_PORT, -1,
+                           "the port went away before the upgrade began");
         return;
     }
     if (fota_advance(m, p->on_port(m, lost, now), now) && fota_current(m)->on_port)

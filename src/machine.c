@@ -142,8 +142,7 @@ void machine_finish(struct machine *c, int result, int code, const char *text)
     c->done = true;
     c->result = result;
     c->code = code;
-    for (int t = 0; t < MACHINE_TIMERS; t++)
-        c->timer[t] = UINT64_MAX;
+    machine_disarm_all(c);
     o = machine_push(c, MACHINE_OUT_DONE);
     if (!o)
         return;
@@ -164,9 +163,10 @@ void machine_disarm(struct machine *c, enum machine_timer t)
     c->timer[t] = UINT64_MAX;
 }
 
-bool machine_armed(const struct machine *c, enum machine_timer t)
+void machine_disarm_all(struct machine *c)
 {
-    return c->timer[t] != UINT64_MAX;
+    for (int t = 0; t < MACHINE_TIMERS; t++)
+        c->timer[t] = UINT64_MAX;
 }
 
 uint64_t machine_deadline(const struct machine *c)

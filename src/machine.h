@@ -85,7 +85,8 @@ void machine_finish(struct machine *c, int result, int code, const char *text);
 
 void machine_arm(struct machine *c, enum machine_timer t, uint64_t at);
 void machine_disarm(struct machine *c, enum machine_timer t);
-bool machine_armed(const struct machine *c, enum machine_timer t);
+/* Every timer: a phase's own begin afresh. */
+void machine_disarm_all(struct machine *c);
 /* The earliest armed timer's time, or UINT64_MAX. */
 uint64_t machine_deadline(const struct machine *c);
 /* The earliest timer due by now, disarmed, or MACHINE_TIMERS when none is. */

@@ -14,10 +14,7 @@
 static void follow_enter(struct fota *m, enum fota_follow_state state, enum machine_timer t,
                          uint64_t at, enum dfota_phase phase)
 {
-    machine_disarm(&m->core, MACHINE_TIMER_WINDOW);
-    machine_disarm(&m->core, MACHINE_TIMER_PORT);
-    machine_disarm(&m->core, MACHINE_TIMER_STALL);
-    machine_disarm(&m->core, MACHINE_TIMER_DOWNLOAD);
+    machine_disarm_all(&m->core);
     m->follow.state = state;
     machine_arm(&m->core, t, at);
     machine_set_phase(&m->core, phase);

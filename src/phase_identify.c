@@ -57,15 +57,6 @@ static enum fota_verdict identify_answer(struct fota *m, enum at_result result, 
     return FOTA_STAY;
 }
 
-static enum fota_verdict identify_port(struct fota *m, bool lost, uint64_t now)
-{
-    (void)now;
-    if (!lost)
-        return FOTA_STAY;
-    machine_finish(&m->core, DFOTA_ERR_PORT, -1, "the port went away before the upgrade began");
-    return FOTA_DONE;
-}
-
 static enum fota_verdict identify_timer(struct fota *m, enum machine_timer t, uint64_t now)
 {
     (void)now;
@@ -78,6 +69,5 @@ const struct fota_phase phase_identify = {
     .enter = identify_enter,
     .on_line = ident_on_line,
     .on_answer = identify_answer,
-    .on_port = identify_port,
     .on_timer = identify_timer,
 };

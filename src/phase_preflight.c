@@ -351,15 +351,6 @@ static enum fota_verdict preflight_answer(struct fota *m, enum at_result result,
     return preflight_next_row(m, now);
 }
 
-static enum fota_verdict preflight_port(struct fota *m, bool lost, uint64_t now)
-{
-    (void)now;
-    if (!lost)
-        return FOTA_STAY;
-    machine_finish(&m->core, DFOTA_ERR_PORT, -1, "the port went away before the upgrade began");
-    return FOTA_DONE;
-}
-
 static enum fota_verdict preflight_timer(struct fota *m, enum machine_timer t, uint64_t now)
 {
     (void)now;
@@ -372,6 +363,5 @@ const struct fota_phase phase_preflight = {
     .enter = preflight_enter,
     .on_line = preflight_on_line,
     .on_answer = preflight_answer,
-    .on_port = preflight_port,
     .on_timer = preflight_timer,
 };

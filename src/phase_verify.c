@@ -17,10 +17,7 @@ static void verify_start(struct fota *m, uint64_t now)
 static enum fota_verdict verify_enter(struct fota *m, uint64_t now)
 {
     /* The follow phase's timers are over: only the verify window counts from here. */
-    machine_disarm(&m->core, MACHINE_TIMER_PORT);
-    machine_disarm(&m->core, MACHINE_TIMER_WINDOW);
-    machine_disarm(&m->core, MACHINE_TIMER_STALL);
-    machine_disarm(&m->core, MACHINE_TIMER_DOWNLOAD);
+    machine_disarm_all(&m->core);
     machine_set_phase(&m->core, DFOTA_PHASE_FINAL_REBOOT);
     verify_start(m, now);
     return FOTA_STAY;

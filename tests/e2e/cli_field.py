@@ -7,7 +7,6 @@ event with a deadline.
   cli_field.py --build DIR --list
   cli_field.py --build DIR --case NAME
 """
-import argparse
 import json
 import os
 import pty
@@ -17,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from e2e import (FTP_PASSWORD, QUICK, RUN_DEADLINE_S, fail, json_lines_until,
+from e2e import (FTP_PASSWORD, QUICK, RUN_DEADLINE_S, run_named_cases, fail, json_lines_until,
                  module_and_servers, tool_command)
 
 HTTP_TARGET = "http://127.0.0.1:1/update.zip"  # never fetched: refused or no port first
@@ -192,17 +191,7 @@ CASES = {
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--case")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-    elif args.case in CASES:
-        CASES[args.case](os.path.abspath(args.build))
-    else:
-        fail("unknown case %r" % args.case)
+    run_named_cases(CASES, lambda build, name: CASES[name](build))
 
 
 if __name__ == "__main__":

@@ -367,33 +367,55 @@ def tool_command(build, *args):
     return wrapper() + [tool_path(build)] + list(args)
 
 
+def run_tool_on_terminal(cmd, echo=False):
+    """Runs cmd with a pseudo-terminal as stdout and stderr until it closes it (or the
+    deadline); returns (status, output)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + RUN_DEADLINE_S
+    while time.monotonic() < deadline:
+        if not select.select([master], [], [], deadline - time.monotonic())[0]:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the tool exited and closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if echo:
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+    os.close(master)
+    return proc.wait(timeout=10), output.decode(errors="replace")
+
+
 def run_on_terminal(build, sim_opts, echo):
     """Runs `dfota upgrade` with a pseudo-terminal as stdout; returns (status, output)."""
     with module_and_servers(build, sim_opts) as (servers, sim):
         target = servers.target("http")
         if echo:
             print("$ dfota upgrade --port %s %s" % (sim.link, target), flush=True)
-        master, slave = pty.openpty()
-        proc = subprocess.Popen(tool_command(build, "upgrade", "--port", sim.link, target),
-                                stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
-        os.close(slave)
-        output = b""
-        deadline = time.monotonic() + RUN_DEADLINE_S
-        while time.monotonic() < deadline:
-            if not select.select([master], [], [], deadline - time.monotonic())[0]:
-                break
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # EIO: the tool exited and closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-            if echo:
-                sys.stdout.buffer.write(chunk)
-                sys.stdout.flush()
-        os.close(master)
-        return proc.wait(timeout=10), output.decode(errors="replace")
+        return run_tool_on_terminal(tool_command(build, "upgrade", "--port", sim.link, target),
+                                    echo)
+
+
+def run_named_cases(cases, run):
+    """The command line of a driver of named cases: --list, or --case NAME --build DIR,
+    which calls run(build, name)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--case")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(cases))
+    elif args.case in cases:
+        run(os.path.abspath(args.build), args.case)
+    else:
+        fail("unknown case %r" % args.case)
 
 
 def run_pty(build):

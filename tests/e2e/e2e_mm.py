@@ -7,7 +7,6 @@ the simulated module. Every wait is on an event with a deadline.
   e2e_mm.py --build DIR --list          the case names
   e2e_mm.py --build DIR --case NAME
 """
-import argparse
 import json
 import os
 import select
@@ -17,7 +16,7 @@ import sys
 import time
 from contextlib import contextmanager
 
-from e2e import QUICK, RUN_DEADLINE_S, fail, json_lines_until, module_and_servers, read_line, \
+from e2e import QUICK, RUN_DEADLINE_S, run_named_cases, fail, json_lines_until, module_and_servers, read_line, \
     tool_command
 
 MOCK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mm_mock.py")
@@ -358,17 +357,7 @@ CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--case")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-    elif args.case in CASES:
-        CASES[args.case](os.path.abspath(args.build))
-    else:
-        fail("unknown case %r" % args.case)
+    run_named_cases(CASES, lambda build, name: CASES[name](build))
 
 
 if __name__ == "__main__":

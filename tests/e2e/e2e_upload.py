@@ -11,9 +11,7 @@ module's side of the story (what it stored, what it deleted, when).
 import argparse
 import json
 import os
-import pty
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -383,26 +381,8 @@ def run_progress_bar(build, via):
     left."""
     with module_and_servers(build, QUICK + PACED) as (servers, sim):
         package, _ = make_package(servers.root, BIG // 2)
-        master, slave = pty.openpty()
-        proc = subprocess.Popen(e2e.wrapper() + [e2e.tool_path(build), "upload", "--port",
-                                                 sim.link, package],
-                                stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
-        os.close(slave)
-        output = b""
-        deadline = time.monotonic() + RUN_DEADLINE_S
-        while time.monotonic() < deadline:
-            if not select.select([master], [], [], deadline - time.monotonic())[0]:
-                break
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # EIO: the tool exited and closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-        os.close(master)
-        status = proc.wait(timeout=10)
-    out = output.decode(errors="replace")
+        status, out = e2e.run_tool_on_terminal(
+            e2e.wrapper() + [e2e.tool_path(build), "upload", "--port", sim.link, package])
     drawn = re.findall(r"uploading\s+\[[#.]+\]\s+(\d+)%.*?([0-9.]+) KB/s\s+(\S+) left", out)
     middle = [d for d in drawn if 0 < int(d[0]) < 100]
     if status != 0 or "\r\033[K" not in out or len(middle) < 3 or \

@@ -12,14 +12,13 @@ the host's system is touched. Every wait is on an event with a deadline.
   fleet_mender.py --build DIR --list
   fleet_mender.py --build DIR --case NAME
 """
-import argparse
 import os
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from e2e import PACKAGE, QUICK, fail, module_and_servers  # noqa: E402
+from e2e import PACKAGE, QUICK, run_named_cases, fail, module_and_servers  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULE = os.path.join(HERE, "..", "..", "examples", "fleet", "mender", "quectel-dfota")
@@ -299,17 +298,7 @@ def check(name, device, install, commit, log, dialogue):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--case")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-    elif args.case in CASES:
-        run_case(os.path.abspath(args.build), args.case)
-    else:
-        fail("unknown case %r" % args.case)
+    run_named_cases(CASES, run_case)
 
 
 if __name__ == "__main__":

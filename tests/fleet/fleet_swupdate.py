@@ -10,7 +10,6 @@ Every wait is on an event with a deadline.
   fleet_swupdate.py --build DIR --list
   fleet_swupdate.py --build DIR --case NAME
 """
-import argparse
 import hashlib
 import os
 import re
@@ -23,7 +22,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from e2e import PACKAGE, QUICK, fail, module_and_servers, read_line  # noqa: E402
+from e2e import PACKAGE, QUICK, run_named_cases, fail, module_and_servers, read_line  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HANDLERS = os.path.join(HERE, "..", "..", "examples", "fleet", "swupdate")
@@ -286,17 +285,7 @@ def check(name, kind, checked, checked_sent, installed, dialogue, progress):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--case")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-    elif args.case in CASES:
-        run_case(os.path.abspath(args.build), args.case)
-    else:
-        fail("unknown case %r" % args.case)
+    run_named_cases(CASES, run_case)
 
 
 if __name__ == "__main__":
