@@ -44,20 +44,20 @@ extern "C" {
 
 /** Results of the library's calls and of a whole upgrade. */
 enum dfota_result {
-    DFOTA_OK = 0,             /**< Done: the upgrade (or query) succeeded. */
-    DFOTA_IN_PROGRESS = 1,    /**< dfota_process(): not finished yet. */
-    DFOTA_ERR_INVALID = -1,   /**< Invalid argument or target; nothing was sent. */
-    DFOTA_ERR_PORT = -2,      /**< The port could not be opened or stayed away too long. */
-    DFOTA_ERR_REJECTED = -3,  /**< The module answered ERROR to a command. */
-    DFOTA_ERR_DOWNLOAD = -4,  /**< The module failed to download the package. */
-    DFOTA_ERR_UPDATE = -5,    /**< The module failed to apply the package. */
-    DFOTA_ERR_TIMEOUT = -6,   /**< No answer or no URC within its window. */
-    DFOTA_ERR_CANCELLED = -7, /**< dfota_cancel() was called. */
-    DFOTA_ERR_STATE = -8,     /**< The call does not fit the session's state. */
-    DFOTA_ERR_NOMEM = -9,     /**< Out of memory in dfota_open(). */
-    DFOTA_ERR_UPLOAD = -11,   /**< The package could not be put on the module: no room,
-                                   refused, the checksum twice wrong, the file changed.
-                                   @since 0.2 */
+    DFOTA_OK = 0,              /**< Done: the upgrade (or query) succeeded. */
+    DFOTA_IN_PROGRESS = 1,     /**< dfota_process(): not finished yet. */
+    DFOTA_ERR_INVALID = -1,    /**< Invalid argument or target; nothing was sent. */
+    DFOTA_ERR_PORT = -2,       /**< The port could not be opened or stayed away too long. */
+    DFOTA_ERR_REJECTED = -3,   /**< The module answered ERROR to a command. */
+    DFOTA_ERR_DOWNLOAD = -4,   /**< The module failed to download the package. */
+    DFOTA_ERR_UPDATE = -5,     /**< The module failed to apply the package. */
+    DFOTA_ERR_TIMEOUT = -6,    /**< No answer or no URC within its window. */
+    DFOTA_ERR_CANCELLED = -7,  /**< dfota_cancel() was called. */
+    DFOTA_ERR_STATE = -8,      /**< The call does not fit the session's state. */
+    DFOTA_ERR_NOMEM = -9,      /**< Out of memory in dfota_open(). */
+    DFOTA_ERR_UPLOAD = -11,    /**< The package could not be put on the module: no room,
+                                    refused, the checksum twice wrong, the file changed.
+                                    @since 0.2 */
     DFOTA_ERR_NOT_READY = -10, /**< A check before AT+QFOTADL failed (no SIM, no network,
                                     URCs routed elsewhere, no package); nothing was started.
                                     @since 0.2 */
@@ -171,15 +171,15 @@ struct dfota_event {
     enum dfota_event_type type; /**< What happened. */
     enum dfota_phase phase;     /**< Where the upgrade stands. */
     enum dfota_via via;         /**< DOWNLOAD_START: how the module downloads. */
-    int percent;      /**< 0..100 where meaningful, else -1. */
-    int code;         /**< The module's code where meaningful, else -1. */
-    int attempt;      /**< Update attempt (1-based) where meaningful, else 0. */
-    int result;       /**< DONE: an enum dfota_result. */
-    const char *text; /**< Version, model, or a human-readable message; never NULL. */
-    const char *check; /**< CHECK: its name ("sim", "network", "urcport"...); else "". */
-    int status;        /**< CHECK: an enum dfota_check_status; else 0. */
-    uint64_t bytes;    /**< UPLOAD_PROGRESS: sent so far; UPLOAD_END: stored; else 0. */
-    bool ok;           /**< UPLOAD_END: the module stored it all, checksum verified. */
+    int percent;                /**< 0..100 where meaningful, else -1. */
+    int code;                   /**< The module's code where meaningful, else -1. */
+    int attempt;                /**< Update attempt (1-based) where meaningful, else 0. */
+    int result;                 /**< DONE: an enum dfota_result. */
+    const char *text;           /**< Version, model, or a human-readable message; never NULL. */
+    const char *check;          /**< CHECK: its name ("sim", "network", "urcport"...); else "". */
+    int status;                 /**< CHECK: an enum dfota_check_status; else 0. */
+    uint64_t bytes;             /**< UPLOAD_PROGRESS: sent so far; UPLOAD_END: stored; else 0. */
+    bool ok;                    /**< UPLOAD_END: the module stored it all, checksum verified. */
 };
 
 /** Log levels, most severe first. */
@@ -207,7 +207,7 @@ struct dfota_config {
      *  the system has them); another rate (50, 300, 14400...) makes dfota_open() fail
      *  with DFOTA_ERR_INVALID, its message (on_log, ERROR) listing the rates it takes. */
     uint32_t baud;
-    bool rtscts;   /**< Hardware flow control. Default false. */
+    bool rtscts; /**< Hardware flow control. Default false. */
     /** A user-supplied transport; when set, port/usb/baud are not used by the library. */
     const struct dfota_port_ops *port_ops;
     void *port_ctx; /**< Passed to every port_ops operation. */
@@ -218,13 +218,13 @@ struct dfota_config {
      *  ("/usrdata/cache/ufs/" on the application note's family, "/cache/ufs/" on EG18...). */
     const char *ufs_prefix;
     /* Timings. 0 takes the family's own where it has one, else the library's default. */
-    uint32_t first_urc_timeout_ms; /**< After the reboot, for the first URC. Default 90000. */
-    uint32_t port_timeout_ms;      /**< How long the port may stay away. Default 120000. */
-    uint32_t stall_timeout_ms;     /**< No URC at all while updating. Default 600000. */
-    uint32_t command_timeout_ms;   /**< For each AT command's answer. Default 5000. */
-    uint32_t download_timeout_ms;  /**< From the command to the download's end. Default 1800000. */
-    dfota_event_cb on_event; /**< Receives the events; may be NULL. */
-    dfota_log_cb on_log;     /**< Receives the log lines; may be NULL. */
+    uint32_t first_urc_timeout_ms;  /**< After the reboot, for the first URC. Default 90000. */
+    uint32_t port_timeout_ms;       /**< How long the port may stay away. Default 120000. */
+    uint32_t stall_timeout_ms;      /**< No URC at all while updating. Default 600000. */
+    uint32_t command_timeout_ms;    /**< For each AT command's answer. Default 5000. */
+    uint32_t download_timeout_ms;   /**< From the command to the download's end. Default 1800000. */
+    dfota_event_cb on_event;        /**< Receives the events; may be NULL. */
+    dfota_log_cb on_log;            /**< Receives the log lines; may be NULL. */
     enum dfota_log_level log_level; /**< Most verbose level passed to on_log. Default INFO. */
     void *user;                     /**< Passed to the callbacks and now_ms. */
     /** Forces a module family by name (see dfota_family_get()); NULL (default): chosen by
@@ -279,15 +279,15 @@ DFOTA_API int dfota_check_target_family(const char *family, const char *target,
 
 /** One module family, as dfota_family_get() describes it. The pointers are static. */
 struct dfota_family_info {
-    const char *name;      /**< What cfg.family and --family take: "eg18". */
-    const char *models;    /**< The models: "EG12/EM12/EG18". */
-    size_t url_max;        /**< Longest URL, bytes. */
-    size_t ftp_part_max;   /**< Longest FTP user, password, host, path; 0: no own limit. */
-    const char *restore;   /**< What RESTORE means: "old firmware back" or "new firmware in". */
-    const char *source;    /**< Where the facts come from. */
-    char usb_ids[64];      /**< Quectel USB ids: "2c7c:0512", or "" when none is known. */
-    char local[96];        /**< How a local package is named: "/cache/ufs/<file>", ... */
-    char command[96];      /**< The command's form: AT+QFOTADL="<url>",1,50,100 */
+    const char *name;    /**< What cfg.family and --family take: "eg18". */
+    const char *models;  /**< The models: "EG12/EM12/EG18". */
+    size_t url_max;      /**< Longest URL, bytes. */
+    size_t ftp_part_max; /**< Longest FTP user, password, host, path; 0: no own limit. */
+    const char *restore; /**< What RESTORE means: "old firmware back" or "new firmware in". */
+    const char *source;  /**< Where the facts come from. */
+    char usb_ids[64];    /**< Quectel USB ids: "2c7c:0512", or "" when none is known. */
+    char local[96];      /**< How a local package is named: "/cache/ufs/<file>", ... */
+    char command[96];    /**< The command's form: AT+QFOTADL="<url>",1,50,100 */
 };
 
 /** Describes the i-th family (0-based, generic last). Returns DFOTA_OK, or

@@ -15,8 +15,7 @@ static const struct fota_phase *const fota_plan_watch[] = {&phase_follow, &phase
 static const struct fota_phase *const fota_plan_info[] = {&phase_identify};
 #if DFOTA_WITH_UPLOAD
 static const struct fota_phase *const fota_plan_upgrade_upload[] = {
-    &phase_identify, &phase_preflight, &phase_upload, &phase_command, &phase_follow,
-    &phase_verify};
+    &phase_identify, &phase_preflight, &phase_upload, &phase_command, &phase_follow, &phase_verify};
 static const struct fota_phase *const fota_plan_upload[] = {&phase_identify, &phase_upload};
 #endif
 

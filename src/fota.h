@@ -132,7 +132,7 @@ struct fota_preflight {
     bool cereg_unsupported; /* AT+CEREG? answered ERROR: ask AT+CGREG? */
     bool routing;           /* AT+QURCCFG="urcport",<ours> in flight */
     bool package_found;
-    uint64_t wait_until;    /* a SIM busy or a network searching is asked again until then */
+    uint64_t wait_until; /* a SIM busy or a network searching is asked again until then */
     char line[MACHINE_TEXT_MAX];
     char urcport_before[FOTA_URCPORT_MAX]; /* to put back after the upgrade; "" none */
 };

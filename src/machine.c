@@ -60,8 +60,8 @@ void machine_emit(struct machine *c, enum dfota_event_type type, int percent, in
     snprintf(o->text, sizeof(o->text), "%s", text ? text : "");
 }
 
-void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int percent,
-                        uint64_t bytes, bool ok, const char *text)
+void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int percent, uint64_t bytes,
+                        bool ok, const char *text)
 {
     struct machine_out *o = c->done ? NULL : machine_push(c, MACHINE_OUT_EVENT);
 

@@ -68,8 +68,8 @@ void machine_emit(struct machine *c, enum dfota_event_type type, int percent, in
 void machine_send(struct machine *c, const char *text, enum at_resp resp, const char *prefix,
                   uint32_t timeout_ms);
 /* An event that counts bytes (the upload's). */
-void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int percent,
-                        uint64_t bytes, bool ok, const char *text);
+void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int percent, uint64_t bytes,
+                        bool ok, const char *text);
 /* A check before the upgrade: name (static), status (enum dfota_check_status), detail. */
 void machine_check(struct machine *c, const char *name, int status, const char *detail);
 /* A warning for the log. */

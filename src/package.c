@@ -19,7 +19,7 @@ static enum upload_source_status package_read(void *user, size_t offset, uint8_t
 #ifdef DFOTA_HAVE_SYS_PORT
     if (p->fd >= 0) {
         enum port_file_status st = port_file_read(p->fd, p->size, offset, buf, len, got);
-        return st == PORT_FILE_OK       ? UPLOAD_SOURCE_OK
+        return st == PORT_FILE_OK        ? UPLOAD_SOURCE_OK
                : st == PORT_FILE_CHANGED ? UPLOAD_SOURCE_CHANGED
                                          : UPLOAD_SOURCE_ERROR;
     }

@@ -43,8 +43,8 @@ static enum fota_verdict upload_phase_pump(struct fota *m)
             machine_send_cmd(&m->core, &out.cmd);
             break;
         case UPLOAD_OUT_PROGRESS:
-            machine_emit_bytes(&m->core, DFOTA_EVENT_UPLOAD_PROGRESS, (int)out.percent,
-                               out.bytes, false, NULL);
+            machine_emit_bytes(&m->core, DFOTA_EVENT_UPLOAD_PROGRESS, (int)out.percent, out.bytes,
+                               false, NULL);
             break;
         case UPLOAD_OUT_END:
             upload_phase_end(m, &out);

@@ -144,8 +144,8 @@ static int check_local(const char *target, size_t len, const struct target_rules
                        size_t msg_size)
 {
     if (len > r->local_max)
-        return refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len,
-                      r->who, r->local_max);
+        return refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len, r->who,
+                      r->local_max);
     if (r->local_fixed) {
         if (strcmp(target, r->local_prefixes[0]) != 0)
             return refuse(msg, msg_size, "%s takes one local package: %s", r->who,
@@ -164,7 +164,7 @@ static int check_local(const char *target, size_t len, const struct target_rules
     }
     return refuse(msg, msg_size, "local path must start with %s%s%s", r->local_prefixes[0],
                   prefix_is_directory(r->local_prefixes[0], strlen(r->local_prefixes[0])) ? "/"
-                                                                                            : "",
+                                                                                          : "",
                   r->local_prefixes[1] != NULL ? " (or another of the family's prefixes)" : "");
 }
 
@@ -381,8 +381,8 @@ static enum dfota_via via_of_scheme(struct span scheme)
     return DFOTA_VIA_NONE;
 }
 
-static int classify_and_check(const char *target, const struct target_rules *r,
-                              enum dfota_via *via, char *msg, size_t msg_size)
+static int classify_and_check(const char *target, const struct target_rules *r, enum dfota_via *via,
+                              char *msg, size_t msg_size)
 {
     size_t len = strlen(target);
     if (is_local(target)) {
@@ -430,8 +430,8 @@ int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via
                  size_t msg_size)
 {
     const char *prefixes[] = {TARGET_DEFAULT_UFS_PREFIX, NULL};
-    struct target_rules note = {"the module", TARGET_MAX_LEN, TARGET_MAX_PART, TARGET_MAX_LEN,
-                                prefixes, false};
+    struct target_rules note = {"the module",   TARGET_MAX_LEN, TARGET_MAX_PART,
+                                TARGET_MAX_LEN, prefixes,       false};
 
     if (ufs_prefix != NULL && ufs_prefix[0] != '\0')
         prefixes[0] = ufs_prefix;

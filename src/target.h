@@ -13,10 +13,10 @@
 
 /* The limits a target is checked against: a family's, or the loosest (every family's). */
 struct target_rules {
-    const char *who;          /* named in messages: "the module", "this family" */
-    size_t url_max;           /* whole URL, bytes */
-    size_t ftp_part_max;      /* FTP user, password, host and path each; 0: no limit */
-    size_t local_max;         /* a local path, bytes */
+    const char *who;     /* named in messages: "the module", "this family" */
+    size_t url_max;      /* whole URL, bytes */
+    size_t ftp_part_max; /* FTP user, password, host and path each; 0: no limit */
+    size_t local_max;    /* a local path, bytes */
     /* A local path must start with one of these (NULL-terminated); NULL: any absolute
      * path or UFS: name. local_fixed: the one path local_prefixes[0] and no other. */
     const char *const *local_prefixes;
@@ -28,9 +28,10 @@ struct target_rules {
 int target_check_rules(const char *target, const struct target_rules *rules, enum dfota_via *via,
                        char *msg, size_t msg_size);
 
-/* Checks target against the application note's rules; on success returns DFOTA_OK and sets *via (may be NULL) to how the module
- * fetches it. On failure returns DFOTA_ERR_INVALID and writes the broken rule into msg
- * (which itself never contains the password). ufs_prefix NULL means the default. */
+/* Checks target against the application note's rules; on success returns DFOTA_OK and sets *via
+ * (may be NULL) to how the module fetches it. On failure returns DFOTA_ERR_INVALID and writes the
+ * broken rule into msg (which itself never contains the password). ufs_prefix NULL means the
+ * default. */
 int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via, char *msg,
                  size_t msg_size);
 

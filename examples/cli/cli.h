@@ -42,8 +42,8 @@ struct cli_options {
     bool no_preflight;
     const char *urcport;
     bool set_urcport;
-    const char *upload;     /* a package on the host: upgrade --upload FILE, upload FILE */
-    const char *upload_as;  /* its name on the module (--as) */
+    const char *upload;    /* a package on the host: upgrade --upload FILE, upload FILE */
+    const char *upload_as; /* its name on the module (--as) */
     uint32_t upload_timeout_s;
     bool upload_no_ack;
     const char *target;

@@ -86,7 +86,8 @@ static const char help_results[] =
     "\"stage\":\"before\"}\n"
     "  {\"event\":\"model\",\"model\":\"EM060K\"}\n"
     "  {\"event\":\"family\",\"family\":\"em060k\"}\n"
-    "  {\"event\":\"check\",\"check\":\"sim\",\"status\":\"ok\",\"detail\":\"ready\"}   ok, warn, fail\n"
+    "  {\"event\":\"check\",\"check\":\"sim\",\"status\":\"ok\",\"detail\":\"ready\"}   ok, warn, "
+    "fail\n"
     "  {\"event\":\"phase\",\"phase\":\"downloading\"}\n"
     "  {\"event\":\"download_start\",\"via\":\"http\"}\n"
     "  {\"event\":\"download_progress\",\"percent\":40}\n"
@@ -266,8 +267,9 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
         return true;
     }
     if (c == OPT_URCPORT || c == OPT_UPLOAD || c == OPT_AS) {
-        *(c == OPT_URCPORT ? &opt->urcport : c == OPT_UPLOAD ? &opt->upload : &opt->upload_as) =
-            arg;
+        *(c == OPT_URCPORT  ? &opt->urcport
+          : c == OPT_UPLOAD ? &opt->upload
+                            : &opt->upload_as) = arg;
         return true;
     }
     if (c == OPT_UPLOAD_NO_ACK) {
@@ -368,8 +370,7 @@ static bool apply_option(int c, const char *name, const char *arg, struct cli_op
     case OPT_MM:
         if (cli_mm_parse_mode(arg, &opt->modemmanager))
             return true;
-        cli_text_format(err, size, "--modemmanager wants auto, inhibit or ignore, not '%s'",
-                        arg);
+        cli_text_format(err, size, "--modemmanager wants auto, inhibit or ignore, not '%s'", arg);
         return false;
 #endif
     default:
@@ -378,8 +379,7 @@ static bool apply_option(int c, const char *name, const char *arg, struct cli_op
 }
 
 /* What follows the command: upgrade's TARGET (or --upload FILE instead), upload's FILE. */
-static bool apply_operand(int count, char **words, struct cli_options *opt, char *err,
-                          size_t size)
+static bool apply_operand(int count, char **words, struct cli_options *opt, char *err, size_t size)
 {
     bool upgrade = opt->command == CLI_UPGRADE, upload = opt->command == CLI_UPLOAD;
     int want = (upgrade && !opt->upload) || (upload && !opt->upload) ? 2 : 1;
@@ -394,9 +394,9 @@ static bool apply_operand(int count, char **words, struct cli_options *opt, char
     }
     if (count != want) {
         cli_text_format(err, size, "%s %s", words[0],
-                        want == 1                ? "takes no TARGET here"
-                        : upload                 ? "needs one FILE"
-                                                 : "needs one TARGET (or --upload FILE)");
+                        want == 1 ? "takes no TARGET here"
+                        : upload  ? "needs one FILE"
+                                  : "needs one TARGET (or --upload FILE)");
         return false;
     }
     opt->target = upgrade && want == 2 ? words[1] : NULL;

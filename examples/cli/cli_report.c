@@ -18,7 +18,7 @@ struct cli_report {
     enum report_mode mode;
     struct timespec start;
     enum dfota_phase phase;
-    int percent; /* update (or download) progress shown on the bar, -1: none */
+    int percent;           /* update (or download) progress shown on the bar, -1: none */
     uint64_t upload_bytes; /* sent so far */
     /* The rate counts from the first progress report on: the first block goes into the
      * port's buffer at once, long before the line has carried it. */
@@ -193,7 +193,8 @@ static void json_event(struct cli_report *r, const struct dfota_event *ev)
                (unsigned long long)ev->bytes);
         break;
     case DFOTA_EVENT_UPLOAD_END:
-        printf("{\"event\":\"upload_end\",\"bytes\":%llu,\"checksum\":", (unsigned long long)ev->bytes);
+        printf("{\"event\":\"upload_end\",\"bytes\":%llu,\"checksum\":",
+               (unsigned long long)ev->bytes);
         json_string(stdout, ev->text);
         printf(",\"ok\":%s}\n", ev->ok ? "true" : "false");
         break;
@@ -444,8 +445,8 @@ static void human_done(struct cli_report *r, int result, struct outcome o, const
 {
     static const char *const verbs[] = {"upgrade", "watch", "info", "families", "upload"};
     /* The module's own failures say so themselves ("update failed: module code 505 ..."). */
-    bool module = result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE ||
-                  result == DFOTA_ERR_UPLOAD;
+    bool module =
+        result == DFOTA_ERR_DOWNLOAD || result == DFOTA_ERR_UPDATE || result == DFOTA_ERR_UPLOAD;
     FILE *out = r->opt.quiet ? stderr : stdout;
     char elapsed[32];
 

@@ -108,11 +108,11 @@ __attribute__((section(".vectors"), used)) static const struct board_vector_tabl
     __stack_top,
     {
         [0] = board_reset,
-        [1] = board_fault, /* NMI */
-        [2] = board_fault, /* HardFault */
-        [3] = board_fault, /* MemManage */
-        [4] = board_fault, /* BusFault */
-        [5] = board_fault, /* UsageFault */
+        [1] = board_fault,  /* NMI */
+        [2] = board_fault,  /* HardFault */
+        [3] = board_fault,  /* MemManage */
+        [4] = board_fault,  /* BusFault */
+        [5] = board_fault,  /* UsageFault */
         [10] = board_fault, /* SVCall */
         [13] = board_fault, /* PendSV */
         [14] = board_systick,

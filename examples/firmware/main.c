@@ -25,9 +25,9 @@
 #define FIRMWARE_LINE_MAX 192
 
 static const char *const firmware_event_names[] = {
-    "version",  "model",      "download_start", "download_progress", "download_end",
+    "version",   "model",     "download_start", "download_progress", "download_end",
     "port_lost", "port_back", "update_start",   "progress",          "update_end",
-    "restore",  "phase",      "done",
+    "restore",   "phase",     "done",
 };
 
 static void firmware_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -98,8 +98,8 @@ static int firmware_upgrade(struct dfota *s, const char *target, struct uart_cms
 
 int main(void)
 {
-    static struct uart_cmsdk uart = {BOARD_UART0_BASE, BOARD_UART0_RX_IRQ, 115200,
-                                     BOARD_SYSCLK_HZ, 0, 0, 0, {0}};
+    static struct uart_cmsdk uart = {
+        BOARD_UART0_BASE, BOARD_UART0_RX_IRQ, 115200, BOARD_SYSCLK_HZ, 0, 0, 0, {0}};
     static char cmdline[FIRMWARE_CMDLINE_MAX];
     struct dfota_config cfg;
     struct dfota *s;
@@ -129,7 +129,7 @@ int main(void)
                     dfota_error_text(s));
     dfota_close(s);
     firmware_printf("memory static=%u heap=%u heap_after_open=%u stack=%u overruns=%u\n",
-                    (unsigned)board_static_ram(), (unsigned)board_heap_used(),
-                    (unsigned)heap_open, (unsigned)board_stack_used(), (unsigned)uart.overruns);
+                    (unsigned)board_static_ram(), (unsigned)board_heap_used(), (unsigned)heap_open,
+                    (unsigned)board_stack_used(), (unsigned)uart.overruns);
     return -rc;
 }

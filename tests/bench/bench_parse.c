@@ -15,7 +15,10 @@ struct piece {
     size_t len;
 };
 
-#define PIECE(literal) {literal, sizeof(literal) - 1}
+#define PIECE(literal)                                                                             \
+    {                                                                                              \
+        literal, sizeof(literal) - 1                                                               \
+    }
 #define BENCH_NOISE "\x01\xff\xfe noise \x80\x00" /* bytes a noisy line carries */
 #define BENCH_NOISE_END "\r\r\n\n"
 

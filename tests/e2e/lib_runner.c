@@ -44,12 +44,24 @@ static const char *result_name(int rc)
 
 static void on_event(void *user, const struct dfota_event *ev)
 {
-    static const char *const names[] = {
-        "version",      "model",      "download_start", "download_progress",
-        "download_end", "port_lost",  "port_back",      "update_start",
-        "progress",     "update_end", "restore",        "phase",
-        "done",         "family",     "install",        "check",
-        "upload_progress", "upload_end"};
+    static const char *const names[] = {"version",
+                                        "model",
+                                        "download_start",
+                                        "download_progress",
+                                        "download_end",
+                                        "port_lost",
+                                        "port_back",
+                                        "update_start",
+                                        "progress",
+                                        "update_end",
+                                        "restore",
+                                        "phase",
+                                        "done",
+                                        "family",
+                                        "install",
+                                        "check",
+                                        "upload_progress",
+                                        "upload_end"};
     (void)user;
     printf("event %s percent=%d code=%d attempt=%d bytes=%llu ok=%d text=%s\n", names[ev->type],
            ev->percent, ev->code, ev->attempt, (unsigned long long)ev->bytes, ev->ok, ev->text);

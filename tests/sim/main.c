@@ -213,9 +213,10 @@ static const struct option long_opts[] = {
 
 static bool *flag_slot(struct sim_opts *o, int index)
 {
-    bool *const slots[] = {&o->restore,    &o->percent_sign, &o->uart,     &o->silent_after_reboot,
-                           &o->never_back, &o->noise,        &o->fragment, &o->early_first_urc,
-                           &o->dl_error,     &o->no_sim,       &o->not_registered};
+    bool *const slots[] = {
+        &o->restore,    &o->percent_sign, &o->uart,          &o->silent_after_reboot,
+        &o->never_back, &o->noise,        &o->fragment,      &o->early_first_urc,
+        &o->dl_error,   &o->no_sim,       &o->not_registered};
     return slots[index];
 }
 
@@ -365,8 +366,8 @@ int main(int argc, char **argv)
         return 2;
     setup_signals();
     sim_download_global(true);
-    sim_log(&s, "start: link %s, family %s, model %s, version %s, seed %u", s.o.link,
-            s.fam->name, s.o.model, s.version, s.o.seed);
+    sim_log(&s, "start: link %s, family %s, model %s, version %s, seed %u", s.o.link, s.fam->name,
+            s.o.model, s.version, s.o.seed);
     if (sim_pty_up(&s) != 0) {
         sim_download_global(false);
         return 1;

@@ -64,11 +64,11 @@ struct sim_opts {
     bool fragment;
     bool early_first_urc;
     bool dl_error;
-    bool no_sim;             /* AT+CPIN? answers +CME ERROR: 10 */
-    bool not_registered;     /* +CEREG: 0,0 */
+    bool no_sim;                /* AT+CPIN? answers +CME ERROR: 10 */
+    bool not_registered;        /* +CEREG: 0,0 */
     uint32_t register_after_ms; /* searching (+CEREG: 0,2) until then */
-    const char *urcport;     /* where URCs go at start: usbat (ours), usbmodem, uart1 */
-    const char *family; /* --family */
+    const char *urcport;        /* where URCs go at start: usbat (ours), usbmodem, uart1 */
+    const char *family;         /* --family */
     const char *version_before;
     const char *version_after;
     const char *model;
@@ -81,9 +81,9 @@ struct sim_opts {
 struct sim {
     struct sim_opts o;
     const struct sim_family *fam;
-    bool cid_set;                      /* AT+QCFG="fota/cid" was sent */
-    char local_path[SIM_LINE_MAX];     /* AT+QCFG="fota/path" */
-    char urcport[16];                  /* AT+QURCCFG="urcport": only usbat is this port */
+    bool cid_set;                  /* AT+QCFG="fota/cid" was sent */
+    char local_path[SIM_LINE_MAX]; /* AT+QCFG="fota/path" */
+    char urcport[16];              /* AT+QURCCFG="urcport": only usbat is this port */
     FILE *log;
     uint64_t t0_ms;
     uint64_t exit_at_ms;

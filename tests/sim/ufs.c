@@ -60,8 +60,7 @@ static bool ufs_parse_u64(const char *text, uint64_t *out)
 
 static bool ufs_parse_fault(struct sim_ufs_opts *o, const char *arg)
 {
-    static const char *const simple[] = {"sum-once", "sum-always", "short-once",
-                                         "short-always"};
+    static const char *const simple[] = {"sum-once", "sum-always", "short-once", "short-always"};
     char buf[64];
     char *colon;
     uint64_t code;
@@ -223,8 +222,7 @@ static void cmd_qflds(struct sim *s, const char *args)
         ufs_say(s, "ERROR");
         return;
     }
-    snprintf(line, sizeof line, "+QFLDS: %" PRIu64 ",%" PRIu64, s->ufs.free_bytes,
-             s->o.ufs.total);
+    snprintf(line, sizeof line, "+QFLDS: %" PRIu64 ",%" PRIu64, s->ufs.free_bytes, s->o.ufs.total);
     sim_send_line(s, line, false);
     ufs_say(s, "OK");
 }
@@ -243,8 +241,8 @@ static void cmd_qflst(struct sim *s, const char *args)
     }
     for (size_t i = 0; i < SIM_UFS_FILES; i++) {
         const struct sim_ufs_file *f = &s->ufs.files[i];
-        if (!f->used || (strcmp(ufs_bare(pattern), "*") != 0 &&
-                         strcmp(ufs_bare(pattern), f->name) != 0))
+        if (!f->used ||
+            (strcmp(ufs_bare(pattern), "*") != 0 && strcmp(ufs_bare(pattern), f->name) != 0))
             continue;
         snprintf(line, sizeof line, "+QFLST: \"UFS:%s\",%" PRIu64, f->name, f->size);
         sim_send_line(s, line, false);
@@ -361,8 +359,8 @@ static void ufs_complete(struct sim *s)
 {
     struct sim_ufs *u = &s->ufs;
     enum sim_ufs_fault fault = s->o.ufs.fault;
-    bool bad_sum = fault == SIM_UFS_FAULT_SUM_ALWAYS ||
-                   (fault == SIM_UFS_FAULT_SUM_ONCE && u->uploads == 1);
+    bool bad_sum =
+        fault == SIM_UFS_FAULT_SUM_ALWAYS || (fault == SIM_UFS_FAULT_SUM_ONCE && u->uploads == 1);
     bool short_count = fault == SIM_UFS_FAULT_SHORT_ALWAYS ||
                        (fault == SIM_UFS_FAULT_SHORT_ONCE && u->uploads == 1);
     char line[96];
@@ -377,7 +375,8 @@ static void ufs_complete(struct sim *s)
     snprintf(line, sizeof line, "+QFUPL: %" PRIu64 ",%x", u->target->size,
              (unsigned)(uint16_t)(u->target->sum ^ (bad_sum ? 0x0101u : 0u)));
     sim_log(s, "QFUPL: %" PRIu64 " bytes in %" PRIu64 " ms%s%s", u->got, ms,
-            bad_sum ? ", wrong checksum injected" : "", short_count ? ", short count injected" : "");
+            bad_sum ? ", wrong checksum injected" : "",
+            short_count ? ", short count injected" : "");
     sim_send_line(s, line, false);
     ufs_say(s, "OK");
 }

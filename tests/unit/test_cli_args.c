@@ -12,8 +12,14 @@
 
 static enum cli_parse_result parse_first_urc(const char *seconds, struct cli_options *opt)
 {
-    char *argv[] = {"dfota", "upgrade", "--port", "/dev/ttyUSB2", "--first-urc-timeout",
-                    (char *)seconds, "http://10.0.0.1/update.zip", NULL};
+    char *argv[] = {"dfota",
+                    "upgrade",
+                    "--port",
+                    "/dev/ttyUSB2",
+                    "--first-urc-timeout",
+                    (char *)seconds,
+                    "http://10.0.0.1/update.zip",
+                    NULL};
     char err[128];
 
     return cli_parse((int)COUNT(argv) - 1, argv, opt, err, sizeof(err));

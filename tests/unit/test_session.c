@@ -154,7 +154,7 @@ static void test_uart_no_port_loss(void **state)
     fake_module_urc(&r->fm, 15001, "+CPIN: READY");
     assert_int_equal(rig_upgrade(r, URL), DFOTA_OK);
     assert_string_equal(r->trace, ID0 "DL_START:http DL_END:0 START:1 P60 END:0 "
-                                  "VERSION:" V1 " DONE:0,0");
+                                      "VERSION:" V1 " DONE:0,0");
     rig_destroy(r);
 }
 
@@ -221,7 +221,7 @@ static void test_lost_start(void **state)
     fake_module_reboot(&r->fm, 10000, 1000);
     assert_int_equal(rig_upgrade(r, URL), DFOTA_OK);
     assert_string_equal(r->trace, ID0 "DL_START:http DL_END:0 LOST BACK START:1 P37 "
-                                  "END:0 LOST BACK VERSION:" V1 " DONE:0,0");
+                                      "END:0 LOST BACK VERSION:" V1 " DONE:0,0");
     rig_destroy(r);
 }
 
@@ -233,7 +233,8 @@ static void test_lost_start_end_first(void **state)
     script_http_download(&r->fm);
     fake_module_urc(&r->fm, 9000, QINDN("END", 505));
     assert_int_equal(rig_upgrade(r, URL), DFOTA_ERR_UPDATE);
-    assert_string_equal(r->trace, ID0 "DL_START:http DL_END:0 LOST BACK START:1 END:505 DONE:-5,505");
+    assert_string_equal(r->trace,
+                        ID0 "DL_START:http DL_END:0 LOST BACK START:1 END:505 DONE:-5,505");
     rig_destroy(r);
 }
 
@@ -300,8 +301,8 @@ static void test_502_then_success(void **state)
     }
     assert_int_equal(run_502s(2, 0, trace, sizeof(trace)), DFOTA_OK);
     assert_string_equal(trace, ID0 "DL_START:http DL_END:0 LOST BACK START:1 P40 "
-                               "END:502 LOST BACK START:2 P40 END:502 LOST BACK START:3 END:0 "
-                               "LOST BACK VERSION:" V1 " DONE:0,0");
+                                   "END:502 LOST BACK START:2 P40 END:502 LOST BACK START:3 END:0 "
+                                   "LOST BACK VERSION:" V1 " DONE:0,0");
 }
 
 static void test_six_502s_fail(void **state)

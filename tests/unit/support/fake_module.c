@@ -139,8 +139,8 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
                fm->fp->now < fm->upgrade_at) {
         fake_port_push(fm->fp, "\r\nERROR\r\n");
     } else if (starts_with(cmd, len, "ATI")) {
-        snprintf(reply, sizeof(reply), "\r\nQuectel\r\n%s\r\nRevision: %s\r\n\r\nOK\r\n",
-                 fm->model, version);
+        snprintf(reply, sizeof(reply), "\r\nQuectel\r\n%s\r\nRevision: %s\r\n\r\nOK\r\n", fm->model,
+                 version);
         fake_port_push(fm->fp, reply);
     } else if (starts_with(cmd, len, "AT+QFOTADL=")) {
         fm->dl_commands++;

@@ -40,18 +40,18 @@ struct fake_module {
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
     const char *model;     /* ATI's model line (default "EM060K") */
     /* Answers to the checks before the upgrade; NULL: ERROR (not supported). */
-    const char *cpin;    /* "+CPIN: READY" */
-    const char *cereg;   /* "+CEREG: 0,1" */
-    const char *csq;     /* "+CSQ: 20,99" */
-    const char *urcport; /* "+QURCCFG: \"urcport\",\"usbat\"" */
-    const char *files;   /* AT+QFLST's lines: "+QFLST: \"UFS:update.zip\",65536" */
+    const char *cpin;     /* "+CPIN: READY" */
+    const char *cereg;    /* "+CEREG: 0,1" */
+    const char *csq;      /* "+CSQ: 20,99" */
+    const char *urcport;  /* "+QURCCFG: \"urcport\",\"usbat\"" */
+    const char *files;    /* AT+QFLST's lines: "+QFLST: \"UFS:update.zip\",65536" */
     uint64_t register_at; /* > 0: searching ("+CEREG: 0,2") until then, then cereg */
     /* The first command starting with this gets no answer: the port goes instead, and is
      * back a second later. NULL: none. */
     const char *reboot_on;
-    const char *version;   /* before the upgrade */
+    const char *version; /* before the upgrade */
     const char *version_after;
-    bool upgraded;      /* AT+QFOTADL was accepted */
+    bool upgraded;       /* AT+QFOTADL was accepted */
     uint64_t upgrade_at; /* from then on it runs version_after: its END,0 (UINT64_MAX: never) */
     struct fake_script_step script[FAKE_MODULE_SCRIPT_MAX];
     size_t script_len;
