@@ -58,7 +58,12 @@ void cli_text_open_failure(const struct cli_options *opt, int result, const char
                            size_t size)
 {
     const char *port = opt->port ? opt->port : opt->usb;
+    /* The library's reason quotes the port as given, in a buffer of its own: a port
+     * given as a long URL (a target typed in its place) may have been cut there before
+     * the password's '@', and redaction could no longer find its end. Such a reason is
+     * left for the result's description; the port itself is quoted whole here. */
+    bool quotable = why && why[0] && !strstr(why, "://");
 
     cli_text_format(out, size, "cannot open the port %s: %s", port ? port : "(none)",
-                    why && why[0] ? why : dfota_strerror(result));
+                    quotable ? why : dfota_strerror(result));
 }

@@ -303,6 +303,26 @@ static void fuzz_check(const char *text, size_t len, const char *prefix, size_t 
     free(msg);
 }
 
+/* text with each "***" the redaction wrote (and one cut short at the end) made one 0x01
+ * byte, in place: a password of ':', '/' and '*' could otherwise be found in "://:***",
+ * the marker and what precedes it. */
+static char *without_markers(char *out)
+{
+    char *w = out;
+
+    for (const char *r = out; *r != '\0';) {
+        /* a marker cut short by the output's end counts as one */
+        if (strncmp(r, "***", 3) == 0 || strcmp(r, "**") == 0 || strcmp(r, "*") == 0) {
+            *w++ = '\x01';
+            r += strlen(r) < 3 ? strlen(r) : 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
 static void fuzz_redact(const char *text, size_t len, size_t out_size)
 {
     char *out = malloc(out_size > 0 ? out_size : 1);
@@ -331,7 +351,11 @@ static void fuzz_redact(const char *text, size_t len, size_t out_size)
         CHECK(pw != NULL);
         memcpy(pw, text + pw_begin, pw_len);
         pw[pw_len] = '\0';
-        CHECK(strstr(out, pw) == NULL);
+        char *bare = malloc(out_len + 1);
+        CHECK(bare != NULL);
+        memcpy(bare, out, out_len + 1);
+        CHECK(strstr(without_markers(bare), pw) == NULL);
+        free(bare);
         free(pw);
     }
     /* the public wrapper is the same function */
