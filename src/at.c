@@ -52,6 +52,7 @@ static bool at_equals_nocase(const char *a, const char *b)
     return *a == '\0';
 }
 
+#if DFOTA_WITH_LOG
 static void at_log(struct at_engine *at, enum dfota_log_level level, const char *fmt_prefix,
                    const char *text)
 {
@@ -62,6 +63,10 @@ static void at_log(struct at_engine *at, enum dfota_log_level level, const char 
     snprintf(buf, sizeof(buf), "%s%s", fmt_prefix, text);
     at->cb.log(at->cb.user, level, buf);
 }
+#else
+/* A build without log lines (build_config.h) keeps none of their texts. */
+#define at_log(at, level, fmt_prefix, text) ((void)(at), (void)(text))
+#endif
 
 void at_init(struct at_engine *at, const struct at_callbacks *cb, const char *const *urc_prefixes,
              size_t urc_prefix_count)
@@ -112,6 +117,8 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
     if (at->pending)
         return DFOTA_ERR_STATE;
     if (!cmd->text || !at_text_is_sendable(cmd->text))
+        return DFOTA_ERR_INVALID;
+    if (!DFOTA_WITH_AT_RAW && cmd->raw.read) /* a build without raw transfers */
         return DFOTA_ERR_INVALID;
     len = strlen(cmd->text);
     memcpy(at->cmd_text, cmd->text, len + 1);
@@ -226,8 +233,10 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
         return AT_LINE_ECHO;
     if (at_final_result(line, &result, &code))
         return AT_LINE_FINAL;
+#if DFOTA_WITH_AT_RAW
     if (at->cmd.raw.read && !at->raw_started && at_starts_with_upper(line, "CONNECT"))
         return AT_LINE_CONNECT;
+#endif
     wanted_prefix =
         at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && at_starts_with(line, at->cmd.prefix);
     if (wanted_prefix)
@@ -239,6 +248,7 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
     return AT_LINE_URC;
 }
 
+#if DFOTA_WITH_AT_RAW
 /* The source gave out: nothing more goes out. The module times out its transfer and
  * answers; the deadline restarts so that its answer is awaited a whole timeout. */
 static void at_raw_stop(struct at_engine *at, uint64_t now)
@@ -297,6 +307,7 @@ static void at_raw_send_block(struct at_engine *at, uint64_t now)
     if (!at->awaiting_ack && at->raw_sent == raw->len)
         at->mode = AT_MODE_LINE;
 }
+#endif
 
 static void at_dispatch_line(struct at_engine *at, const char *line, uint64_t now)
 {
@@ -313,10 +324,14 @@ static void at_dispatch_line(struct at_engine *at, const char *line, uint64_t no
         at_finish(at, result, code);
         break;
     case AT_LINE_CONNECT:
+#if DFOTA_WITH_AT_RAW
         at->echo_allowed = false;
         at->raw_started = true;
         at->mode = AT_MODE_RAW;
         at_raw_send_block(at, now);
+#else
+        (void)now; /* no line is CONNECT in a build without raw transfers */
+#endif
         break;
     case AT_LINE_RESPONSE:
         at->echo_allowed = false;
@@ -405,6 +420,7 @@ static size_t at_frame_run(struct at_engine *at, const uint8_t *data, size_t len
     return n + 1;
 }
 
+#if DFOTA_WITH_AT_RAW
 static void at_raw_ack(struct at_engine *at, uint64_t now)
 {
     at->awaiting_ack = false;
@@ -427,16 +443,20 @@ static size_t at_raw_input(struct at_engine *at, const uint8_t *data, size_t len
         return at_frame_run(at, data, len, now);
     return at_frame_run(at, data, 1, now);
 }
+#endif
 
 void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
 {
     size_t i = 0;
 
     while (i < len) {
-        if (at->mode == AT_MODE_RAW && at->pending)
+#if DFOTA_WITH_AT_RAW
+        if (at->mode == AT_MODE_RAW && at->pending) {
             i += at_raw_input(at, data + i, len - i, now);
-        else
-            i += at_frame_run(at, data + i, len - i, now);
+            continue;
+        }
+#endif
+        i += at_frame_run(at, data + i, len - i, now);
     }
 }
 

@@ -113,7 +113,9 @@ struct at_engine {
     bool awaiting_ack;
     bool raw_started; /* CONNECT came */
     bool raw_stopped; /* the source gave out: nothing more goes out */
+#if DFOTA_WITH_AT_RAW
     uint8_t raw_buf[AT_RAW_CHUNK];
+#endif
 };
 
 /* Sets up the engine. urc_prefixes NULL selects the default list (+QIND:, RDY, +CPIN:,

@@ -26,10 +26,65 @@
 #define DFOTA_WITH_UPLOAD 1
 #endif
 
+/* 1: the AT engine's raw transfers (bytes after CONNECT, acknowledged in blocks); only
+ * the upload sends one, so a build without the upload leaves them out. */
+#ifndef DFOTA_WITH_AT_RAW
+#define DFOTA_WITH_AT_RAW DFOTA_WITH_UPLOAD
+#endif
+#if DFOTA_WITH_UPLOAD && !DFOTA_WITH_AT_RAW
+#error "DFOTA_WITH_UPLOAD needs DFOTA_WITH_AT_RAW (AT+QFUPL is a raw transfer)"
+#endif
+
 /* 1: each family's `source` (where its facts come from, dfota_family_get()) is kept;
  * 0: it reads "" and its text stays out of the image. */
 #ifndef DFOTA_WITH_FAMILY_SOURCES
 #define DFOTA_WITH_FAMILY_SOURCES 1
+#endif
+
+/* 1: the checks before AT+QFOTADL (SIM, network, signal, where URCs go, the package;
+ * phase_preflight.c). A firmware that runs the module itself knows its SIM and network
+ * before it asks for an upgrade and may build with 0: the upgrade then goes without the
+ * checks, as with dfota_config's no_preflight, and no CHECK event comes. */
+#ifndef DFOTA_WITH_PREFLIGHT
+#define DFOTA_WITH_PREFLIGHT 1
+#endif
+
+/* 1: lines for dfota_config's on_log (the dialogue, warnings, repeats counted); 0: no
+ * line is formatted and on_log is never called, and what the session has to say goes
+ * only into its events, its result text and dfota_open_msg(). */
+#ifndef DFOTA_WITH_LOG
+#define DFOTA_WITH_LOG 1
+#endif
+
+/* The family rows built in (family_table.c), each 1 unless the build says 0 (CMake:
+ * DFOTA_FAMILIES=em060k;ec2x keeps those two). A firmware keeps its board's module; the
+ * generic row, the fallback for any other model, is always there. */
+#ifndef DFOTA_FAMILY_EM060K
+#define DFOTA_FAMILY_EM060K 1
+#endif
+#ifndef DFOTA_FAMILY_EC200U
+#define DFOTA_FAMILY_EC200U 1
+#endif
+#ifndef DFOTA_FAMILY_EG915U
+#define DFOTA_FAMILY_EG915U 1
+#endif
+#ifndef DFOTA_FAMILY_EC800K
+#define DFOTA_FAMILY_EC800K 1
+#endif
+#ifndef DFOTA_FAMILY_EP06
+#define DFOTA_FAMILY_EP06 1
+#endif
+#ifndef DFOTA_FAMILY_EC2X
+#define DFOTA_FAMILY_EC2X 1
+#endif
+#ifndef DFOTA_FAMILY_EG18
+#define DFOTA_FAMILY_EG18 1
+#endif
+#ifndef DFOTA_FAMILY_RM500Q
+#define DFOTA_FAMILY_RM500Q 1
+#endif
+#ifndef DFOTA_FAMILY_BG96
+#define DFOTA_FAMILY_BG96 1
 #endif
 
 #endif

@@ -25,14 +25,18 @@
         }                                                                                          \
     }
 
-static const char *const ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
-static const char *const ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/", NULL};
+/* Local prefixes some rows share: unused in a build without those rows
+ * (build_config.h, DFOTA_FAMILY_*). */
+#define MAYBE_UNUSED __attribute__((unused))
+MAYBE_UNUSED static const char *const ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
+MAYBE_UNUSED static const char *const ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/", NULL};
 static const char *const ufs_generic[] = {"/usrdata/cache/ufs/", "/cache/ufs/", "/data/ufs/",
                                           "UFS:", NULL};
-static const char *const efs_bg96[] = {"/fota/update.zip", NULL};
-static const char *const ufs_unisoc[] = {"UFS:", NULL};
+MAYBE_UNUSED static const char *const efs_bg96[] = {"/fota/update.zip", NULL};
+MAYBE_UNUSED static const char *const ufs_unisoc[] = {"UFS:", NULL};
 
 const struct family family_table[] = {
+#if DFOTA_FAMILY_EM060K
     {
         .name = "em060k",
         .title = "EG06xK/Ex120K/EM060K",
@@ -51,6 +55,8 @@ const struct family family_table[] = {
         .sends_start = true,
         .source = SOURCE("EG06xK&Ex120K&EM060K DFOTA Application Note v1.0.0"),
     },
+#endif
+#if DFOTA_FAMILY_EC200U
     {
         .name = "ec200u",
         .title = "EC200U",
@@ -71,6 +77,8 @@ const struct family family_table[] = {
         .source = SOURCE("EC200U DFOTA how-to (,1,50,100, fota/cid, UFS: paths, DOWNLOADING); "
                          "codes 608/570/420 without published meanings; URL limit inferred"),
     },
+#endif
+#if DFOTA_FAMILY_EG915U
     {
         .name = "eg915u",
         .title = "EG915U",
@@ -90,6 +98,8 @@ const struct family family_table[] = {
         .sends_start = true,
         .source = SOURCE("EG915U DFOTA how-to (,1,100,100); otherwise as EC200U"),
     },
+#endif
+#if DFOTA_FAMILY_EC800K
     {
         .name = "ec800k",
         .title = "EC800K/EG800K",
@@ -115,6 +125,8 @@ const struct family family_table[] = {
                    "UPDATING, its own 50x meanings; 552, 553 without meanings); local prefixes "
                    "inferred"),
     },
+#endif
+#if DFOTA_FAMILY_EP06
     {
         .name = "ep06",
         .title = "EP06/EG06/EM06",
@@ -133,6 +145,8 @@ const struct family family_table[] = {
         .sends_start = true,
         .source = SOURCE("EP06&EG06&EM06 DFOTA User Guide (URL 255 bytes); local prefix inferred"),
     },
+#endif
+#if DFOTA_FAMILY_EC2X
     {
         .name = "ec2x",
         .title = "EC2x/EG25-G/EG9x/EM05",
@@ -152,6 +166,8 @@ const struct family family_table[] = {
         .source = SOURCE("EC2x&EG9x&EM05 DFOTA User Guide, QuecOpen guide (codes 1, 501 without "
                          "meanings); URL limit and local prefix inferred"),
     },
+#endif
+#if DFOTA_FAMILY_EG18
     {
         .name = "eg18",
         .title = "EG12/EM12/EG18",
@@ -171,6 +187,8 @@ const struct family family_table[] = {
         .source = SOURCE("public EG18 transcript (119-byte HTTPS URL, HTTPSSTART/HTTPSEND); "
                          "255-byte limit as EP06"),
     },
+#endif
+#if DFOTA_FAMILY_RM500Q
     {
         .name = "rm500q",
         .title = "RM500Q/RG500Q/RM520N",
@@ -191,6 +209,8 @@ const struct family family_table[] = {
         .source = SOURCE("Quectel's public 5G test scripts (/cache/ufs/, AT+QFOTAPID, START may be "
                          "lost, 300 s per phase); URL limit inferred"),
     },
+#endif
+#if DFOTA_FAMILY_BG96
     {
         .name = "bg96",
         .title = "BG95/BG96",
@@ -211,6 +231,7 @@ const struct family family_table[] = {
             SOURCE("BG96 FOTA user guide and forum transcripts (255-byte URL, AT+QFOTADL=1 for "
                    "/fota/update.zip, RESTORE then END,0)"),
     },
+#endif
     {
         .name = "generic",
         .title = "any other Quectel module",

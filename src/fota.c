@@ -9,15 +9,33 @@
 #include "phases.h"
 #include "settings.h"
 
+/* The plans, one phase a line: the build's choices (build_config.h) come between them. */
+/* clang-format off */
 static const struct fota_phase *const fota_plan_upgrade[] = {
-    &phase_identify, &phase_preflight, &phase_command, &phase_follow, &phase_verify};
+    &phase_identify,
+#if DFOTA_WITH_PREFLIGHT /* the checks before the command, in a build that has them */
+    &phase_preflight,
+#endif
+    &phase_command,
+    &phase_follow,
+    &phase_verify,
+};
 static const struct fota_phase *const fota_plan_watch[] = {&phase_follow, &phase_verify};
 static const struct fota_phase *const fota_plan_info[] = {&phase_identify};
 #if DFOTA_WITH_UPLOAD
 static const struct fota_phase *const fota_plan_upgrade_upload[] = {
-    &phase_identify, &phase_preflight, &phase_upload, &phase_command, &phase_follow, &phase_verify};
+    &phase_identify,
+#if DFOTA_WITH_PREFLIGHT
+    &phase_preflight,
+#endif
+    &phase_upload,
+    &phase_command,
+    &phase_follow,
+    &phase_verify,
+};
 static const struct fota_phase *const fota_plan_upload[] = {&phase_identify, &phase_upload};
 #endif
+/* clang-format on */
 
 struct fota_plan {
     const struct fota_phase *const *phases;

@@ -102,6 +102,7 @@ void machine_check(struct machine *c, const char *name, int status, const char *
     snprintf(o->text, sizeof(o->text), "%s", detail);
 }
 
+#if DFOTA_WITH_LOG
 void machine_warn(struct machine *c, const char *text)
 {
     struct machine_out *o = c->done ? NULL : machine_push(c, MACHINE_OUT_WARN);
@@ -109,6 +110,7 @@ void machine_warn(struct machine *c, const char *text)
     if (o)
         snprintf(o->text, sizeof(o->text), "%s", text);
 }
+#endif
 
 void machine_send_cmd(struct machine *c, const struct at_cmd *cmd)
 {

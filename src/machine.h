@@ -72,8 +72,13 @@ void machine_emit_bytes(struct machine *c, enum dfota_event_type type, int perce
                         bool ok, const char *text);
 /* A check before the upgrade: name (static), status (enum dfota_check_status), detail. */
 void machine_check(struct machine *c, const char *name, int status, const char *detail);
-/* A warning for the log. */
+/* A warning for the log; a build without log lines (build_config.h) keeps none of their
+ * texts. */
+#if DFOTA_WITH_LOG
 void machine_warn(struct machine *c, const char *text);
+#else
+#define machine_warn(c, text) ((void)(c))
+#endif
 /* A command with all its parts (a raw transfer's source too), copied as it is. */
 void machine_send_cmd(struct machine *c, const struct at_cmd *cmd);
 /* "Try to open the port again". */

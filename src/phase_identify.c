@@ -23,9 +23,11 @@ static void identify_pick_family(struct fota *m)
     m->family_known = f != NULL;
     if (!f) {
         f = family_generic();
-        snprintf(text, sizeof(text), "unknown model '%.40s': using the generic family's limits",
-                 m->before.model[0] ? m->before.model : "?");
-        machine_warn(&m->core, text);
+        if (DFOTA_WITH_LOG) { /* the warning's text is for the log only */
+            snprintf(text, sizeof(text), "unknown model '%.40s': using the generic family's limits",
+                     m->before.model[0] ? m->before.model : "?");
+            machine_warn(&m->core, text);
+        }
     }
     settings_apply_family(m, f);
 }

@@ -8,6 +8,8 @@
 
 #include "phases.h"
 
+#if DFOTA_WITH_PREFLIGHT
+
 #define PREFLIGHT_WAIT_MS 30000 /* how long a busy SIM or a searching network is waited for */
 #define PREFLIGHT_AGAIN_MS 1000 /* between two questions while waiting */
 
@@ -365,3 +367,5 @@ const struct fota_phase phase_preflight = {
     .on_answer = preflight_answer,
     .on_timer = preflight_timer,
 };
+
+#endif

@@ -6,10 +6,14 @@
 
 /* AT, ATE0, the model and the version; then the family. */
 extern const struct fota_phase phase_identify;
+#if DFOTA_WITH_PREFLIGHT
 /* What can be read before the command: SIM, network, where URCs go, the package. */
 extern const struct fota_phase phase_preflight;
+#endif
+#if DFOTA_WITH_UPLOAD
 /* The host's upload of the package into the module's file system. */
 extern const struct fota_phase phase_upload;
+#endif
 /* The family's check of the target, its setup commands, AT+QFOTADL in its form. */
 extern const struct fota_phase phase_command;
 /* The download, the reboots, the update attempts, to END,0 and the final reboot. */

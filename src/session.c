@@ -55,6 +55,7 @@ struct dfota {
 
 /* ---- logging and events ------------------------------------------------------------- */
 
+#if DFOTA_WITH_LOG
 /* A warning repeated (line noise) is said once, then counted; see log_repeat.h. */
 static void session_say(struct dfota *s, enum dfota_log_level level, const char *clean)
 {
@@ -72,12 +73,17 @@ static void session_say(struct dfota *s, enum dfota_log_level level, const char 
     if (repeat.say_text && !s->close_pending)
         s->cfg.on_log(s->cfg.user, level, clean);
 }
+#endif
 
 /* Whether a line at this level goes anywhere: to the log callback, or (while the port
  * opens) into the reason dfota_open() gives. */
 static bool session_log_wanted(const struct dfota *s, enum dfota_log_level level)
 {
-    return (s->opening && level <= DFOTA_LOG_WARN) || (s->cfg.on_log && level <= s->cfg.log_level);
+#if DFOTA_WITH_LOG
+    if (s->cfg.on_log && level <= s->cfg.log_level)
+        return true;
+#endif
+    return s->opening && level <= DFOTA_LOG_WARN;
 }
 
 /* Apart from session_log() and never inlined: its two lines take 768 bytes of stack,
@@ -93,7 +99,9 @@ session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt,
     (cut ? target_redact_cut : target_redact)(raw, clean, sizeof(clean));
     if (s->opening && level <= DFOTA_LOG_WARN)
         (cut ? target_redact_cut : target_redact)(raw, s->error, sizeof(s->error));
+#if DFOTA_WITH_LOG
     session_say(s, level, clean);
+#endif
 }
 
 static void session_log(struct dfota *s, enum dfota_log_level level, const char *fmt, ...)
@@ -107,14 +115,27 @@ static void session_log(struct dfota *s, enum dfota_log_level level, const char 
     va_end(ap);
 }
 
+/* A line only for the log callback: a build without log lines (DFOTA_WITH_LOG=0) neither
+ * formats it nor keeps its text. The port's lines while it opens go through session_log()
+ * in every build: they are the reason dfota_open_msg() gives. */
+#if DFOTA_WITH_LOG
+#define session_note session_log
+#else
+#define session_note(s, level, ...) ((void)(s), (void)(level))
+#endif
+
 /* Says how often the last warning repeated since it was last said, if at all. */
 static void session_log_repeats(struct dfota *s)
 {
+#if DFOTA_WITH_LOG
     struct log_repeat_out repeat;
 
     log_repeat_flush(&s->warnings, s->now, &repeat);
     if (repeat.note[0] && s->cfg.on_log && s->cfg.log_level >= DFOTA_LOG_WARN && !s->close_pending)
         s->cfg.on_log(s->cfg.user, DFOTA_LOG_WARN, repeat.note);
+#else
+    (void)s;
+#endif
 }
 
 static void session_log_cb(void *user, enum dfota_log_level level, const char *text)
@@ -163,7 +184,7 @@ static void session_port_lost(struct dfota *s)
     s->ops->close(s->port_ctx); /* at once: the dead handle must not block the new node */
     s->port_open = false;
     s->hangup_seen = false;
-    session_log(s, DFOTA_LOG_INFO, "port lost");
+    session_note(s, DFOTA_LOG_INFO, "port lost");
     at_port_lost(&s->at);
     fota_on_port_lost(&s->fota, s->now);
 }
@@ -175,7 +196,7 @@ static void session_try_reopen(struct dfota *s)
     if (rc != DFOTA_PORT_OK)
         return;
     s->port_open = true;
-    session_log(s, DFOTA_LOG_INFO, "port back");
+    session_note(s, DFOTA_LOG_INFO, "port back");
     fota_on_port_back(&s->fota, s->now);
 }
 
@@ -202,7 +223,7 @@ static void session_on_urc(void *user, const char *line)
     struct qind urc;
 
     if (qind_parse(line, &urc)) {
-        session_log(s, DFOTA_LOG_INFO, "URC %s %d", qind_kind_name(urc.kind), urc.number);
+        session_note(s, DFOTA_LOG_INFO, "URC %s %d", qind_kind_name(urc.kind), urc.number);
         fota_on_urc(&s->fota, &urc, s->now);
         session_drain(s);
     }
@@ -216,8 +237,8 @@ static void session_finish(struct dfota *s, const struct machine_out *out)
     s->code = out->event.code;
     snprintf(s->error, sizeof(s->error), "%s", out->event.text);
     session_log_repeats(s);
-    session_log(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s",
-                out->event.text);
+    session_note(s, s->result == DFOTA_OK ? DFOTA_LOG_INFO : DFOTA_LOG_ERROR, "done: %s",
+                 out->event.text);
     if (s->port_open) {
         s->ops->close(s->port_ctx);
         s->port_open = false;
@@ -231,7 +252,7 @@ static void session_send(struct dfota *s, const struct at_cmd *cmd)
     if (rc == DFOTA_ERR_PORT)
         session_port_lost(s);
     else if (rc != DFOTA_OK)
-        session_log(s, DFOTA_LOG_ERROR, "could not send %s: %s", cmd->text, dfota_strerror(rc));
+        session_note(s, DFOTA_LOG_ERROR, "could not send %s: %s", cmd->text, dfota_strerror(rc));
 }
 
 /* Carries out what the machine asked for; each step may make it ask for more. */
@@ -252,7 +273,7 @@ static void session_drain(struct dfota *s)
             session_try_reopen(s);
             break;
         case MACHINE_OUT_WARN:
-            session_log(s, DFOTA_LOG_WARN, "%s", out.text);
+            session_note(s, DFOTA_LOG_WARN, "%s", out.text);
             break;
         case MACHINE_OUT_DONE:
             session_finish(s, &out);
@@ -507,12 +528,13 @@ static const char *session_urcport(struct dfota *s)
 
 static void session_init_engines(struct dfota *s)
 {
-    /* No log callback: the engine formats no dialogue lines nobody reads. */
+    /* No log callback (or none in this build): the engine formats no dialogue lines
+     * nobody reads. */
     struct at_callbacks cb = {session_write,
                               session_on_response,
                               session_on_final,
                               session_on_urc,
-                              s->cfg.on_log ? session_log_cb : NULL,
+                              DFOTA_WITH_LOG && s->cfg.on_log ? session_log_cb : NULL,
                               s};
     struct fota_settings set;
 
@@ -536,7 +558,9 @@ static void session_init_engines(struct dfota *s)
     snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb, NULL, 0);
     fota_init(&s->fota, &set);
+#if DFOTA_WITH_LOG
     log_repeat_init(&s->warnings);
+#endif
 }
 
 static void session_free(struct dfota *s)
@@ -615,7 +639,7 @@ int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg
     if (rc == DFOTA_OK)
         rc = session_open_port(s);
     if (rc != DFOTA_OK) {
-        session_log(s, DFOTA_LOG_ERROR, "%s", s->error);
+        session_note(s, DFOTA_LOG_ERROR, "%s", s->error);
         session_open_refuse(msg, msg_size, rc, s->error);
         session_free(s);
         return rc;
@@ -675,10 +699,10 @@ static int session_start(struct dfota *s, const char *target)
     if (s->started)
         return DFOTA_ERR_STATE;
     if (session_check_target(s, target, &via) != DFOTA_OK) {
-        session_log(s, DFOTA_LOG_ERROR, "invalid target: %s", s->error);
+        session_note(s, DFOTA_LOG_ERROR, "invalid target: %s", s->error);
         return DFOTA_ERR_INVALID;
     }
-    session_log(s, DFOTA_LOG_INFO, "upgrading from %s", target);
+    session_note(s, DFOTA_LOG_INFO, "upgrading from %s", target);
     return session_begin(s, FOTA_MODE_UPGRADE, target, via);
 }
 
@@ -708,11 +732,11 @@ static int session_start_upload(struct dfota *s, const struct dfota_package *pkg
     job.no_ack = s->cfg.upload_no_ack;
     package_close(&s->pkg);
     if (package_open(&s->pkg, pkg, &job, s->error, sizeof(s->error)) != DFOTA_OK) {
-        session_log(s, DFOTA_LOG_ERROR, "invalid package: %s", s->error);
+        session_note(s, DFOTA_LOG_ERROR, "invalid package: %s", s->error);
         return DFOTA_ERR_INVALID;
     }
     fota_set_upload(&s->fota, &job);
-    session_log(s, DFOTA_LOG_INFO, "uploading %zu bytes as %s", job.size, job.name);
+    session_note(s, DFOTA_LOG_INFO, "uploading %zu bytes as %s", job.size, job.name);
     return session_begin(s, mode, NULL, DFOTA_VIA_FILE);
 }
 #endif
