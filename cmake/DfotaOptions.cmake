@@ -7,7 +7,8 @@
 set(DFOTA_KNOWN_FAMILIES em060k ec200u eg915u ec800k ep06 ec2x eg18 rm500q bg96)
 
 # Declares the options with the defaults given (a firmware's are not the library's).
-macro(dfota_declare_options url_max upload family_sources preflight log families)
+macro(dfota_declare_options url_max upload family_sources preflight log ftp local meanings
+      families)
   set(DFOTA_URL_MAX ${url_max} CACHE STRING "Longest target (URL or local path) in bytes, 100-4000")
   option(DFOTA_WITH_UPLOAD "The host-side upload of a package into the module" ${upload})
   option(DFOTA_WITH_FAMILY_SOURCES "Keep each family's source text (dfota families)"
@@ -15,6 +16,9 @@ macro(dfota_declare_options url_max upload family_sources preflight log families
   option(DFOTA_WITH_PREFLIGHT "The checks before AT+QFOTADL (SIM, network, URC port...)"
          ${preflight})
   option(DFOTA_WITH_LOG "Lines for the on_log callback" ${log})
+  option(DFOTA_WITH_FTP "ftp:// targets" ${ftp})
+  option(DFOTA_WITH_LOCAL "Targets in the module's file system (needed by the upload)" ${local})
+  option(DFOTA_WITH_CODE_MEANINGS "The meanings of the modules' error codes, in texts" ${meanings})
   set(DFOTA_FAMILIES "${families}" CACHE STRING
       "The families built in: all, or a list of ${DFOTA_KNOWN_FAMILIES} (generic always)")
 endmacro()
@@ -22,7 +26,7 @@ endmacro()
 # Sets out_var to the compile definitions of the options as set.
 function(dfota_config_definitions out_var)
   set(defs DFOTA_URL_MAX=${DFOTA_URL_MAX})
-  foreach(opt UPLOAD FAMILY_SOURCES PREFLIGHT LOG)
+  foreach(opt UPLOAD FAMILY_SOURCES PREFLIGHT LOG FTP LOCAL CODE_MEANINGS)
     if(DFOTA_WITH_${opt})
       list(APPEND defs DFOTA_WITH_${opt}=1)
     else()

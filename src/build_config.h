@@ -26,6 +26,30 @@
 #define DFOTA_WITH_UPLOAD 1
 #endif
 
+/* 1: ftp:// targets, with the module's FTP rules (user and password, each part's
+ * limit); 0: an ftp:// target is refused, saying so, and http:// and https:// remain. */
+#ifndef DFOTA_WITH_FTP
+#define DFOTA_WITH_FTP 1
+#endif
+
+/* 1: targets in the module's file system (/usrdata/cache/ufs/pkg.zip, UFS:pkg.zip) and
+ * the families' forms for them; 0: such a target is refused, saying so, and the module
+ * downloads every package from a URL. The upload puts a package there, so it needs 1. */
+#ifndef DFOTA_WITH_LOCAL
+#define DFOTA_WITH_LOCAL 1
+#endif
+#if DFOTA_WITH_UPLOAD && !DFOTA_WITH_LOCAL
+#error "DFOTA_WITH_UPLOAD needs DFOTA_WITH_LOCAL (an uploaded package is a local target)"
+#endif
+
+/* 1: the meanings of the modules' error codes, in texts (the application note's table,
+ * each family's own; dfota_code_meaning()); 0: a result says "code 505" and
+ * dfota_code_meaning() gives NULL: the code is what a firmware reports, its meaning
+ * looked up where a person reads it. */
+#ifndef DFOTA_WITH_CODE_MEANINGS
+#define DFOTA_WITH_CODE_MEANINGS 1
+#endif
+
 /* 1: the AT engine's raw transfers (bytes after CONNECT, acknowledged in blocks); only
  * the upload sends one, so a build without the upload leaves them out. */
 #ifndef DFOTA_WITH_AT_RAW

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "target.h"
 
+#if DFOTA_WITH_CODE_MEANINGS
 /* The application note's codes, which most families share. */
 static const struct family_code family_note_codes[] = {
     {FAMILY_AT_UPDATE, 502, 502, "unpredictable error; the module retries, five times at most"},
@@ -26,6 +28,7 @@ static const struct family_code family_note_codes[] = {
     {FAMILY_AT_HTTP, 702, 730, "HTTP(S) error"},
     {FAMILY_AT_UPDATE, 0, 0, NULL},
 };
+#endif
 
 static char family_upper(char c)
 {
@@ -88,6 +91,7 @@ const struct family *family_for_model(const char *model, const char *version)
     return f ? f : family_matching(version);
 }
 
+#if DFOTA_WITH_CODE_MEANINGS
 static const char *family_lookup(const struct family_code *rows, enum family_context at, int code)
 {
     for (; rows->meaning; rows++) {
@@ -96,28 +100,35 @@ static const char *family_lookup(const struct family_code *rows, enum family_con
     }
     return NULL;
 }
+#endif
 
 const char *family_code_meaning(const struct family *f, enum family_context at, int code)
 {
-    const char *meaning;
+    const char *meaning = NULL;
 
     if (code == 0) /* every family: the download or the upgrade succeeded */
         return "success";
+#if DFOTA_WITH_CODE_MEANINGS
     meaning = family_lookup(f->codes, at, code);
     if (!meaning && f->note_codes)
         meaning = family_lookup(family_note_codes, at, code);
+#else
+    (void)f, (void)at; /* a build without the texts: the number says it */
+#endif
     return meaning;
 }
 
 const char *family_note_meaning(int code)
 {
-    static const enum family_context contexts[] = {FAMILY_AT_UPDATE, FAMILY_AT_FTP, FAMILY_AT_HTTP};
     const char *meaning = NULL;
 
     if (code == 0)
         return "success";
+#if DFOTA_WITH_CODE_MEANINGS
+    static const enum family_context contexts[] = {FAMILY_AT_UPDATE, FAMILY_AT_FTP, FAMILY_AT_HTTP};
     for (size_t i = 0; i < 3 && !meaning; i++)
         meaning = family_lookup(family_note_codes, contexts[i], code);
+#endif
     return meaning;
 }
 
@@ -126,9 +137,13 @@ void family_describe_code(const struct family *f, enum family_context at, int co
 {
     const char *meaning = family_code_meaning(f, at, code);
 
-    snprintf(out, size, "code %d (%s)", code, meaning ? meaning : "no published meaning");
+    if (!DFOTA_WITH_CODE_MEANINGS && code != 0)
+        snprintf(out, size, "code %d", code); /* whether it has a meaning is not known here */
+    else
+        snprintf(out, size, "code %d (%s)", code, meaning ? meaning : "no published meaning");
 }
 
+#if DFOTA_WITH_LOCAL
 /* The file name of a local target: what follows the family's prefix. */
 static const char *family_local_file(const struct family *f, const char *target)
 {
@@ -139,18 +154,22 @@ static const char *family_local_file(const struct family *f, const char *target)
     }
     return target;
 }
+#endif
 
 bool family_command(const struct family *f, const struct family_values *v, const char *target,
                     bool local, char *out, size_t size)
 {
     int n;
 
+#if DFOTA_WITH_LOCAL
     if (local && f->local_form == FAMILY_LOCAL_FIXED)
         n = snprintf(out, size, "AT+QFOTADL=1");
     else if (local && f->local_form == FAMILY_LOCAL_QCFG)
         n = snprintf(out, size, "AT+QFOTADL=\"UFS:%s\"%s", family_local_file(f, target),
                      f->url_suffix ? f->url_suffix : "");
-    else if (!local && f->url_form == FAMILY_URL_SUFFIX)
+    else
+#endif
+        if (!local && f->url_form == FAMILY_URL_SUFFIX)
         n = snprintf(out, size, "AT+QFOTADL=\"%s\"%s", target, f->url_suffix);
     else if (!local && f->url_form == FAMILY_URL_MODE_TIMEOUT)
         n = snprintf(out, size, "AT+QFOTADL=\"%s\",%u,%u", target, (unsigned)v->asr_mode,
@@ -181,10 +200,15 @@ bool family_setup_command(const struct family *f, const struct family_values *v,
         n = snprintf(out, size, s->format, (unsigned)value);
         return n > 0 && (size_t)n < size;
     }
+#if DFOTA_WITH_LOCAL
     if (i == rows && local && f->local_form == FAMILY_LOCAL_QCFG) {
         n = snprintf(out, size, "AT+QCFG=\"fota/path\",\"UFS:%s\"", family_local_file(f, target));
         return n > 0 && (size_t)n < size;
     }
+#else
+    (void)target;      /* no local package in this build: URLs only */
+    (void)local;
+#endif
     return false;
 }
 
@@ -194,7 +218,7 @@ size_t family_setup_count(const struct family *f)
 
     while (rows < FAMILY_SETUP_MAX && f->setup[rows].format)
         rows++;
-    return rows + (f->local_form == FAMILY_LOCAL_QCFG ? 1 : 0);
+    return rows + (DFOTA_WITH_LOCAL && f->local_form == FAMILY_LOCAL_QCFG ? 1 : 0);
 }
 
 void family_target_rules(const struct family *f, const char *ufs_prefix, struct target_rules *r,

@@ -16,8 +16,14 @@
 #define PATTERNS(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define PIDS(...) ((const uint16_t[]){__VA_ARGS__, 0})
 #define NO_PIDS ((const uint16_t[]){0})
-#define CODES(...) ((const struct family_code[]){__VA_ARGS__, {FAMILY_AT_UPDATE, 0, 0, NULL}})
 #define NO_CODES ((const struct family_code[]){{FAMILY_AT_UPDATE, 0, 0, NULL}})
+/* A family's own code meanings; a build without the texts (DFOTA_WITH_CODE_MEANINGS=0)
+ * leaves them out. */
+#if DFOTA_WITH_CODE_MEANINGS
+#define CODES(...) ((const struct family_code[]){__VA_ARGS__, {FAMILY_AT_UPDATE, 0, 0, NULL}})
+#else
+#define CODES(...) NO_CODES
+#endif
 #define NO_SETUP                                                                                   \
     {                                                                                              \
         {                                                                                          \

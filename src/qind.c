@@ -7,6 +7,7 @@
 #include "qind.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Bigger numbers than any percent or module code are clamped, never overflowed. */
@@ -20,8 +21,8 @@ struct field {
 
 struct kind_spelling {
     const char *name; /* upper case */
-    size_t len;
-    enum qind_kind kind;
+    uint8_t len;      /* small types: the table is a firmware's flash */
+    uint8_t kind;     /* enum qind_kind */
     bool https;
 };
 
@@ -177,7 +178,7 @@ static void parse_fota_fields(const char *p, const char *end, struct qind *out)
         out->kind = QIND_UNKNOWN;
         return;
     }
-    out->kind = spelling->kind;
+    out->kind = (enum qind_kind)spelling->kind;
     out->https = spelling->https;
     if (p < end)
         out->number = parse_number(next_field(&p, end));
@@ -240,7 +241,7 @@ static bool parse_canonical(const char *line, struct qind *out)
         if (out->number < 0)
             return false;
     }
-    out->kind = spelling->kind;
+    out->kind = (enum qind_kind)spelling->kind;
     out->https = spelling->https;
     return true;
 }

@@ -5,12 +5,26 @@
  * here ever quotes the password, nor any part of the target that could hold it. */
 #include "target.h"
 
+#include "build_config.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #define PORT_MAX 65535UL
+
+/* What a target may be in this build (build_config.h), as the refusals name it. */
+#if DFOTA_WITH_FTP
+#define TARGET_SCHEMES "ftp://, http:// or https://"
+#else
+#define TARGET_SCHEMES "http:// or https://"
+#endif
+#if DFOTA_WITH_LOCAL
+#define TARGET_KINDS "neither a URL (" TARGET_SCHEMES ") nor a local path (/..., UFS:...)"
+#else
+#define TARGET_KINDS "not a URL (" TARGET_SCHEMES ")"
+#endif
 
 /* A span of the target, [begin, begin + len). */
 struct span {
@@ -98,6 +112,7 @@ static int target_check_ends(const char *target, char *msg, size_t msg_size)
     return DFOTA_OK;
 }
 
+#if DFOTA_WITH_FTP
 static int check_part_length(const char *name, struct span part, const struct target_rules *r,
                              char *msg, size_t msg_size)
 {
@@ -106,6 +121,7 @@ static int check_part_length(const char *name, struct span part, const struct ta
                       r->who, r->ftp_part_max);
     return DFOTA_OK;
 }
+#endif
 
 /* The file name is what follows the last '/'; the module needs one to fetch. */
 static int check_file_name(struct span path, char *msg, size_t msg_size)
@@ -117,6 +133,7 @@ static int check_file_name(struct span path, char *msg, size_t msg_size)
 
 /* ---- local files in the module's file system ---------------------------------------- */
 
+#if DFOTA_WITH_LOCAL
 /* "/cache/ufs" and "/cache/ufs/" name the same directory; "UFS:" is a drive. */
 static bool prefix_is_directory(const char *prefix, size_t len)
 {
@@ -133,6 +150,7 @@ static const char *name_after_prefix(const char *target, const char *prefix)
         return NULL;
     return target + prefix_len + (add_slash ? 1 : 0);
 }
+#endif
 
 /* The rules every family shares: an absolute path or a "UFS:" name. */
 static bool is_local(const char *target)
@@ -140,6 +158,7 @@ static bool is_local(const char *target)
     return target[0] == '/' || strncmp(target, "UFS:", 4) == 0;
 }
 
+#if DFOTA_WITH_LOCAL
 static int check_local(const char *target, size_t len, const struct target_rules *r, char *msg,
                        size_t msg_size)
 {
@@ -167,6 +186,7 @@ static int check_local(const char *target, size_t len, const struct target_rules
                                                                                           : "",
                   r->local_prefixes[1] != NULL ? " (or another of the family's prefixes)" : "");
 }
+#endif
 
 /* ---- URLs --------------------------------------------------------------------------- */
 
@@ -292,6 +312,7 @@ static int check_no_space(const char *name, struct span part, char *msg, size_t 
     return DFOTA_OK;
 }
 
+#if DFOTA_WITH_FTP
 /* The module's FTP syntax is ftp://user:password@server:port/file_path with each part
  * limited; anonymous ftp://server/file_path is accepted too. */
 static int check_ftp_parts(const struct url_parts *parts, const struct target_rules *r, char *msg,
@@ -321,6 +342,7 @@ static int check_ftp_parts(const struct url_parts *parts, const struct target_ru
         return rc;
     return check_part_length("file path", parts->path, r, msg, msg_size);
 }
+#endif
 
 /* Brackets enclose an IPv6 address and nothing else: "[::1]x" is no host a module can
  * resolve, and a lone bracket is a typing error. */
@@ -351,7 +373,7 @@ static int check_url(const char *target, size_t len, struct span scheme, enum df
         return refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
                       r->url_max);
     target_split_url(target + rest_at, len - rest_at, &parts);
-    if (parts.has_userinfo && via != DFOTA_VIA_FTP)
+    if (parts.has_userinfo && via != DFOTA_VIA_FTP) /* and this build may have no ftp:// */
         return refuse(msg, msg_size, "user and password are only supported with ftp://");
     if (parts.host.len == 0)
         return refuse(msg, msg_size, "host is empty");
@@ -365,8 +387,10 @@ static int check_url(const char *target, size_t len, struct span scheme, enum df
         return refuse(msg, msg_size, "file name is missing (the URL has no path)");
     if (find_char(parts.path, ' ') != NULL)
         return refuse(msg, msg_size, "file path contains a space; write it as %%20");
+#if DFOTA_WITH_FTP
     if (via == DFOTA_VIA_FTP && (rc = check_ftp_parts(&parts, r, msg, msg_size)) != DFOTA_OK)
         return rc;
+#endif
     return check_file_name(parts.path, msg, msg_size);
 }
 
@@ -387,17 +411,21 @@ static int classify_and_check(const char *target, const struct target_rules *r, 
     size_t len = strlen(target);
     if (is_local(target)) {
         *via = DFOTA_VIA_FILE;
+#if DFOTA_WITH_LOCAL
         return check_local(target, len, r, msg, msg_size);
+#else
+        return refuse(msg, msg_size, "this build takes URLs only (DFOTA_WITH_LOCAL=0)");
+#endif
     }
     const char *sep = strstr(target, "://");
     if (sep == NULL)
-        return refuse(msg, msg_size,
-                      "target is neither a URL (ftp://, http://, https://) nor a local path "
-                      "(/..., UFS:...)");
+        return refuse(msg, msg_size, "target is " TARGET_KINDS);
     struct span scheme = {target, (size_t)(sep - target)};
     *via = via_of_scheme(scheme);
     if (*via == DFOTA_VIA_NONE)
-        return refuse(msg, msg_size, "unknown scheme; use ftp://, http:// or https://");
+        return refuse(msg, msg_size, "unknown scheme; use " TARGET_SCHEMES);
+    if (!DFOTA_WITH_FTP && *via == DFOTA_VIA_FTP)
+        return refuse(msg, msg_size, "this build has no ftp:// (DFOTA_WITH_FTP=0)");
     return check_url(target, len, scheme, *via, r, msg, msg_size);
 }
 
