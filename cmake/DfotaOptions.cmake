@@ -5,34 +5,48 @@
 
 # The families of src/family_table.c that a build may leave out (generic always stays).
 set(DFOTA_KNOWN_FAMILIES em060k ec200u eg915u ec800k ep06 ec2x eg18 rm500q bg96)
+# The parts of the library a build may leave out: DFOTA_WITH_<part>.
+set(DFOTA_OPTIONAL_PARTS UPLOAD FAMILY_SOURCES PREFLIGHT LOG FTP LOCAL CODE_MEANINGS)
 
-# Declares the options with the defaults given (a firmware's are not the library's).
-macro(dfota_declare_options url_max upload family_sources preflight log ftp local meanings
-      families)
-  set(DFOTA_URL_MAX ${url_max} CACHE STRING "Longest target (URL or local path) in bytes, 100-4000")
-  option(DFOTA_WITH_UPLOAD "The host-side upload of a package into the module" ${upload})
-  option(DFOTA_WITH_FAMILY_SOURCES "Keep each family's source text (dfota families)"
-         ${family_sources})
-  option(DFOTA_WITH_PREFLIGHT "The checks before AT+QFOTADL (SIM, network, URC port...)"
-         ${preflight})
-  option(DFOTA_WITH_LOG "Lines for the on_log callback" ${log})
-  option(DFOTA_WITH_FTP "ftp:// targets" ${ftp})
-  option(DFOTA_WITH_LOCAL "Targets in the module's file system (needed by the upload)" ${local})
-  option(DFOTA_WITH_CODE_MEANINGS "The meanings of the modules' error codes, in texts" ${meanings})
-  set(DFOTA_FAMILIES "${families}" CACHE STRING
+# Declares the options with the defaults of the build at hand (a firmware's are not the
+# library's): URL_MAX <bytes>, FAMILIES <all or a list>, OFF <parts off by default>; the
+# other parts are on by default.
+function(dfota_declare_options)
+  cmake_parse_arguments(ARG "" "URL_MAX" "FAMILIES;OFF" ${ARGN})
+  set(DFOTA_URL_MAX ${ARG_URL_MAX} CACHE STRING
+      "Longest target (URL or local path) in bytes, 100-4000")
+  set(DFOTA_FAMILIES "${ARG_FAMILIES}" CACHE STRING
       "The families built in: all, or a list of ${DFOTA_KNOWN_FAMILIES} (generic always)")
-endmacro()
+  set(UPLOAD_DOC "The host-side upload of a package into the module (needs LOCAL)")
+  set(FAMILY_SOURCES_DOC "Each family's source text (dfota families)")
+  set(PREFLIGHT_DOC "The checks before AT+QFOTADL (SIM, network, URC port, package)")
+  set(LOG_DOC "Lines for the on_log callback")
+  set(FTP_DOC "ftp:// targets")
+  set(LOCAL_DOC "Targets in the module's file system")
+  set(CODE_MEANINGS_DOC "The meanings of the modules' error codes, in texts")
+  foreach(part ${DFOTA_OPTIONAL_PARTS})
+    if(part IN_LIST ARG_OFF)
+      option(DFOTA_WITH_${part} "${${part}_DOC}" OFF)
+    else()
+      option(DFOTA_WITH_${part} "${${part}_DOC}" ON)
+    endif()
+  endforeach()
+endfunction()
 
 # Sets out_var to the compile definitions of the options as set.
 function(dfota_config_definitions out_var)
   set(defs DFOTA_URL_MAX=${DFOTA_URL_MAX})
-  foreach(opt UPLOAD FAMILY_SOURCES PREFLIGHT LOG FTP LOCAL CODE_MEANINGS)
-    if(DFOTA_WITH_${opt})
-      list(APPEND defs DFOTA_WITH_${opt}=1)
+  foreach(part ${DFOTA_OPTIONAL_PARTS})
+    if(DFOTA_WITH_${part})
+      list(APPEND defs DFOTA_WITH_${part}=1)
     else()
-      list(APPEND defs DFOTA_WITH_${opt}=0)
+      list(APPEND defs DFOTA_WITH_${part}=0)
     endif()
   endforeach()
+  if(DFOTA_WITH_UPLOAD AND NOT DFOTA_WITH_LOCAL)
+    message(FATAL_ERROR "DFOTA_WITH_UPLOAD needs DFOTA_WITH_LOCAL: an uploaded package is "
+                        "a local target")
+  endif()
   if(NOT DFOTA_FAMILIES STREQUAL "all")
     foreach(name ${DFOTA_FAMILIES})
       if(NOT name IN_LIST DFOTA_KNOWN_FAMILIES)

@@ -68,7 +68,9 @@ DFOTA_API const char *dfota_strerror(int result);
 
 /** Returns the meaning of a module error code (505, 601, 701, ...) in the application
  *  note's table (the EG06xK/Ex120K/EM060K family), or NULL if it has none. A session's
- *  messages use the meanings of the module's own family. */
+ *  messages use the meanings of the module's own family. A library built without the
+ *  meanings (DFOTA_WITH_CODE_MEANINGS=0, README "Build options") returns NULL for every
+ *  code but 0, and its messages give the bare code. */
 DFOTA_API const char *dfota_code_meaning(int code);
 
 /* ---------------------------------------------------------------------------------------
@@ -150,7 +152,8 @@ enum dfota_event_type {
     DFOTA_EVENT_FAMILY,            /**< text: the module's family ("eg18", "generic"). */
     DFOTA_EVENT_INSTALL,           /**< percent: the module puts the new firmware in place
                                         (BG96's RESTORE on the way to END,0). */
-    DFOTA_EVENT_CHECK,             /**< check, status, text: a check before AT+QFOTADL. */
+    DFOTA_EVENT_CHECK,             /**< check, status, text: a check before AT+QFOTADL
+                                        (none when built with DFOTA_WITH_PREFLIGHT=0). */
     DFOTA_EVENT_UPLOAD_PROGRESS,   /**< percent, bytes: the host's upload. @since 0.2 */
     DFOTA_EVENT_UPLOAD_END,        /**< bytes (the module's count), ok, text: the checksum
                                         (hex): one upload attempt ended. @since 0.2 */
@@ -224,7 +227,8 @@ struct dfota_config {
     uint32_t command_timeout_ms;    /**< For each AT command's answer. Default 5000. */
     uint32_t download_timeout_ms;   /**< From the command to the download's end. Default 1800000. */
     dfota_event_cb on_event;        /**< Receives the events; may be NULL. */
-    dfota_log_cb on_log;            /**< Receives the log lines; may be NULL. */
+    dfota_log_cb on_log;            /**< Receives the log lines; may be NULL. Never called by a
+                                         library built without log lines (DFOTA_WITH_LOG=0). */
     enum dfota_log_level log_level; /**< Most verbose level passed to on_log. Default INFO. */
     void *user;                     /**< Passed to the callbacks and now_ms. */
     /** Forces a module family by name (see dfota_family_get()); NULL (default): chosen by
@@ -243,7 +247,8 @@ struct dfota_config {
                                waits for a manual reboot. @since 0.2 */
     uint32_t asr_timeout; /**< ASR: the command's timeout parameter. Default 50. @since 0.2 */
     /** Skips the checks before AT+QFOTADL (SIM, network, where URCs go, the local
-     *  package). Default false. @since 0.2 */
+     *  package). Default false. A library built without them (DFOTA_WITH_PREFLIGHT=0)
+     *  never runs them. @since 0.2 */
     bool no_preflight;
     /** The module's name of the port the session listens on, as AT+QURCCFG="urcport"
      *  says it: "usbat", "usbmodem", "uart1". NULL (default): from the USB interface
@@ -290,7 +295,8 @@ struct dfota_family_info {
     char command[96];    /**< The command's form: AT+QFOTADL="<url>",1,50,100 */
 };
 
-/** Describes the i-th family (0-based, generic last). Returns DFOTA_OK, or
+/** Describes the i-th family (0-based, generic last) of those built into the library
+ *  (all, unless it was built with DFOTA_FAMILIES). Returns DFOTA_OK, or
  *  DFOTA_ERR_INVALID past the end or for a NULL out. @since 0.2 */
 DFOTA_API int dfota_family_get(size_t i, struct dfota_family_info *out);
 
@@ -378,7 +384,8 @@ struct dfota_package {
  *  bad name; see dfota_error_text(); nothing was sent); DFOTA_ERR_PORT (the port is not
  *  there); DFOTA_ERR_STATE (already begun). Failures of the upload end the session with
  *  DFOTA_ERR_UPLOAD (or TIMEOUT, PORT, CANCELLED); a cancel stops sending at once and the
- *  module ends its own transfer after its data timeout (cfg.upload_timeout_s).
+ *  module ends its own transfer after its data timeout (cfg.upload_timeout_s). A library
+ *  built without the upload (DFOTA_WITH_UPLOAD=0) returns DFOTA_ERR_INVALID and says so.
  *  @since 0.2 */
 DFOTA_API int dfota_start_upload(struct dfota *s, const struct dfota_package *pkg);
 
