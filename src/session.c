@@ -47,7 +47,9 @@ struct dfota {
     int result;
     int code;
     char error[MACHINE_DONE_MAX + 56];
+#if DFOTA_WITH_LOG
     struct log_repeat warnings;
+#endif
 #if DFOTA_WITH_UPLOAD
     struct package pkg; /* what dfota_start_upload() uploads */
 #endif
