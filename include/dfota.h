@@ -218,7 +218,8 @@ struct dfota_config {
      *  when the library is built without an OS backend). */
     uint64_t (*now_ms)(void *user);
     /** Local package prefix in the module's file system. NULL (default): the family's
-     *  ("/usrdata/cache/ufs/" on the application note's family, "/cache/ufs/" on EG18...). */
+     *  ("/usrdata/cache/ufs/" on the application note's family, "/cache/ufs/" on EG18...).
+     *  A library that takes URLs only (DFOTA_WITH_LOCAL=0) refuses it at open. */
     const char *ufs_prefix;
     /* Timings. 0 takes the family's own where it has one, else the library's default. */
     uint32_t first_urc_timeout_ms;  /**< After the reboot, for the first URC. Default 90000. */
@@ -255,7 +256,9 @@ struct dfota_config {
      *  where the system port knows it (2: usbat, 3: usbmodem), else "usbat". @since 0.2 */
     const char *urcport;
     /** When URCs go to another port: route them to ours for the upgrade (and back after
-     *  it) instead of refusing with DFOTA_ERR_NOT_READY. Default false. @since 0.2 */
+     *  it) instead of refusing with DFOTA_ERR_NOT_READY. Default false. The checks do
+     *  it: a library built without them (DFOTA_WITH_PREFLIGHT=0) refuses it at open.
+     *  @since 0.2 */
     bool set_urcport;
     /** AT+QFUPL's own timeout: how long the module waits for more of an upload's data
      *  before it gives the transfer up (and, after a cancel, answers AT again). Default 0:

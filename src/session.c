@@ -507,6 +507,18 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
         snprintf(msg, size, "expect_version and ufs_prefix are at most %d bytes", FOTA_ID_MAX - 1);
         return DFOTA_ERR_INVALID;
     }
+    if (!DFOTA_WITH_PREFLIGHT && cfg->set_urcport) { /* the checks route the URCs */
+        snprintf(msg, size,
+                 "set_urcport needs the checks before the upgrade, which this "
+                 "build leaves out (DFOTA_WITH_PREFLIGHT=0)");
+        return DFOTA_ERR_INVALID;
+    }
+    if (!DFOTA_WITH_LOCAL && cfg->ufs_prefix && cfg->ufs_prefix[0]) {
+        snprintf(msg, size,
+                 "ufs_prefix names where local packages are; this build takes "
+                 "URLs only (DFOTA_WITH_LOCAL=0)");
+        return DFOTA_ERR_INVALID;
+    }
     if (cfg->asr_mode > 1) {
         snprintf(msg, size, "asr_mode must be 0 (manual reboot) or 1 (automatic)");
         return DFOTA_ERR_INVALID;
