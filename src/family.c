@@ -232,7 +232,8 @@ void family_target_rules(const struct family *f, const char *ufs_prefix, struct 
     r->local_max = f ? f->local_max : g->local_max;
     r->local_prefixes = f ? f->local_prefixes : NULL;
     r->local_fixed = f && f->local_form == FAMILY_LOCAL_FIXED;
-    if (ufs_prefix && ufs_prefix[0] && !r->local_fixed) { /* the user knows better */
+    /* The user's prefix: the user knows better (only where local packages are built in). */
+    if (DFOTA_WITH_LOCAL && ufs_prefix && ufs_prefix[0] && !r->local_fixed) {
         one[0] = ufs_prefix;
         one[1] = NULL;
         r->local_prefixes = one;

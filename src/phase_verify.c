@@ -23,6 +23,13 @@ static enum fota_verdict verify_enter(struct fota *m, uint64_t now)
     return FOTA_STAY;
 }
 
+/* Whether the URC port is being put back where it was (the checks before the upgrade
+ * routed it here; a build without them never does). */
+static bool verify_restoring(const struct fota *m)
+{
+    return DFOTA_WITH_PREFLIGHT && m->pending.set;
+}
+
 /* The URC port's restore command (in m->cmdline), sent again after the port came back. */
 static void verify_send_restore(struct fota *m)
 {
@@ -50,7 +57,7 @@ static enum fota_verdict verify_unconfirmed(struct fota *m, int result, const ch
 /* Success; but first the URC port goes back to where it was before the upgrade. */
 static enum fota_verdict verify_succeed(struct fota *m, const char *text)
 {
-    if (!m->pre.urcport_before[0]) {
+    if (!DFOTA_WITH_PREFLIGHT || !m->pre.urcport_before[0]) {
         machine_finish(&m->core, DFOTA_OK, 0, text);
         return FOTA_DONE;
     }
@@ -116,7 +123,7 @@ static enum fota_verdict verify_answer(struct fota *m, enum at_result result, in
     enum ident_status st;
 
     (void)code;
-    if (m->pending.set)
+    if (verify_restoring(m))
         return verify_urcport_back(m, result);
     st = ident_on_answer(m, result, now);
     if (m->ident.answered) /* the window was for that: each command has its own timeout now */
@@ -136,7 +143,7 @@ static enum fota_verdict verify_port(struct fota *m, bool lost, uint64_t now)
     }
     machine_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     machine_disarm(&m->core, MACHINE_TIMER_PORT);
-    if (m->pending.set) /* the verdict is in; only the URC port is still to put back */
+    if (verify_restoring(m)) /* the verdict is in; only the URC port is still to put back */
         verify_send_restore(m);
     else
         verify_start(m, now);

@@ -473,54 +473,49 @@ static int session_make_port(struct dfota *s)
 #endif
 }
 
+/* The longest expect_version and ufs_prefix, as the refusal says it. */
+#define SESSION_ID_MAX_TEXT "63"
+_Static_assert(FOTA_ID_MAX - 1 == 63, "SESSION_ID_MAX_TEXT follows FOTA_ID_MAX");
+
+/* The first rule of the configuration that cfg breaks, as a text; NULL when none. */
+static const char *session_config_fault(const struct dfota_config *cfg)
+{
+    if (!cfg->port_ops && !cfg->port && !cfg->usb)
+        return "no port: set port, usb or port_ops";
+    if (cfg->port_ops && (!cfg->port_ops->open || !cfg->port_ops->close || !cfg->port_ops->read ||
+                          !cfg->port_ops->write || !cfg->port_ops->wait))
+        return "port_ops lacks a required operation";
+#ifndef DFOTA_HAVE_SYS_PORT
+    if (!cfg->now_ms)
+        return "no clock: set now_ms";
+#endif
+    if (cfg->baud == 0)
+        return "baud must not be 0";
+    if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"')))
+        return "urcport is a port name such as usbat, usbmodem or uart1";
+    if ((cfg->expect_version && strlen(cfg->expect_version) >= FOTA_ID_MAX) ||
+        (cfg->ufs_prefix && strlen(cfg->ufs_prefix) >= FOTA_ID_MAX))
+        return "expect_version and ufs_prefix are at most " SESSION_ID_MAX_TEXT " bytes";
+    if (!DFOTA_WITH_PREFLIGHT && cfg->set_urcport) /* the checks route the URCs */
+        return "set_urcport: this build has no checks before the upgrade "
+               "(DFOTA_WITH_PREFLIGHT=0)";
+    if (!DFOTA_WITH_LOCAL && cfg->ufs_prefix && cfg->ufs_prefix[0])
+        return "ufs_prefix: " TARGET_URLS_ONLY;
+    if (cfg->asr_mode > 1)
+        return "asr_mode must be 0 (manual reboot) or 1 (automatic)";
+    return NULL;
+}
+
 static int session_check_config(const struct dfota_config *cfg, char *msg, size_t size)
 {
-    if (!cfg->port_ops && !cfg->port && !cfg->usb) {
-        snprintf(msg, size, "no port: set port, usb or port_ops");
-        return DFOTA_ERR_INVALID;
-    }
-    if (cfg->port_ops && (!cfg->port_ops->open || !cfg->port_ops->close || !cfg->port_ops->read ||
-                          !cfg->port_ops->write || !cfg->port_ops->wait)) {
-        snprintf(msg, size, "port_ops lacks a required operation");
-        return DFOTA_ERR_INVALID;
-    }
-#ifndef DFOTA_HAVE_SYS_PORT
-    if (!cfg->now_ms) {
-        snprintf(msg, size, "no clock: set now_ms");
-        return DFOTA_ERR_INVALID;
-    }
-#endif
-    if (cfg->baud == 0) {
-        snprintf(msg, size, "baud must not be 0");
-        return DFOTA_ERR_INVALID;
-    }
-    if (cfg->family && !family_by_name(cfg->family)) {
+    const char *fault = session_config_fault(cfg);
+
+    if (!fault && cfg->family && !family_by_name(cfg->family)) {
         snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
         return DFOTA_ERR_INVALID;
     }
-    if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"'))) {
-        snprintf(msg, size, "urcport is a port name such as usbat, usbmodem or uart1");
-        return DFOTA_ERR_INVALID;
-    }
-    if ((cfg->expect_version && strlen(cfg->expect_version) >= FOTA_ID_MAX) ||
-        (cfg->ufs_prefix && strlen(cfg->ufs_prefix) >= FOTA_ID_MAX)) {
-        snprintf(msg, size, "expect_version and ufs_prefix are at most %d bytes", FOTA_ID_MAX - 1);
-        return DFOTA_ERR_INVALID;
-    }
-    if (!DFOTA_WITH_PREFLIGHT && cfg->set_urcport) { /* the checks route the URCs */
-        snprintf(msg, size,
-                 "set_urcport needs the checks before the upgrade, which this "
-                 "build leaves out (DFOTA_WITH_PREFLIGHT=0)");
-        return DFOTA_ERR_INVALID;
-    }
-    if (!DFOTA_WITH_LOCAL && cfg->ufs_prefix && cfg->ufs_prefix[0]) {
-        snprintf(msg, size,
-                 "ufs_prefix names where local packages are; this build takes "
-                 "URLs only (DFOTA_WITH_LOCAL=0)");
-        return DFOTA_ERR_INVALID;
-    }
-    if (cfg->asr_mode > 1) {
-        snprintf(msg, size, "asr_mode must be 0 (manual reboot) or 1 (automatic)");
+    if (fault) {
+        snprintf(msg, size, "%s", fault);
         return DFOTA_ERR_INVALID;
     }
     return DFOTA_OK;
@@ -565,11 +560,13 @@ static void session_init_engines(struct dfota *s)
     set.values.asr_timeout = s->cfg.asr_timeout;
     snprintf(set.expect_version, sizeof(set.expect_version), "%s",
              s->cfg.expect_version ? s->cfg.expect_version : "");
-    snprintf(set.ufs_prefix, sizeof(set.ufs_prefix), "%s",
-             s->cfg.ufs_prefix ? s->cfg.ufs_prefix : "");
+    if (DFOTA_WITH_LOCAL) /* where local packages are */
+        snprintf(set.ufs_prefix, sizeof(set.ufs_prefix), "%s",
+                 s->cfg.ufs_prefix ? s->cfg.ufs_prefix : "");
     set.no_preflight = s->cfg.no_preflight;
     set.set_urcport = s->cfg.set_urcport;
-    snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
+    if (DFOTA_WITH_PREFLIGHT) /* the checks ask where URCs go */
+        snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb, NULL, 0);
     fota_init(&s->fota, &set);
 #if DFOTA_WITH_LOG

@@ -414,7 +414,7 @@ static int classify_and_check(const char *target, const struct target_rules *r, 
 #if DFOTA_WITH_LOCAL
         return check_local(target, len, r, msg, msg_size);
 #else
-        return refuse(msg, msg_size, "this build takes URLs only (DFOTA_WITH_LOCAL=0)");
+        return refuse(msg, msg_size, TARGET_URLS_ONLY);
 #endif
     }
     const char *sep = strstr(target, "://");
