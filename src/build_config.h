@@ -67,8 +67,9 @@
 
 /* 1: the checks before AT+QFOTADL (SIM, network, signal, where URCs go, the package;
  * phase_preflight.c). A firmware that runs the module itself knows its SIM and network
- * before it asks for an upgrade and may build with 0: the upgrade then goes without the
- * checks, as with dfota_config's no_preflight, and no CHECK event comes. */
+ * and routes the URCs to its own port (AT+QURCCFG="urcport",...) before it asks for an
+ * upgrade; it may build with 0: the upgrade then goes without the checks, as with
+ * dfota_config's no_preflight, no CHECK event comes, and set_urcport is refused. */
 #ifndef DFOTA_WITH_PREFLIGHT
 #define DFOTA_WITH_PREFLIGHT 1
 #endif

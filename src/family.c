@@ -154,28 +154,41 @@ static const char *family_local_file(const struct family *f, const char *target)
     }
     return target;
 }
+
+/* A local package's command in the family's local form. */
+static int family_local_command(const struct family *f, const char *target, char *out, size_t size)
+{
+    if (f->local_form == FAMILY_LOCAL_FIXED)
+        return snprintf(out, size, "AT+QFOTADL=1");
+    if (f->local_form == FAMILY_LOCAL_QCFG)
+        return snprintf(out, size, "AT+QFOTADL=\"UFS:%s\"%s", family_local_file(f, target),
+                        f->url_suffix ? f->url_suffix : "");
+    return snprintf(out, size, "AT+QFOTADL=\"%s\"", target);
+}
 #endif
+
+/* A URL's command in the family's URL form. */
+static int family_url_command(const struct family *f, const struct family_values *v,
+                              const char *target, char *out, size_t size)
+{
+    if (f->url_form == FAMILY_URL_SUFFIX)
+        return snprintf(out, size, "AT+QFOTADL=\"%s\"%s", target, f->url_suffix);
+    if (f->url_form == FAMILY_URL_MODE_TIMEOUT)
+        return snprintf(out, size, "AT+QFOTADL=\"%s\",%u,%u", target, (unsigned)v->asr_mode,
+                        (unsigned)v->asr_timeout);
+    return snprintf(out, size, "AT+QFOTADL=\"%s\"", target);
+}
 
 bool family_command(const struct family *f, const struct family_values *v, const char *target,
                     bool local, char *out, size_t size)
 {
-    int n;
-
 #if DFOTA_WITH_LOCAL
-    if (local && f->local_form == FAMILY_LOCAL_FIXED)
-        n = snprintf(out, size, "AT+QFOTADL=1");
-    else if (local && f->local_form == FAMILY_LOCAL_QCFG)
-        n = snprintf(out, size, "AT+QFOTADL=\"UFS:%s\"%s", family_local_file(f, target),
-                     f->url_suffix ? f->url_suffix : "");
-    else
+    int n = local ? family_local_command(f, target, out, size)
+                  : family_url_command(f, v, target, out, size);
+#else
+    int n = family_url_command(f, v, target, out, size); /* no local package in this build */
+    (void)local;
 #endif
-        if (!local && f->url_form == FAMILY_URL_SUFFIX)
-        n = snprintf(out, size, "AT+QFOTADL=\"%s\"%s", target, f->url_suffix);
-    else if (!local && f->url_form == FAMILY_URL_MODE_TIMEOUT)
-        n = snprintf(out, size, "AT+QFOTADL=\"%s\",%u,%u", target, (unsigned)v->asr_mode,
-                     (unsigned)v->asr_timeout);
-    else
-        n = snprintf(out, size, "AT+QFOTADL=\"%s\"", target);
     return n > 0 && (size_t)n < size;
 }
 
@@ -206,7 +219,7 @@ bool family_setup_command(const struct family *f, const struct family_values *v,
         return n > 0 && (size_t)n < size;
     }
 #else
-    (void)target;      /* no local package in this build: URLs only */
+    (void)target; /* no local package in this build: URLs only */
     (void)local;
 #endif
     return false;

@@ -32,14 +32,15 @@
     }
 
 /* Local prefixes some rows share: unused in a build without those rows
- * (build_config.h, DFOTA_FAMILY_*). */
-#define MAYBE_UNUSED __attribute__((unused))
-MAYBE_UNUSED static const char *const ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
-MAYBE_UNUSED static const char *const ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/", NULL};
+ * (build_config.h, DFOTA_FAMILY_*), which is no mistake. */
+#define FAMILY_PREFIXES_SHARED __attribute__((unused))
+FAMILY_PREFIXES_SHARED static const char *const ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
+FAMILY_PREFIXES_SHARED static const char *const ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/",
+                                                               NULL};
 static const char *const ufs_generic[] = {"/usrdata/cache/ufs/", "/cache/ufs/", "/data/ufs/",
                                           "UFS:", NULL};
-MAYBE_UNUSED static const char *const efs_bg96[] = {"/fota/update.zip", NULL};
-MAYBE_UNUSED static const char *const ufs_unisoc[] = {"UFS:", NULL};
+FAMILY_PREFIXES_SHARED static const char *const efs_bg96[] = {"/fota/update.zip", NULL};
+FAMILY_PREFIXES_SHARED static const char *const ufs_unisoc[] = {"UFS:", NULL};
 
 const struct family family_table[] = {
 #if DFOTA_FAMILY_EM060K

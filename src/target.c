@@ -17,8 +17,11 @@
 /* What a target may be in this build (build_config.h), as the refusals name it. */
 #if DFOTA_WITH_FTP
 #define TARGET_SCHEMES "ftp://, http:// or https://"
+#define TARGET_NO_USERINFO "user and password are only supported with ftp://"
 #else
 #define TARGET_SCHEMES "http:// or https://"
+#define TARGET_NO_USERINFO                                                                         \
+    "a URL holds no user or password: this build has no ftp:// (DFOTA_WITH_FTP=0)"
 #endif
 #if DFOTA_WITH_LOCAL
 #define TARGET_KINDS "neither a URL (" TARGET_SCHEMES ") nor a local path (/..., UFS:...)"
@@ -373,8 +376,8 @@ static int check_url(const char *target, size_t len, struct span scheme, enum df
         return refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
                       r->url_max);
     target_split_url(target + rest_at, len - rest_at, &parts);
-    if (parts.has_userinfo && via != DFOTA_VIA_FTP) /* and this build may have no ftp:// */
-        return refuse(msg, msg_size, "user and password are only supported with ftp://");
+    if (parts.has_userinfo && via != DFOTA_VIA_FTP)
+        return refuse(msg, msg_size, TARGET_NO_USERINFO);
     if (parts.host.len == 0)
         return refuse(msg, msg_size, "host is empty");
     if ((rc = check_no_space("host", parts.host, msg, msg_size)) != DFOTA_OK)

@@ -269,17 +269,29 @@ def run_footprint(fw_build, full_build):
     print("the core is %d bytes under its flash target" % (CORE_FLASH_TARGET - core_flash))
 
 
-# The firmware's build choices (examples/firmware/CMakeLists.txt), each to turn back on.
-CHOICES_ON = [["-DDFOTA_FAMILIES=all"], ["-DDFOTA_WITH_PREFLIGHT=ON"], ["-DDFOTA_WITH_LOG=ON"],
-              ["-DDFOTA_WITH_FTP=ON"], ["-DDFOTA_WITH_LOCAL=ON"],
-              ["-DDFOTA_WITH_CODE_MEANINGS=ON"], ["-DDFOTA_WITH_FAMILY_SOURCES=ON"],
-              ["-DDFOTA_WITH_LOCAL=ON", "-DDFOTA_WITH_UPLOAD=ON"], ["-DDFOTA_URL_MAX=700"]]
+FIRMWARE_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                               "examples", "firmware")
+# What the library's own build takes where the firmware chooses less.
+LIBRARY_DEFAULTS = {"DFOTA_URL_MAX": "700", "DFOTA_FAMILIES": "all"}
+
+
+def choices_turned_on():
+    """[options] that turn each of the firmware's choices (choices.cmake) back on; the
+    upload with the local packages it needs."""
+    with open(os.path.join(FIRMWARE_SOURCE, "choices.cmake")) as f:
+        choices = re.findall(r"^set\((DFOTA_\w+) (\S+) CACHE", f.read(), re.M)
+    turned_on = []
+    for name, value in choices:
+        on = "ON" if value == "OFF" else LIBRARY_DEFAULTS[name]
+        options = ["-D%s=%s" % (name, on)]
+        if name == "DFOTA_WITH_UPLOAD":
+            options.append("-DDFOTA_WITH_LOCAL=ON")
+        turned_on.append(options)
+    return turned_on
 
 
 def build_firmware(where, options):
-    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
-                          "firmware")
-    for cmd in (["cmake", "-S", source, "-B", where] + options,
+    for cmd in (["cmake", "-S", FIRMWARE_SOURCE, "-B", where] + options,
                 ["cmake", "--build", where, "-j2"]):
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, timeout=300)
 
@@ -290,7 +302,7 @@ def run_choice_costs(scratch):
     build_firmware(os.path.join(scratch, "as-is"), [])
     base = core_flash_of(os.path.join(scratch, "as-is"))[0]
     print("the core as the firmware builds it: %d bytes" % base)
-    for i, options in enumerate(CHOICES_ON):
+    for i, options in enumerate(choices_turned_on()):
         where = os.path.join(scratch, "choice-%d" % i)
         build_firmware(where, options)
         print("%-50s %+6d bytes" % (" ".join(options), core_flash_of(where)[0] - base))
