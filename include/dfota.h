@@ -253,7 +253,9 @@ struct dfota_config {
     bool no_preflight;
     /** The module's name of the port the session listens on, as AT+QURCCFG="urcport"
      *  says it: "usbat", "usbmodem", "uart1". NULL (default): from the USB interface
-     *  where the system port knows it (2: usbat, 3: usbmodem), else "usbat". @since 0.2 */
+     *  where the system port knows it (2: usbat, 3: usbmodem), else "usbat". The checks
+     *  use it: a library built without them checks it and has no other use for it.
+     *  @since 0.2 */
     const char *urcport;
     /** When URCs go to another port: route them to ours for the upgrade (and back after
      *  it) instead of refusing with DFOTA_ERR_NOT_READY. Default false. The checks do
@@ -275,7 +277,9 @@ DFOTA_API void dfota_config_init(struct dfota_config *cfg);
 
 /** Checks a target (URL or local path) against the module's rules without a session.
  *  Returns DFOTA_OK or DFOTA_ERR_INVALID; on error writes the broken rule into msg
- *  (NUL-terminated, truncated to msg_size; msg may be NULL). */
+ *  (NUL-terminated, truncated to msg_size; msg may be NULL). A library built without
+ *  ftp:// or local packages (DFOTA_WITH_FTP=0, DFOTA_WITH_LOCAL=0) refuses those,
+ *  naming the choice. */
 DFOTA_API int dfota_check_target(const char *target, const char *ufs_prefix, char *msg,
                                  size_t msg_size);
 
