@@ -471,6 +471,13 @@ static int session_make_port(struct dfota *s)
 #endif
 }
 
+/* Whether this build has every family row (build_config.h): in one that leaves rows out
+ * (DFOTA_FAMILIES), a name it does not know may well be a family, only not this build's. */
+#define SESSION_ALL_FAMILIES                                                                       \
+    (DFOTA_FAMILY_EM060K && DFOTA_FAMILY_EC200U && DFOTA_FAMILY_EG915U && DFOTA_FAMILY_EC800K &&   \
+     DFOTA_FAMILY_EP06 && DFOTA_FAMILY_EC2X && DFOTA_FAMILY_EG18 && DFOTA_FAMILY_RM500Q &&         \
+     DFOTA_FAMILY_BG96)
+
 static int session_check_config(const struct dfota_config *cfg, char *msg, size_t size)
 {
     if (!cfg->port_ops && !cfg->port && !cfg->usb) {
@@ -493,7 +500,13 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
         return DFOTA_ERR_INVALID;
     }
     if (cfg->family && !family_by_name(cfg->family)) {
-        snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
+        if (SESSION_ALL_FAMILIES)
+            snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
+        else
+            snprintf(msg, size,
+                     "family '%.40s' is not in this build, which keeps only the families "
+                     "DFOTA_FAMILIES names, and generic (see dfota families)",
+                     cfg->family);
         return DFOTA_ERR_INVALID;
     }
     if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"'))) {
