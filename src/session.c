@@ -502,11 +502,8 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
     if (cfg->family && !family_by_name(cfg->family)) {
         if (SESSION_ALL_FAMILIES)
             snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
-        else
-            snprintf(msg, size,
-                     "family '%.40s' is not in this build, which keeps only the families "
-                     "DFOTA_FAMILIES names, and generic (see dfota families)",
-                     cfg->family);
+        else /* short: a firmware's flash counts every byte */
+            snprintf(msg, size, "family '%.40s' is not built in (DFOTA_FAMILIES)", cfg->family);
         return DFOTA_ERR_INVALID;
     }
     if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"'))) {
