@@ -68,7 +68,7 @@ int dfota_check_target_family(const char *family, const char *target, const char
 
     if (family && !f) {
         if (msg && msg_size)
-            snprintf(msg, msg_size, "unknown family '%s' (see dfota families)", family);
+            family_describe_unknown(family, msg, msg_size);
         return DFOTA_ERR_INVALID;
     }
     family_target_rules(f, ufs_prefix, &r, one);

@@ -111,5 +111,10 @@
 #ifndef DFOTA_FAMILY_BG96
 #define DFOTA_FAMILY_BG96 1
 #endif
+/* 1 when every row is built in: a name none of them has is no family at all. */
+#define DFOTA_ALL_FAMILIES                                                                         \
+    (DFOTA_FAMILY_EM060K && DFOTA_FAMILY_EC200U && DFOTA_FAMILY_EG915U && DFOTA_FAMILY_EC800K &&   \
+     DFOTA_FAMILY_EP06 && DFOTA_FAMILY_EC2X && DFOTA_FAMILY_EG18 && DFOTA_FAMILY_RM500Q &&         \
+     DFOTA_FAMILY_BG96)
 
 #endif

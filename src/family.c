@@ -71,6 +71,14 @@ const struct family *family_by_name(const char *name)
     return NULL;
 }
 
+void family_describe_unknown(const char *name, char *out, size_t size)
+{
+    if (DFOTA_ALL_FAMILIES)
+        snprintf(out, size, "unknown family '%.40s' (see dfota families)", name);
+    else /* short: a firmware's flash counts every byte */
+        snprintf(out, size, "family '%.40s' is not built in (DFOTA_FAMILIES)", name);
+}
+
 static const struct family *family_matching(const char *text)
 {
     if (!text || !text[0])

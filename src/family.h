@@ -103,6 +103,10 @@ const struct family *family_generic(void);
 /* The row named name (case-insensitive), or NULL. */
 const struct family *family_by_name(const char *name);
 
+/* Writes why name is none of this build's families: unknown, or (where the build leaves
+ * rows out, DFOTA_FAMILIES) perhaps a family, only not built in. */
+void family_describe_unknown(const char *name, char *out, size_t size);
+
 /* The first row whose pattern matches the model, else the version's prefix; NULL when
  * none but generic does. Either text may be NULL or empty. */
 const struct family *family_for_model(const char *model, const char *version);

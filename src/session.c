@@ -477,6 +477,10 @@ static int session_make_port(struct dfota *s)
 #define SESSION_ID_MAX_TEXT "63"
 _Static_assert(FOTA_ID_MAX - 1 == 63, "SESSION_ID_MAX_TEXT follows FOTA_ID_MAX");
 
+/* What session_config_fault() gives for a forced family that is none of this build's:
+ * family_describe_unknown() says which. */
+static const char session_unknown_family[] = "family";
+
 /* The first rule of the configuration that cfg breaks, as a text; NULL when none. */
 static const char *session_config_fault(const struct dfota_config *cfg)
 {
@@ -491,6 +495,8 @@ static const char *session_config_fault(const struct dfota_config *cfg)
 #endif
     if (cfg->baud == 0)
         return "baud must not be 0";
+    if (cfg->family && !family_by_name(cfg->family))
+        return session_unknown_family;
     if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"')))
         return "urcport is a port name such as usbat, usbmodem or uart1";
     if ((cfg->expect_version && strlen(cfg->expect_version) >= FOTA_ID_MAX) ||
@@ -510,15 +516,11 @@ static int session_check_config(const struct dfota_config *cfg, char *msg, size_
 {
     const char *fault = session_config_fault(cfg);
 
-    if (!fault && cfg->family && !family_by_name(cfg->family)) {
-        snprintf(msg, size, "unknown family '%.40s' (see dfota families)", cfg->family);
-        return DFOTA_ERR_INVALID;
-    }
-    if (fault) {
+    if (fault == session_unknown_family)
+        family_describe_unknown(cfg->family, msg, size);
+    else if (fault)
         snprintf(msg, size, "%s", fault);
-        return DFOTA_ERR_INVALID;
-    }
-    return DFOTA_OK;
+    return fault ? DFOTA_ERR_INVALID : DFOTA_OK;
 }
 
 /* The module's name of the port we listen on: what the user says; else from the USB

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "family.h"
 #include "target.h"
 
@@ -123,6 +124,7 @@ static void test_url_limit_at_its_boundary(void **state)
     assert_int_equal(check(NULL, url, msg, sizeof(msg)), DFOTA_ERR_INVALID);
 }
 
+#if DFOTA_WITH_FTP /* ftp:// targets */
 static void test_ftp_parts(void **state)
 {
     char url[200], msg[160];
@@ -139,7 +141,9 @@ static void test_ftp_parts(void **state)
     /* EG18 has no limit of its own on the parts. */
     assert_int_equal(check(family_by_name("eg18"), url, msg, sizeof(msg)), DFOTA_OK);
 }
+#endif
 
+#if DFOTA_WITH_LOCAL /* targets in the module's file system */
 struct local_case {
     const char *family;
     const char *target;
@@ -174,6 +178,7 @@ static void test_local_forms(void **state)
             fail_msg("%s %s: %d (%s)", c->family ? c->family : "any", c->target, rc, msg);
     }
 }
+#endif
 
 static const struct family_values values = {.cid = 3, .pid = 0, .asr_mode = 1, .asr_timeout = 50};
 
@@ -189,13 +194,19 @@ static void test_command_forms(void **state)
 {
     (void)state;
     command_of("em060k", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
+#if DFOTA_WITH_LOCAL
     command_of("em060k", "/usrdata/cache/ufs/f.zip", true,
                "AT+QFOTADL=\"/usrdata/cache/ufs/f.zip\"");
+#endif
     command_of("ec200u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,50,100");
     command_of("eg915u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,100,100");
+#if DFOTA_WITH_LOCAL
     command_of("ec200u", "UFS:f.pac", true, "AT+QFOTADL=\"UFS:f.pac\",1,50,100");
+#endif
     command_of("ec800k", "http://h/f.bin", false, "AT+QFOTADL=\"http://h/f.bin\",1,50");
+#if DFOTA_WITH_LOCAL
     command_of("bg96", "/fota/update.zip", true, "AT+QFOTADL=1");
+#endif
     command_of("bg96", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
 }
 
@@ -207,12 +218,15 @@ static void test_setup_commands(void **state)
 
     (void)state;
     assert_int_equal(family_setup_count(family_by_name("em060k")), 0);
-    assert_int_equal(family_setup_count(unisoc), 2); /* cid, and fota/path for a local one */
+    /* cid, and fota/path for a local one in a build that has them */
+    assert_int_equal(family_setup_count(unisoc), DFOTA_WITH_LOCAL ? 2 : 1);
     assert_true(family_setup_command(unisoc, &values, 0, "http://h/f", false, out, sizeof(out)));
     assert_string_equal(out, "AT+QCFG=\"fota/cid\",3");
     assert_false(family_setup_command(unisoc, &values, 1, "http://h/f", false, out, sizeof(out)));
+#if DFOTA_WITH_LOCAL
     assert_true(family_setup_command(unisoc, &values, 1, "UFS:f.pac", true, out, sizeof(out)));
     assert_string_equal(out, "AT+QCFG=\"fota/path\",\"UFS:f.pac\"");
+#endif
     /* The 5G profile only when the user set one: else the module keeps its own. */
     assert_false(family_setup_command(fiveg, &values, 0, "http://h/f", false, out, sizeof(out)));
     with_pid.pid = 2;
@@ -220,6 +234,7 @@ static void test_setup_commands(void **state)
     assert_string_equal(out, "AT+QFOTAPID=2");
 }
 
+#if DFOTA_WITH_CODE_MEANINGS /* the meanings' texts */
 static void test_code_meanings(void **state)
 {
     const struct family *note = family_by_name("em060k"), *unisoc = family_by_name("ec200u");
@@ -246,6 +261,7 @@ static void test_code_meanings(void **state)
     assert_string_equal(family_note_meaning(701), "HTTP(S) unknown error");
     assert_null(family_note_meaning(9999));
 }
+#endif
 
 static void test_restore_and_flow(void **state)
 {
@@ -267,11 +283,17 @@ int main(void)
         cmocka_unit_test(test_family_by_model),
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_url_limit_at_its_boundary),
+#if DFOTA_WITH_FTP
         cmocka_unit_test(test_ftp_parts),
+#endif
+#if DFOTA_WITH_LOCAL
         cmocka_unit_test(test_local_forms),
+#endif
         cmocka_unit_test(test_command_forms),
         cmocka_unit_test(test_setup_commands),
+#if DFOTA_WITH_CODE_MEANINGS
         cmocka_unit_test(test_code_meanings),
+#endif
         cmocka_unit_test(test_restore_and_flow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

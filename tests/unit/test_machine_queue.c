@@ -84,7 +84,8 @@ static void test_info_unknown_model(void **state)
     drive_answer_all(&d, 10);
     assert_true(fota_done(&d.m));
     assert_int_equal(d.done_result, DFOTA_OK);
-    assert_int_equal(d.most, MACHINE_OUT_WORST);
+    /* the unknown model's warning is a log line: a build without them pushes one less */
+    assert_int_equal(d.most, MACHINE_OUT_WORST - (DFOTA_WITH_LOG ? 0 : 1));
 }
 
 /* An upgrade without checks whose target breaks the family's limit: the identity, the

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "session_rig.h"
 
 #define URL "http://10.0.0.1/update.zip"
@@ -192,6 +193,7 @@ static void test_urcs_routed_and_put_back(void **state)
     rig_destroy(r);
 }
 
+#if DFOTA_WITH_LOCAL /* a local target */
 static void script_local(struct fake_module *fm)
 {
     fake_module_reboot(fm, 200, 1000);
@@ -222,6 +224,7 @@ static void test_local_package_missing(void **state)
                      "not ready: package: update.zip is not in the module's file system");
     rig_destroy(r);
 }
+#endif
 
 static void test_no_preflight(void **state)
 {
@@ -266,8 +269,10 @@ int main(void)
         cmocka_unit_test(test_urcs_go_elsewhere),
         cmocka_unit_test(test_urcport_named_by_the_user),
         cmocka_unit_test(test_urcs_routed_and_put_back),
+#if DFOTA_WITH_LOCAL
         cmocka_unit_test(test_local_package_present),
         cmocka_unit_test(test_local_package_missing),
+#endif
         cmocka_unit_test(test_no_preflight),
         cmocka_unit_test(test_watch_runs_no_checks),
     };
