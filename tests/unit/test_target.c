@@ -26,6 +26,14 @@
 #define SAID_NOT_LOCAL "target is not a URL"
 #endif
 
+/* What a URL with a user and password but no ftp:// is told: a build without ftp://
+ * names that choice. */
+#if DFOTA_WITH_FTP
+#define SAID_USERINFO "only supported with ftp://"
+#else
+#define SAID_USERINFO "this build has no ftp:// (DFOTA_WITH_FTP=0)"
+#endif
+
 /* A target built as head + fill * 'Z' + tail, so boundary lengths are exact. */
 struct check_case {
     const char *head;
@@ -161,10 +169,8 @@ static const struct check_case check_cases[] = {
     {"/usrdata/cache/ufsx/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "local path must start with", NULL},
     {"", 0, "", NULL, BAD, DFOTA_VIA_NONE, "target is empty", NULL},
     /* credentials */
-    {"http://u:secret@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "only supported with ftp://",
-     "secret"},
-    {"https://u:secret@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "only supported with ftp://",
-     "secret"},
+    {"http://u:secret@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, SAID_USERINFO, "secret"},
+    {"https://u:secret@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, SAID_USERINFO, "secret"},
     {"ftp://:secret@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "user is empty", "secret"},
     {"ftp://u@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "password is missing", NULL},
     {"ftp://u:@h/f", 0, "", NULL, BAD, DFOTA_VIA_NONE, "password is missing", NULL},
