@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "at.h"
+#include "config.h"
 #include "family.h"
 #include "fota.h"
 #include "log_repeat.h"
@@ -94,14 +95,15 @@ __attribute__((noinline)) static void
 session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt, va_list ap)
 {
     char raw[SESSION_LOG_MAX];
-    char clean[SESSION_LOG_MAX];
     bool cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
-
     /* every line: it may quote the target (or a port path that holds one) */
-    (cut ? target_redact_cut : target_redact)(raw, clean, sizeof(clean));
+    void (*redact)(const char *, char *, size_t) = cut ? target_redact_cut : target_redact;
+
     if (s->opening && level <= DFOTA_LOG_WARN)
-        (cut ? target_redact_cut : target_redact)(raw, s->error, sizeof(s->error));
-#if DFOTA_WITH_LOG
+        redact(raw, s->error, sizeof(s->error));
+#if DFOTA_WITH_LOG /* a line for the log callback */
+    char clean[SESSION_LOG_MAX];
+    redact(raw, clean, sizeof(clean));
     session_say(s, level, clean);
 #endif
 }
@@ -440,18 +442,6 @@ const char *dfota_error_text(const struct dfota *s)
 
 /* ---- set-up ----------------------------------------------------------------------------- */
 
-void dfota_config_init(struct dfota_config *cfg)
-{
-    if (!cfg)
-        return;
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->baud = 115200;
-    cfg->log_level = DFOTA_LOG_INFO;
-    cfg->fota_cid = 1;
-    cfg->asr_mode = 1;
-    cfg->asr_timeout = 50;
-}
-
 static int session_make_port(struct dfota *s)
 {
     if (s->cfg.port_ops) {
@@ -471,56 +461,6 @@ static int session_make_port(struct dfota *s)
     snprintf(s->error, sizeof(s->error), "built without a port backend: set port_ops");
     return DFOTA_ERR_INVALID;
 #endif
-}
-
-/* The longest expect_version and ufs_prefix, as the refusal says it. */
-#define SESSION_ID_MAX_TEXT "63"
-_Static_assert(FOTA_ID_MAX - 1 == 63, "SESSION_ID_MAX_TEXT follows FOTA_ID_MAX");
-
-/* What session_config_fault() gives for a forced family that is none of this build's:
- * family_describe_unknown() says which. */
-static const char session_unknown_family[] = "family";
-
-/* The first rule of the configuration that cfg breaks, as a text; NULL when none. */
-static const char *session_config_fault(const struct dfota_config *cfg)
-{
-    if (!cfg->port_ops && !cfg->port && !cfg->usb)
-        return "no port: set port, usb or port_ops";
-    if (cfg->port_ops && (!cfg->port_ops->open || !cfg->port_ops->close || !cfg->port_ops->read ||
-                          !cfg->port_ops->write || !cfg->port_ops->wait))
-        return "port_ops lacks a required operation";
-#ifndef DFOTA_HAVE_SYS_PORT
-    if (!cfg->now_ms)
-        return "no clock: set now_ms";
-#endif
-    if (cfg->baud == 0)
-        return "baud must not be 0";
-    if (cfg->family && !family_by_name(cfg->family))
-        return session_unknown_family;
-    if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"')))
-        return "urcport is a port name such as usbat, usbmodem or uart1";
-    if ((cfg->expect_version && strlen(cfg->expect_version) >= FOTA_ID_MAX) ||
-        (cfg->ufs_prefix && strlen(cfg->ufs_prefix) >= FOTA_ID_MAX))
-        return "expect_version and ufs_prefix are at most " SESSION_ID_MAX_TEXT " bytes";
-    if (!DFOTA_WITH_PREFLIGHT && cfg->set_urcport) /* the checks route the URCs */
-        return "set_urcport: this build has no checks before the upgrade "
-               "(DFOTA_WITH_PREFLIGHT=0)";
-    if (!DFOTA_WITH_LOCAL && cfg->ufs_prefix && cfg->ufs_prefix[0])
-        return "ufs_prefix: " TARGET_URLS_ONLY;
-    if (cfg->asr_mode > 1)
-        return "asr_mode must be 0 (manual reboot) or 1 (automatic)";
-    return NULL;
-}
-
-static int session_check_config(const struct dfota_config *cfg, char *msg, size_t size)
-{
-    const char *fault = session_config_fault(cfg);
-
-    if (fault == session_unknown_family)
-        family_describe_unknown(cfg->family, msg, size);
-    else if (fault)
-        snprintf(msg, size, "%s", fault);
-    return fault ? DFOTA_ERR_INVALID : DFOTA_OK;
 }
 
 /* The module's name of the port we listen on: what the user says; else from the USB
@@ -646,7 +586,7 @@ int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg
 #if DFOTA_WITH_UPLOAD
     s->pkg.fd = -1;
 #endif
-    rc = session_check_config(cfg, s->error, sizeof(s->error));
+    rc = config_check(cfg, s->error, sizeof(s->error));
     if (rc == DFOTA_OK)
         rc = session_make_port(s);
     if (rc == DFOTA_OK)
