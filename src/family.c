@@ -73,10 +73,16 @@ const struct family *family_by_name(const char *name)
 
 void family_describe_unknown(const char *name, char *out, size_t size)
 {
-    if (DFOTA_ALL_FAMILIES)
-        snprintf(out, size, "unknown family '%.40s' (see dfota families)", name);
+    size_t len = strlen(name);
+
+    /* No family's name is that long: it is not quoted, so that no cut of it can split a
+     * password (a mistyped command line may hold a URL where the name should be). */
+    if (len >= FAMILY_NAME_MAX)
+        snprintf(out, size, "unknown family: a name of %u bytes", (unsigned)len);
+    else if (DFOTA_ALL_FAMILIES)
+        snprintf(out, size, "unknown family '%s' (see dfota families)", name);
     else /* short: a firmware's flash counts every byte */
-        snprintf(out, size, "family '%.40s' is not built in (DFOTA_FAMILIES)", name);
+        snprintf(out, size, "family '%s' is not built in (DFOTA_FAMILIES)", name);
 }
 
 static const struct family *family_matching(const char *text)

@@ -314,6 +314,24 @@ static void test_forced_family(void **state)
     assert_non_null(strstr(msg, "'eg19'"));
 }
 
+/* A name no family has that long is not quoted, in any build: a command line mistyped
+ * may hold a URL with its password there, and a quote cut short would split it past the
+ * redaction. */
+static void test_long_family_name_never_quoted(void **state)
+{
+    const char *name = "ftp://fw:SecretSecretSecretSecretSecret@host";
+    char msg[64]; /* shorter than the name: what cutting would do */
+
+    (void)state;
+    assert_int_equal(open_with_family(name, msg, sizeof(msg)), DFOTA_ERR_INVALID);
+    assert_null(strstr(msg, "Secret"));
+    assert_non_null(strstr(msg, "unknown family: a name of 44 bytes"));
+    assert_int_equal(dfota_check_target_family(name, "http://h/f.zip", NULL, msg, sizeof(msg)),
+                     DFOTA_ERR_INVALID);
+    assert_null(strstr(msg, "Secret"));
+    assert_non_null(strstr(msg, "a name of 44 bytes"));
+}
+
 /* A module whose row the build left out is driven as generic. */
 static void test_left_out_family_is_generic(void **state)
 {
@@ -433,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_log),
         cmocka_unit_test(test_family_list),
         cmocka_unit_test(test_forced_family),
+        cmocka_unit_test(test_long_family_name_never_quoted),
         cmocka_unit_test(test_left_out_family_is_generic),
         cmocka_unit_test(test_upload),
         cmocka_unit_test(test_url_max),
