@@ -65,3 +65,15 @@ function(dfota_config_definitions out_var)
   endif()
   set(${out_var} ${defs} PARENT_SCOPE)
 endfunction()
+
+# Sets out_var to ON when the build has every family row (DFOTA_FAMILIES all, or a list
+# that names them all), as build_config.h's DFOTA_ALL_FAMILIES says it to the C code.
+function(dfota_all_families out_var)
+  set(all ON)
+  foreach(family ${DFOTA_KNOWN_FAMILIES})
+    if(NOT DFOTA_FAMILIES STREQUAL "all" AND NOT family IN_LIST DFOTA_FAMILIES)
+      set(all OFF)
+    endif()
+  endforeach()
+  set(${out_var} ${all} PARENT_SCOPE)
+endfunction()

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "hex.h"
+
 void qfupl_sum_init(struct qfupl_sum *sum)
 {
     sum->value = 0;
@@ -64,17 +66,6 @@ void qfupl_sum_format(uint16_t value, char *out)
     out[n] = '\0';
 }
 
-static int qfupl_sum_hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool qfupl_sum_parse(const char *text, size_t len, uint16_t *value)
 {
     unsigned v = 0;
@@ -82,7 +73,7 @@ bool qfupl_sum_parse(const char *text, size_t len, uint16_t *value)
     if (len == 0 || len > 4)
         return false;
     for (size_t i = 0; i < len; i++) {
-        int d = qfupl_sum_hex_digit(text[i]);
+        int d = hex_digit_value(text[i]);
         if (d < 0)
             return false;
         v = v << 4 | (unsigned)d;

@@ -4,23 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
+
 #define USB_ID_MAIN_AT_INTERFACE 2
 
 static void usb_id_set_msg(char *msg, size_t msg_size, const char *text)
 {
     if (msg != NULL && msg_size > 0)
         snprintf(msg, msg_size, "%s", text);
-}
-
-static int usb_id_hex_digit_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Reads 1 to 4 hex digits ending at a ':' or the end of the text. Returns the position
@@ -30,7 +21,7 @@ static const char *usb_id_parse_hex16(const char *p, uint16_t *out)
     unsigned value = 0;
     int digits = 0;
     while (*p != '\0' && *p != ':') {
-        int d = usb_id_hex_digit_value(*p);
+        int d = hex_digit_value(*p);
         if (d < 0 || digits == 4)
             return NULL;
         value = value * 16u + (unsigned)d;
