@@ -215,6 +215,22 @@ static bool at_is_urc_prefix(const struct at_engine *at, const char *line)
     return false;
 }
 
+/* "+NAME:" with NAME of letters and digits: the form of every 27.007 and Quectel
+ * information line. A command that reads bare text (ATI, AT+QGMR) never answers in that
+ * form, so such a line there is a URC the module printed meanwhile (+CGEV:, +CTZE:,
+ * +QNETDEVSTATUS: after a registration), whether or not its name is in the URC list. */
+static bool at_is_named_line(const char *line)
+{
+    size_t i = 1;
+
+    if (line[0] != '+')
+        return false;
+    while ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= 'a' && line[i] <= 'z') ||
+           (line[i] >= '0' && line[i] <= '9'))
+        i++;
+    return i > 1 && line[i] == ':';
+}
+
 static bool at_is_echo(const struct at_engine *at, const char *line)
 {
     return at->echo_allowed && at_equals_nocase(line, at->cmd_text);
@@ -241,7 +257,7 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
         at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && at_starts_with(line, at->cmd.prefix);
     if (wanted_prefix)
         return AT_LINE_RESPONSE;
-    if (at_is_urc_prefix(at, line))
+    if (at_is_urc_prefix(at, line) || at_is_named_line(line))
         return AT_LINE_URC;
     if (at->cmd.resp == AT_RESP_TEXT)
         return AT_LINE_RESPONSE;

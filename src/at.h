@@ -25,7 +25,7 @@
 enum at_resp {
     AT_RESP_NONE,   /* no response lines: anything before the result is a URC */
     AT_RESP_PREFIX, /* lines starting with cmd->prefix (e.g. "+QFLDS:") */
-    AT_RESP_TEXT,   /* bare text lines (ATI, AT+QGMR) */
+    AT_RESP_TEXT,   /* bare text lines (ATI, AT+QGMR); a "+NAME:" line is a URC */
 };
 
 enum at_result {

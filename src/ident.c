@@ -28,18 +28,53 @@ void ident_copy_printable(char *dst, size_t size, const char *src)
         dst[i] = '\0';
 }
 
+static bool ident_is_alnum(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Whether s has the shape of a model or firmware name: letters and digits with the
+ * separators in extra, a letter first and a digit somewhere (EM060K-GL, BG96,
+ * EM060KGLAAR01A07M4G_01.001.01.001). What a module prints meanwhile (RDY, APP RDY, a
+ * noise line) has not, and is never taken for who the module is. */
+static bool ident_shaped(const char *s, const char *extra)
+{
+    bool digit = false;
+    size_t i = 0;
+
+    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+        return false;
+    for (; s[i]; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digit = true;
+        else if (!ident_is_alnum(s[i]) && !strchr(extra, s[i]))
+            return false;
+    }
+    return digit && i < FOTA_ID_MAX;
+}
+
+#define IDENT_MODEL_CHARS "-_"
+#define IDENT_VERSION_CHARS "-_."
+
+/* ATI: the manufacturer ("Quectel", "Quectel_Ltd"), the model, "Revision: <version>".
+ * Some firmware prefix the model with the manufacturer ("Quectel_BC660K-GL"). */
 static void ident_ati_line(struct fota_identity *id, const char *line)
 {
-    static const char revision[] = "Revision:";
+    static const char revision[] = "Revision:", maker[] = "Quectel_";
 
     if (strncmp(line, revision, sizeof(revision) - 1) == 0) {
         line += sizeof(revision) - 1;
         while (*line == ' ')
             line++;
-        ident_copy_printable(id->revision, sizeof(id->revision), line);
-    } else if (!id->model[0] && strcmp(line, "Quectel") != 0) {
-        ident_copy_printable(id->model, sizeof(id->model), line);
+        if (ident_shaped(line, IDENT_VERSION_CHARS))
+            ident_copy_printable(id->revision, sizeof(id->revision), line);
+        return;
     }
+    if (strncmp(line, maker, sizeof(maker) - 1) == 0 &&
+        ident_shaped(line + sizeof(maker) - 1, IDENT_MODEL_CHARS))
+        line += sizeof(maker) - 1;
+    if (!id->model[0] && ident_shaped(line, IDENT_MODEL_CHARS))
+        ident_copy_printable(id->model, sizeof(id->model), line);
 }
 
 static void ident_ati_failed(struct fota_identity *id)
@@ -50,7 +85,7 @@ static void ident_ati_failed(struct fota_identity *id)
 
 static void ident_qgmr_line(struct fota_identity *id, const char *line)
 {
-    if (!id->full[0])
+    if (!id->full[0] && ident_shaped(line, IDENT_VERSION_CHARS))
         ident_copy_printable(id->full, sizeof(id->full), line);
 }
 

@@ -73,6 +73,27 @@ static void test_transcript_random_chunks(void **state)
         run_transcript(-1);
 }
 
+/* A bare-text command never answers "+NAME:": such a line is a URC whether or not its
+ * name is in the list, and a command that asked for that prefix still gets it. */
+static void test_named_lines_inside_a_text_answer(void **state)
+{
+    struct at_rig *r = at_rig_new();
+
+    (void)state;
+    at_rig_send(r, "AT+QGMR", AT_RESP_TEXT, NULL);
+    fake_port_push(&r->fp, "\r\n+CGEV: ME PDN ACT 1\r\n+CTZE: \"+08\",0\r\n+QNETDEVSTATUS: 1\r\n"
+                           "EM060KGLAAR01A07M4G_01.001.01.001\r\n+X1:\r\n+: no name\r\nOK\r\n");
+    at_rig_pump(r, 1);
+    assert_string_equal(r->trace, "U:+CGEV: ME PDN ACT 1|U:+CTZE: \"+08\",0|U:+QNETDEVSTATUS: 1|"
+                                  "R:EM060KGLAAR01A07M4G_01.001.01.001|U:+X1:|R:+: no name|F:OK,-1|");
+    r->trace[0] = '\0';
+    at_rig_send(r, "AT+CGEV?", AT_RESP_PREFIX, "+CGEV:");
+    fake_port_push(&r->fp, "\r\n+CTZE: 1\r\n+CGEV: ME PDN ACT 1\r\n\r\nOK\r\n");
+    at_rig_pump(r, 0);
+    assert_string_equal(r->trace, "U:+CTZE: 1|R:+CGEV: ME PDN ACT 1|F:OK,-1|");
+    free(r);
+}
+
 static void test_echo_off(void **state)
 {
     struct at_rig *r = at_rig_new();
@@ -294,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_transcript_whole),
         cmocka_unit_test(test_transcript_byte_by_byte),
         cmocka_unit_test(test_transcript_random_chunks),
+        cmocka_unit_test(test_named_lines_inside_a_text_answer),
         cmocka_unit_test(test_echo_off),
         cmocka_unit_test(test_echo_only_skipped_once),
         cmocka_unit_test(test_prefix_response_and_unsolicited_cpin),

@@ -120,8 +120,9 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
         fake_port_present_at(fm->fp, fm->fp->now + 1000);
         return;
     }
-    char reply[256];
+    char reply[512];
     const char *version = fm->fp->now >= fm->upgrade_at ? fm->version_after : fm->version;
+    const char *stray = fm->stray ? fm->stray : "";
 
     if (fake_module_check_answer(fm, cmd, len))
         return;
@@ -133,14 +134,15 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
             fake_port_push(fm->fp, "\r\nERROR\r\n");
             return;
         }
-        snprintf(reply, sizeof(reply), "\r\n%s_01.001.01.001\r\n\r\nOK\r\n", version);
+        snprintf(reply, sizeof(reply), "\r\n%s%s_01.001.01.001\r\n%s\r\nOK\r\n", stray, version,
+                 stray);
         fake_port_push(fm->fp, reply);
     } else if (starts_with(cmd, len, "ATI") && fm->ati_error_before &&
                fm->fp->now < fm->upgrade_at) {
         fake_port_push(fm->fp, "\r\nERROR\r\n");
     } else if (starts_with(cmd, len, "ATI")) {
-        snprintf(reply, sizeof(reply), "\r\nQuectel\r\n%s\r\nRevision: %s\r\n\r\nOK\r\n", fm->model,
-                 version);
+        snprintf(reply, sizeof(reply), "\r\n%s%s\r\n%s%s\r\nRevision: %s\r\n\r\nOK\r\n", stray,
+                 fm->maker, stray, fm->model, version);
         fake_port_push(fm->fp, reply);
     } else if (starts_with(cmd, len, "AT+QFOTADL=")) {
         fm->dl_commands++;
@@ -185,6 +187,7 @@ void fake_module_init(struct fake_module *fm, struct fake_port *fp)
     fm->echo = true;
     fm->dl_answer = "OK";
     fm->model = "EM060K";
+    fm->maker = "Quectel";
     fm->cpin = "+CPIN: READY";
     fm->cereg = "+CEREG: 0,1";
     fm->csq = "+CSQ: 20,99";

@@ -39,6 +39,10 @@ struct fake_module {
     bool ati_error_before; /* ATI answers ERROR while the module runs its first version */
     const char *dl_answer; /* "OK" (default), "ERROR", "+CME ERROR: 3", NULL: no answer */
     const char *model;     /* ATI's model line (default "EM060K") */
+    const char *maker;     /* ATI's first line (default "Quectel") */
+    /* Lines a registering module prints in the middle of ATI's and AT+QGMR's answers
+     * ("+CGEV: ME PDN ACT 1\r\n"), each with its CRLF; NULL: none. */
+    const char *stray;
     /* Answers to the checks before the upgrade; NULL: ERROR (not supported). */
     const char *cpin;     /* "+CPIN: READY" */
     const char *cereg;    /* "+CEREG: 0,1" */
