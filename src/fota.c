@@ -73,6 +73,10 @@ void fota_init(struct fota *m, const struct fota_settings *settings)
 
 static const struct fota_phase *fota_current(const struct fota *m)
 {
+#if DFOTA_WITH_PREFLIGHT
+    if (m->cleaning)
+        return &phase_cleanup;
+#endif
     return m->step < m->plan_len ? m->plan[m->step] : NULL;
 }
 
@@ -91,21 +95,40 @@ static void fota_plan_ended(struct fota *m)
     machine_finish(&m->core, DFOTA_OK, -1, text);
 }
 
+/* A result is held for the cleanup (machine_hold): the cleanup phase takes over. */
+static void fota_start_cleanup(struct fota *m, uint64_t now)
+{
+#if DFOTA_WITH_PREFLIGHT
+    if (!machine_held(&m->core) || m->cleaning)
+        return;
+    m->cleaning = true;
+    (void)phase_cleanup.enter(m, now);
+#else
+    (void)m;
+    (void)now;
+#endif
+}
+
 /* Moves along the plan while phases say NEXT. Returns whether a phase is in force that
  * can take an input handed over with FOTA_PASS. */
 static bool fota_advance(struct fota *m, enum fota_verdict v, uint64_t now)
 {
-    while ((v == FOTA_NEXT || v == FOTA_PASS) && !m->core.done) {
+    bool takes_input = false;
+
+    while ((v == FOTA_NEXT || v == FOTA_PASS) && !m->core.done && !machine_held(&m->core)) {
         bool pass = v == FOTA_PASS;
         if (++m->step >= m->plan_len) {
             fota_plan_ended(m);
-            return false;
+            break;
         }
         v = fota_current(m)->enter(m, now);
-        if (pass && v == FOTA_STAY)
-            return true;
+        if (pass && v == FOTA_STAY) {
+            takes_input = true;
+            break;
+        }
     }
-    return false;
+    fota_start_cleanup(m, now);
+    return takes_input && !m->cleaning;
 }
 
 void fota_begin(struct fota *m, enum fota_mode mode, const char *target, bool local,
@@ -176,12 +199,25 @@ static void fota_on_port(struct fota *m, bool lost, uint64_t now)
 
 void fota_on_port_lost(struct fota *m, uint64_t now)
 {
+    m->port_away = true;
     fota_on_port(m, true, now);
 }
 
 void fota_on_port_back(struct fota *m, uint64_t now)
 {
+    m->port_away = false;
     fota_on_port(m, false, now);
+}
+
+void fota_cancel(struct fota *m, uint64_t now)
+{
+    machine_finish(&m->core, DFOTA_ERR_CANCELLED, -1, "cancelled");
+    fota_start_cleanup(m, now);
+}
+
+bool fota_cleaning(const struct fota *m)
+{
+    return m->cleaning && !m->core.done;
 }
 
 void fota_on_tick(struct fota *m, uint64_t now)

@@ -134,7 +134,12 @@ struct fota_preflight {
     bool package_found;
     uint64_t wait_until; /* a SIM busy or a network searching is asked again until then */
     char line[MACHINE_TEXT_MAX];
-    char urcport_before[FOTA_URCPORT_MAX]; /* to put back after the upgrade; "" none */
+    char urcport_before[FOTA_URCPORT_MAX]; /* what the module said before it was routed */
+};
+
+/* What the session changed on the module, for the cleanup phase to put back. */
+struct fota_cleanup {
+    char urcport[FOTA_URCPORT_MAX]; /* the URC port before the checks routed it; "" none */
 };
 
 /* What the verify phase judges against when the follow phase ran out of time. */
@@ -169,7 +174,9 @@ struct fota {
 #endif
     bool end_ok; /* END,0 seen */
     struct fota_fallback fallback;
-    struct fota_fallback pending; /* the verdict, while the URC port is put back */
+    bool port_away;    /* the port was lost and is not back */
+    bool cleaning;     /* the cleanup phase is in force: a result is held */
+    struct fota_cleanup clean;
 };
 
 /* Sets the machine up, idle, with the session's settings. */
@@ -191,6 +198,11 @@ void fota_on_urc(struct fota *m, const struct qind *urc, uint64_t now);
 void fota_on_port_lost(struct fota *m, uint64_t now);
 void fota_on_port_back(struct fota *m, uint64_t now);
 void fota_on_tick(struct fota *m, uint64_t now);
+/* The user cancelled: the session ends as cancelled once what it changed on the module
+ * is put back (at once when nothing was changed); a cancel during that changes nothing. */
+void fota_cancel(struct fota *m, uint64_t now);
+/* Whether the cleanup phase is under way (its command is the one in flight). */
+bool fota_cleaning(const struct fota *m);
 
 /* The earliest time fota_on_tick() has work, or UINT64_MAX. */
 uint64_t fota_deadline(const struct fota *m);

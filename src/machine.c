@@ -134,24 +134,49 @@ void machine_set_phase(struct machine *c, enum dfota_phase phase)
     machine_emit(c, DFOTA_EVENT_PHASE, -1, -1, NULL);
 }
 
-void machine_finish(struct machine *c, int result, int code, const char *text)
+static void machine_give(struct machine *c)
 {
     struct machine_out *o;
 
-    if (c->done)
-        return;
     machine_set_phase(c, DFOTA_PHASE_DONE);
     c->done = true;
-    c->result = result;
-    c->code = code;
-    machine_disarm_all(c);
+    c->held = false;
     o = machine_push(c, MACHINE_OUT_DONE);
     if (!o)
         return;
     o->event.type = DFOTA_EVENT_DONE;
-    o->event.result = result;
-    o->event.code = code;
+    o->event.result = c->result;
+    o->event.code = c->code;
+}
+
+void machine_finish(struct machine *c, int result, int code, const char *text)
+{
+    if (c->done || c->held)
+        return;
+    c->result = result;
+    c->code = code;
     snprintf(c->done_text, sizeof(c->done_text), "%s", text);
+    machine_disarm_all(c);
+    if (c->hold)
+        c->held = true;
+    else
+        machine_give(c);
+}
+
+void machine_hold(struct machine *c)
+{
+    c->hold = true;
+}
+
+bool machine_held(const struct machine *c)
+{
+    return c->held;
+}
+
+void machine_release(struct machine *c)
+{
+    if (c->held)
+        machine_give(c);
 }
 
 void machine_arm(struct machine *c, enum machine_timer t, uint64_t at)

@@ -49,6 +49,8 @@ struct machine {
     enum dfota_via via;
     int attempt; /* carried by every event */
     bool done;
+    bool hold; /* the session changed the module: a finish waits for the cleanup */
+    bool held; /* a finish is waiting: result, code and done_text hold it */
     int result;
     int code;
     uint64_t timer[MACHINE_TIMERS]; /* UINT64_MAX: not armed */
@@ -85,8 +87,17 @@ void machine_send_cmd(struct machine *c, const struct at_cmd *cmd);
 void machine_reopen(struct machine *c);
 /* Tells the user when the phase changes. */
 void machine_set_phase(struct machine *c, enum dfota_phase phase);
-/* The one result; later calls are ignored. */
+/* The one result; later calls are ignored. Once machine_hold() was called, the first
+ * call only keeps the result and stops the timers (machine_held() is then true) until
+ * machine_release() gives it, so that what the session changed on the module is put
+ * back whatever the ending was. */
 void machine_finish(struct machine *c, int result, int code, const char *text);
+/* From now on a finish waits for machine_release(). */
+void machine_hold(struct machine *c);
+/* Whether a finish is waiting for the cleanup. */
+bool machine_held(const struct machine *c);
+/* Gives the result machine_finish() kept, unchanged. */
+void machine_release(struct machine *c);
 
 void machine_arm(struct machine *c, enum machine_timer t, uint64_t at);
 void machine_disarm(struct machine *c, enum machine_timer t);

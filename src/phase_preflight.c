@@ -306,6 +306,12 @@ static enum fota_verdict preflight_routed(struct fota *m, enum at_result result,
     char detail[MACHINE_TEXT_MAX];
 
     m->pre.routing = false;
+    /* From here every ending puts it back (the cleanup phase); one unanswered may have
+     * been carried out. */
+    if (result == AT_RESULT_OK || result == AT_RESULT_TIMEOUT) {
+        snprintf(m->clean.urcport, sizeof(m->clean.urcport), "%s", m->pre.urcport_before);
+        machine_hold(&m->core);
+    }
     if (result != AT_RESULT_OK) {
         snprintf(detail, sizeof(detail), "the module refused to route URCs to %s", m->set.urcport);
         machine_check(&m->core, "urcport", DFOTA_CHECK_FAIL, detail);

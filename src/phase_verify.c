@@ -23,19 +23,6 @@ static enum fota_verdict verify_enter(struct fota *m, uint64_t now)
     return FOTA_STAY;
 }
 
-/* Whether the URC port is being put back where it was (the checks before the upgrade
- * routed it here; a build without them never does). */
-static bool verify_restoring(const struct fota *m)
-{
-    return DFOTA_WITH_PREFLIGHT && m->pending.set;
-}
-
-/* The URC port's restore command (in m->cmdline), sent again after the port came back. */
-static void verify_send_restore(struct fota *m)
-{
-    machine_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
-}
-
 static enum fota_verdict verify_fallback(struct fota *m)
 {
     machine_finish(&m->core, m->fallback.result, m->fallback.code, m->fallback.text);
@@ -54,28 +41,10 @@ static enum fota_verdict verify_unconfirmed(struct fota *m, int result, const ch
     return FOTA_DONE;
 }
 
-/* Success; but first the URC port goes back to where it was before the upgrade. */
+/* Success; the cleanup phase then puts back what the session changed. */
 static enum fota_verdict verify_succeed(struct fota *m, const char *text)
 {
-    if (!DFOTA_WITH_PREFLIGHT || !m->pre.urcport_before[0]) {
-        machine_finish(&m->core, DFOTA_OK, 0, text);
-        return FOTA_DONE;
-    }
-    m->pending.set = true;
-    m->pending.result = DFOTA_OK;
-    m->pending.code = 0;
-    snprintf(m->pending.text, sizeof(m->pending.text), "%s", text);
-    snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"",
-             m->pre.urcport_before);
-    verify_send_restore(m);
-    return FOTA_STAY;
-}
-
-static enum fota_verdict verify_urcport_back(struct fota *m, enum at_result result)
-{
-    if (result != AT_RESULT_OK)
-        machine_warn(&m->core, "could not put the URC port back; it stays where dfota set it");
-    machine_finish(&m->core, m->pending.result, m->pending.code, m->pending.text);
+    machine_finish(&m->core, DFOTA_OK, 0, text);
     return FOTA_DONE;
 }
 
@@ -123,8 +92,6 @@ static enum fota_verdict verify_answer(struct fota *m, enum at_result result, in
     enum ident_status st;
 
     (void)code;
-    if (verify_restoring(m))
-        return verify_urcport_back(m, result);
     st = ident_on_answer(m, result, now);
     if (m->ident.answered) /* the window was for that: each command has its own timeout now */
         machine_disarm(&m->core, MACHINE_TIMER_VERIFY);
@@ -143,10 +110,7 @@ static enum fota_verdict verify_port(struct fota *m, bool lost, uint64_t now)
     }
     machine_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     machine_disarm(&m->core, MACHINE_TIMER_PORT);
-    if (verify_restoring(m)) /* the verdict is in; only the URC port is still to put back */
-        verify_send_restore(m);
-    else
-        verify_start(m, now);
+    verify_start(m, now);
     return FOTA_STAY;
 }
 

@@ -20,5 +20,9 @@ extern const struct fota_phase phase_command;
 extern const struct fota_phase phase_follow;
 /* After the final reboot: the version again, and the verdict. */
 extern const struct fota_phase phase_verify;
+#if DFOTA_WITH_PREFLIGHT
+/* After every ending: what the session changed on the module put back (the URC port). */
+extern const struct fota_phase phase_cleanup;
+#endif
 
 #endif

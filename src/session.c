@@ -42,6 +42,7 @@ struct dfota {
     bool close_pending; /* dfota_close() came from inside a callback */
     unsigned depth;     /* public calls under way (a callback may call the library) */
     volatile sig_atomic_t cancelled;
+    bool cancel_taken; /* the machine was told: it ends once the module is put back */
     uint64_t now;
     struct at_engine at;
     struct fota fota;
@@ -251,7 +252,13 @@ static void session_finish(struct dfota *s, const struct machine_out *out)
 
 static void session_send(struct dfota *s, const struct at_cmd *cmd)
 {
-    int rc = at_send(&s->at, cmd, s->now);
+    int rc;
+
+    /* The machine sends only once it is done with its last command: one the engine still
+     * waits for was ended by a phase's deadline or by the session's end. */
+    if (at_busy(&s->at))
+        at_abort(&s->at);
+    rc = at_send(&s->at, cmd, s->now);
 
     if (rc == DFOTA_ERR_PORT)
         session_port_lost(s);
@@ -324,6 +331,22 @@ static void session_cancel_now(struct dfota *s)
     session_emit(s, &out.event);
 }
 
+/* The user's cancel, taken once: the machine ends the session as cancelled, at once or
+ * after its cleanup has put back what the session changed on the module. */
+static void session_take_cancel(struct dfota *s)
+{
+    s->cancel_taken = true;
+    if (!fota_cleaning(&s->fota))
+        at_abort(&s->at); /* the command of the phase cancelled is over */
+    fota_cancel(&s->fota, s->now);
+    session_drain(s);
+}
+
+static bool session_cancel_due(const struct dfota *s)
+{
+    return s->cancelled && !s->cancel_taken;
+}
+
 /* ---- calls that may make callbacks ---------------------------------------------------- */
 
 /* A callback may call dfota_close(): the session is then freed when the outermost
@@ -350,9 +373,14 @@ static int session_process(struct dfota *s)
     if (s->result != DFOTA_IN_PROGRESS)
         return s->result;
     s->now = session_now(s);
-    if (s->cancelled || s->close_pending) {
+    if (s->close_pending) {
         session_cancel_now(s);
         return s->result;
+    }
+    if (session_cancel_due(s)) {
+        session_take_cancel(s);
+        if (s->result != DFOTA_IN_PROGRESS)
+            return s->result;
     }
     if (s->hangup_seen)
         session_port_lost(s);
@@ -360,9 +388,10 @@ static int session_process(struct dfota *s)
     session_read_all(s);
     if (!s->port_open && !fota_done(&s->fota))
         session_try_reopen(s);
-    if (s->cancelled && s->result == DFOTA_IN_PROGRESS) { /* it cut a blocked write short */
-        session_cancel_now(s);
-        return s->result;
+    if (session_cancel_due(s) && s->result == DFOTA_IN_PROGRESS) { /* it cut a write short */
+        session_take_cancel(s);
+        if (s->result != DFOTA_IN_PROGRESS)
+            return s->result;
     }
     at_tick(&s->at, s->now);
     fota_on_tick(&s->fota, s->now);
@@ -391,7 +420,7 @@ uint32_t dfota_timeout_ms(struct dfota *s)
 
     if (at_deadline(&s->at) < deadline)
         deadline = at_deadline(&s->at);
-    if (s->result != DFOTA_IN_PROGRESS || s->cancelled || deadline <= now)
+    if (s->result != DFOTA_IN_PROGRESS || session_cancel_due(s) || deadline <= now)
         return 0;
     wait = deadline - now;
     if (!s->port_open && wait > SESSION_CLOSED_RETRY_MS)
