@@ -13,6 +13,7 @@
 #include "log_repeat.h"
 #include "package.h"
 #include "qind.h"
+#include "secret.h"
 #include "target.h"
 #ifdef DFOTA_HAVE_SYS_PORT
 #include "port_clock.h"
@@ -46,6 +47,9 @@ struct dfota {
     uint64_t now;
     struct at_engine at;
     struct fota fota;
+#if DFOTA_WITH_LOG
+    struct secret secret; /* the target's password, hidden in every log line */
+#endif
     int result;
     int code;
     char error[MACHINE_DONE_MAX + 56];
@@ -104,8 +108,11 @@ session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt,
         redact(raw, s->error, sizeof(s->error));
 #if DFOTA_WITH_LOG /* a line for the log callback */
     char clean[SESSION_LOG_MAX];
-    redact(raw, clean, sizeof(clean));
-    session_say(s, level, clean);
+    secret_hide(&s->secret, raw, clean, sizeof(clean)); /* pieces of it too */
+    if (strlen(clean) + 1 == sizeof(clean))
+        redact = target_redact_cut;
+    redact(clean, raw, sizeof(raw));
+    session_say(s, level, raw);
 #endif
 }
 
@@ -643,6 +650,9 @@ static int session_begin(struct dfota *s, enum fota_mode mode, const char *targe
     s->started = true;
     s->now = session_now(s);
     fota_begin(&s->fota, mode, target, via == DFOTA_VIA_FILE, via, s->now);
+#if DFOTA_WITH_LOG /* before the first line is logged: its echo holds the target */
+    (void)secret_find(&s->secret, target ? s->fota.target : NULL);
+#endif
     if (!s->port_open) /* watching a module that is rebooting right now */
         fota_on_port_lost(&s->fota, s->now);
     session_drain(s);

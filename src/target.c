@@ -545,6 +545,21 @@ void target_redact_cut(const char *text, char *out, size_t out_size)
     target_redact_text(text, true, out, out_size);
 }
 
+bool target_secret_span(const char *target, size_t *at, size_t *len)
+{
+    const char *scheme_end = strstr(target, "://");
+    struct url_parts parts;
+
+    if (!scheme_end)
+        return false;
+    target_split_url(scheme_end + 3, strlen(scheme_end + 3), &parts);
+    if (!parts.has_secret)
+        return false;
+    *at = (size_t)(parts.secret.begin - target);
+    *len = parts.secret.len;
+    return true;
+}
+
 /* ---- public wrappers ---------------------------------------------------------------- */
 
 DFOTA_API int dfota_check_target(const char *target, const char *ufs_prefix, char *msg,

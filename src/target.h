@@ -50,4 +50,8 @@ void target_redact(const char *text, char *out, size_t out_size);
  * ':' is hidden, since the cut may have taken the '@' that ends a password. */
 void target_redact_cut(const char *text, char *out, size_t out_size);
 
+/* Where the password of target's URL is (what target_redact() hides): its offset and
+ * length; false when it has none. */
+bool target_secret_span(const char *target, size_t *at, size_t *len);
+
 #endif

@@ -127,7 +127,7 @@ static void fake_module_answer(struct fake_module *fm, const char *cmd, size_t l
     if (fake_module_check_answer(fm, cmd, len))
         return;
     if (starts_with(cmd, len, "ATE0")) {
-        fm->echo = false;
+        fm->echo = fm->echo && fm->echo_stays;
         fake_port_push(fm->fp, "\r\nOK\r\n");
     } else if (starts_with(cmd, len, "AT+QGMR")) {
         if (fm->qgmr_error || (fm->qgmr_error_after && fm->fp->now >= fm->upgrade_at)) {
@@ -171,8 +171,13 @@ static void fake_module_respond(struct fake_port *fp, const char *data, size_t l
     (void)fp;
     if (fm->silent)
         return;
-    if (fm->echo)
+    if (fm->echo && fm->echo_cut && fm->echo_cut_at < len && starts_with(data, len, "AT+QFOTADL")) {
+        fake_port_push_bytes(fm->fp, data, fm->echo_cut_at);
+        fake_port_push(fm->fp, fm->echo_cut);
+        fake_port_push_bytes(fm->fp, data + fm->echo_cut_at, len - fm->echo_cut_at);
+    } else if (fm->echo) {
         fake_port_push_bytes(fm->fp, data, len);
+    }
     if (fake_module_faulted_move(fm)) {
         fake_module_fault(fm, fm->fp->now + 1);
         return;

@@ -32,6 +32,7 @@ enum fake_fault {
 struct fake_module {
     struct fake_port *fp;
     bool echo;
+    bool echo_stays; /* ATE0 answered OK, the echo left on (seen on BG96) */
     bool silent;           /* answers nothing at all */
     bool at_error_after;   /* after the upgrade, AT answers ERROR (never ready) */
     bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
@@ -43,6 +44,10 @@ struct fake_module {
     /* Lines a registering module prints in the middle of ATI's and AT+QGMR's answers
      * ("+CGEV: ME PDN ACT 1\r\n"), each with its CRLF; NULL: none. */
     const char *stray;
+    /* Cuts the echo of AT+QFOTADL after echo_cut_at bytes with these bytes ("\r\n+CFUN:
+     * 1\r\n", a URC landing in the echo, or "\r" from line noise); NULL: an echo whole. */
+    const char *echo_cut;
+    size_t echo_cut_at;
     /* Answers to the checks before the upgrade; NULL: ERROR (not supported). */
     const char *cpin;     /* "+CPIN: READY" */
     const char *cereg;    /* "+CEREG: 0,1" */
