@@ -6,10 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const at_default_urc_prefixes[] = {
-    "+QIND:",  "RDY",     "+CPIN:", "+QUSIM:", "+CFUN:",  "+CREG:",       "+CGREG:",
-    "+CEREG:", "+QIURC:", "+CMTI:", "RING",    "+CRING:", "POWERED DOWN", "+QSTAT:",
-};
+/* The URCs that are not "+NAME:" lines (those are recognised by their form): the boot
+ * and call words a module prints in the middle of a bare-text answer. */
+static const char *const at_bare_urcs[] = {"RDY", "APP RDY", "RING", "POWERED DOWN"};
 
 enum at_line_kind { AT_LINE_ECHO, AT_LINE_FINAL, AT_LINE_CONNECT, AT_LINE_RESPONSE, AT_LINE_URC };
 
@@ -68,18 +67,10 @@ static void at_log(struct at_engine *at, enum dfota_log_level level, const char 
 #define at_log(at, level, fmt_prefix, text) ((void)(at), (void)(text))
 #endif
 
-void at_init(struct at_engine *at, const struct at_callbacks *cb, const char *const *urc_prefixes,
-             size_t urc_prefix_count)
+void at_init(struct at_engine *at, const struct at_callbacks *cb)
 {
     memset(at, 0, sizeof(*at));
     at->cb = *cb;
-    if (urc_prefixes) {
-        at->urc_prefixes = urc_prefixes;
-        at->urc_prefix_count = urc_prefix_count;
-    } else {
-        at->urc_prefixes = at_default_urc_prefixes;
-        at->urc_prefix_count = sizeof(at_default_urc_prefixes) / sizeof(at_default_urc_prefixes[0]);
-    }
 }
 
 bool at_busy(const struct at_engine *at)
@@ -203,13 +194,10 @@ static bool at_final_result(const char *line, enum at_result *result, int *code)
     return true;
 }
 
-static bool at_is_urc_prefix(const struct at_engine *at, const char *line)
+static bool at_is_bare_urc(const char *line)
 {
-    char first = at_upper(line[0]);
-
-    for (size_t i = 0; i < at->urc_prefix_count; i++) {
-        const char *prefix = at->urc_prefixes[i];
-        if (prefix[0] == first && at_starts_with_upper(line, prefix))
+    for (size_t i = 0; i < sizeof(at_bare_urcs) / sizeof(at_bare_urcs[0]); i++) {
+        if (at_starts_with_upper(line, at_bare_urcs[i]))
             return true;
     }
     return false;
@@ -218,7 +206,7 @@ static bool at_is_urc_prefix(const struct at_engine *at, const char *line)
 /* "+NAME:" with NAME of letters and digits: the form of every 27.007 and Quectel
  * information line. A command that reads bare text (ATI, AT+QGMR) never answers in that
  * form, so such a line there is a URC the module printed meanwhile (+CGEV:, +CTZE:,
- * +QNETDEVSTATUS: after a registration), whether or not its name is in the URC list. */
+ * +QNETDEVSTATUS: after a registration), whatever its name. */
 static bool at_is_named_line(const char *line)
 {
     size_t i = 1;
@@ -257,7 +245,7 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
         at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && at_starts_with(line, at->cmd.prefix);
     if (wanted_prefix)
         return AT_LINE_RESPONSE;
-    if (at_is_urc_prefix(at, line) || at_is_named_line(line))
+    if (at_is_named_line(line) || at_is_bare_urc(line))
         return AT_LINE_URC;
     if (at->cmd.resp == AT_RESP_TEXT)
         return AT_LINE_RESPONSE;

@@ -2,7 +2,8 @@
  *
  * The engine does no I/O of its own and reads no clock: it writes through a callback
  * and is given the time. All its memory is the struct the caller owns. It knows nothing
- * of DFOTA: which lines are URCs is a list of prefixes it is given or defaults to. */
+ * of DFOTA: a line is a URC by its form ("+NAME:" that the command did not ask for, a
+ * boot word such as RDY) or because no command is in flight. */
 #ifndef DFOTA_AT_H
 #define DFOTA_AT_H
 
@@ -94,8 +95,6 @@ enum at_mode { AT_MODE_LINE, AT_MODE_RAW };
 
 struct at_engine {
     struct at_callbacks cb;
-    const char *const *urc_prefixes;
-    size_t urc_prefix_count;
     /* framing */
     enum at_frame frame;
     char line[AT_LINE_MAX + 1];
@@ -118,10 +117,8 @@ struct at_engine {
 #endif
 };
 
-/* Sets up the engine. urc_prefixes NULL selects the default list (+QIND:, RDY, +CPIN:,
- * +QUSIM:, +CFUN:, +CREG:, ...); the array must outlive the engine. */
-void at_init(struct at_engine *at, const struct at_callbacks *cb, const char *const *urc_prefixes,
-             size_t urc_prefix_count);
+/* Sets up the engine, idle. */
+void at_init(struct at_engine *at, const struct at_callbacks *cb);
 
 /* Sends a command. Returns DFOTA_OK; DFOTA_ERR_STATE if one is pending; DFOTA_ERR_INVALID
  * if the text is too long or holds CR/LF; DFOTA_ERR_PORT if the write failed (the write

@@ -16,45 +16,31 @@ struct ident_step {
     void (*failed)(struct fota_identity *id);
 };
 
-void ident_copy_printable(char *dst, size_t size, const char *src)
-{
-    size_t i = 0;
-
-    for (; src[i] && i + 1 < size; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c < 0x20 || c == 0x7f) ? '?' : src[i];
-    }
-    if (size > 0)
-        dst[i] = '\0';
-}
-
-static bool ident_is_alnum(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* Whether s has the shape of a model or firmware name: letters and digits with the
- * separators in extra, a letter first and a digit somewhere (EM060K-GL, BG96,
- * EM060KGLAAR01A07M4G_01.001.01.001). What a module prints meanwhile (RDY, APP RDY, a
- * noise line) has not, and is never taken for who the module is. */
-static bool ident_shaped(const char *s, const char *extra)
+/* Copies src into dst (FOTA_ID_MAX bytes) if it has the shape of a model or firmware
+ * name: letters, digits and "-_.", a letter first and a digit somewhere (EM060K-GL, BG96,
+ * EM060KGLAAR01A07M4G_01.001.01.001); else leaves dst empty and returns false. What a
+ * module prints meanwhile (RDY, APP RDY, noise, escape sequences) has not that shape, and
+ * is never taken for who the module is nor printed. */
+static bool ident_take(char *dst, const char *src)
 {
     bool digit = false;
     size_t i = 0;
 
-    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
-        return false;
-    for (; s[i]; i++) {
-        if (s[i] >= '0' && s[i] <= '9')
-            digit = true;
-        else if (!ident_is_alnum(s[i]) && !strchr(extra, s[i]))
-            return false;
+    for (; src[i] && i + 1 < FOTA_ID_MAX; i++) {
+        char c = src[i], lower = (char)(c | 0x20);
+        bool is_digit = c >= '0' && c <= '9';
+        bool ok = (lower >= 'a' && lower <= 'z') ||
+                  (i > 0 && (is_digit || c == '-' || c == '_' || c == '.'));
+        if (!ok)
+            break;
+        digit = digit || is_digit;
+        dst[i] = c;
     }
-    return digit && i < FOTA_ID_MAX;
+    if (src[i] || !digit)
+        i = 0;
+    dst[i] = '\0';
+    return i > 0;
 }
-
-#define IDENT_MODEL_CHARS "-_"
-#define IDENT_VERSION_CHARS "-_."
 
 /* ATI: the manufacturer ("Quectel", "Quectel_Ltd"), the model, "Revision: <version>".
  * Some firmware prefix the model with the manufacturer ("Quectel_BC660K-GL"). */
@@ -66,15 +52,12 @@ static void ident_ati_line(struct fota_identity *id, const char *line)
         line += sizeof(revision) - 1;
         while (*line == ' ')
             line++;
-        if (ident_shaped(line, IDENT_VERSION_CHARS))
-            ident_copy_printable(id->revision, sizeof(id->revision), line);
-        return;
+        (void)ident_take(id->revision, line);
+    } else if (!id->model[0] && strncmp(line, maker, sizeof(maker) - 1) == 0) {
+        (void)ident_take(id->model, line + sizeof(maker) - 1);
+    } else if (!id->model[0]) {
+        (void)ident_take(id->model, line);
     }
-    if (strncmp(line, maker, sizeof(maker) - 1) == 0 &&
-        ident_shaped(line + sizeof(maker) - 1, IDENT_MODEL_CHARS))
-        line += sizeof(maker) - 1;
-    if (!id->model[0] && ident_shaped(line, IDENT_MODEL_CHARS))
-        ident_copy_printable(id->model, sizeof(id->model), line);
 }
 
 static void ident_ati_failed(struct fota_identity *id)
@@ -85,8 +68,8 @@ static void ident_ati_failed(struct fota_identity *id)
 
 static void ident_qgmr_line(struct fota_identity *id, const char *line)
 {
-    if (!id->full[0] && ident_shaped(line, IDENT_VERSION_CHARS))
-        ident_copy_printable(id->full, sizeof(id->full), line);
+    if (!id->full[0])
+        (void)ident_take(id->full, line);
 }
 
 static void ident_qgmr_failed(struct fota_identity *id)

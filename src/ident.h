@@ -27,7 +27,4 @@ bool ident_comparable(const struct fota_identity *a, const struct fota_identity 
 /* Whether nothing of the version is known. */
 bool ident_unknown(const struct fota_identity *id);
 
-/* Copies what the module said, control characters (which a terminal would obey) as '?'. */
-void ident_copy_printable(char *dst, size_t size, const char *src);
-
 #endif

@@ -278,8 +278,9 @@ static void session_drain(struct dfota *s)
 {
     struct machine_out out;
 
-    /* After a dfota_close() from a callback nothing more is sent or reported. */
-    while (!s->close_pending && fota_next_output(&s->fota, &out)) {
+    while (fota_next_output(&s->fota, &out)) {
+        if (s->close_pending && out.kind != MACHINE_OUT_DONE)
+            continue; /* after a dfota_close() from a callback nothing is sent or reported */
         switch (out.kind) {
         case MACHINE_OUT_EVENT:
             session_emit(s, &out.event);
@@ -319,28 +320,10 @@ static void session_read_all(struct dfota *s)
     }
 }
 
-static void session_cancel_now(struct dfota *s)
-{
-    struct machine_out out;
-
-    at_abort(&s->at);
-    memset(&out, 0, sizeof(out));
-    out.kind = MACHINE_OUT_DONE;
-    out.event.type = DFOTA_EVENT_DONE;
-    out.event.phase = DFOTA_PHASE_DONE;
-    out.event.result = DFOTA_ERR_CANCELLED;
-    out.event.code = -1;
-    out.event.percent = -1;
-    snprintf(out.text, sizeof(out.text), "cancelled");
-    out.event.text = out.text;
-    out.event.check = "";
-    session_finish(s, &out);
-    session_emit(s, &out.event);
-}
-
-/* The user's cancel, taken once: the machine ends the session as cancelled, at once or
- * after its cleanup has put back what the session changed on the module. */
-static void session_take_cancel(struct dfota *s)
+/* The user's cancel (or a dfota_close() from a callback), taken once: the machine ends
+ * the session as cancelled, at once or after its cleanup has put back what the session
+ * changed on the module (never after a dfota_close(): nothing more is sent then). */
+static void session_cancel(struct dfota *s)
 {
     s->cancel_taken = true;
     if (!fota_cleaning(&s->fota))
@@ -380,13 +363,9 @@ static int session_process(struct dfota *s)
     if (s->result != DFOTA_IN_PROGRESS)
         return s->result;
     s->now = session_now(s);
-    if (s->close_pending) {
-        session_cancel_now(s);
-        return s->result;
-    }
-    if (session_cancel_due(s)) {
-        session_take_cancel(s);
-        if (s->result != DFOTA_IN_PROGRESS)
+    if (s->close_pending || session_cancel_due(s)) {
+        session_cancel(s);
+        if (s->close_pending || s->result != DFOTA_IN_PROGRESS)
             return s->result;
     }
     if (s->hangup_seen)
@@ -395,8 +374,8 @@ static int session_process(struct dfota *s)
     session_read_all(s);
     if (!s->port_open && !fota_done(&s->fota))
         session_try_reopen(s);
-    if (session_cancel_due(s) && s->result == DFOTA_IN_PROGRESS) { /* it cut a write short */
-        session_take_cancel(s);
+    if (session_cancel_due(s)) { /* it cut a write short */
+        session_cancel(s);
         if (s->result != DFOTA_IN_PROGRESS)
             return s->result;
     }
@@ -404,7 +383,7 @@ static int session_process(struct dfota *s)
     fota_on_tick(&s->fota, s->now);
     session_drain(s);
     if (s->close_pending && s->result == DFOTA_IN_PROGRESS)
-        session_cancel_now(s);
+        session_cancel(s);
     return s->result;
 }
 
@@ -545,7 +524,7 @@ static void session_init_engines(struct dfota *s)
     set.set_urcport = s->cfg.set_urcport;
     if (DFOTA_WITH_PREFLIGHT) /* the checks ask where URCs go */
         snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
-    at_init(&s->at, &cb, NULL, 0);
+    at_init(&s->at, &cb);
     fota_init(&s->fota, &set);
 #if DFOTA_WITH_LOG
     log_repeat_init(&s->warnings);

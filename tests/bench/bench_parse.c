@@ -111,7 +111,7 @@ static double feed(const uint8_t *buf, size_t size, size_t max_chunk, struct cou
     unsigned seed = 11;
     uint64_t t0;
 
-    at_init(&at, &cb, NULL, 0);
+    at_init(&at, &cb);
     bench_engine = &at;
     send_ati();
     t0 = bench_now_us();

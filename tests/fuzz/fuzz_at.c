@@ -1,7 +1,7 @@
 /* libFuzzer harness for the AT engine (src/at.c).
  *
  * Input layout:
- *   byte 0       flags: bit 0 selects a short custom URC prefix list instead of the default
+ *   byte 0       flags: none are read now (kept so that the corpus keeps its meaning)
  *   byte 1       n, the length of the control stream
  *   n bytes      control stream, one operation per byte (op = b & 7, arg = b >> 3)
  *   the rest     what the port delivers, consumed by the feed operations
@@ -15,6 +15,7 @@
  * CONNECT, never past the point where the source gave out, and each piece is reported to
  * the sent hook; deadlines never move backwards and never lie further than one timeout
  * ahead. */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -110,8 +111,6 @@ static const uint32_t time_steps[] = {0,    1,    10,   100,   299,   300,   301
                                       4999, 5000, 5001, 10000, 60000, 90000, 300000, 1800000};
 #define TIME_STEP_COUNT (sizeof(time_steps) / sizeof(time_steps[0]))
 
-static const char *const custom_urc_prefixes[] = {"+QIND:", "RDY"};
-
 enum context { CTX_NONE, CTX_SEND, CTX_FEED, CTX_TICK, CTX_LOST };
 
 struct harness {
@@ -163,6 +162,17 @@ static bool is_final_text(const char *line)
             return true;
     }
     return false;
+}
+
+static bool is_named_line(const char *line)
+{
+    size_t i = 1;
+
+    if (line[0] != '+')
+        return false;
+    while (isalnum((unsigned char)line[i]))
+        i++;
+    return i > 1 && line[i] == ':';
 }
 
 static bool starts_with_nocase(const char *s, const char *prefix)
@@ -269,6 +279,8 @@ static void on_response(void *user, const char *line)
     CHECK(h->cmd->cmd.resp != AT_RESP_NONE);
     if (h->cmd->cmd.resp == AT_RESP_PREFIX)
         CHECK(starts_with_nocase(line, h->cmd->cmd.prefix));
+    if (h->cmd->cmd.resp == AT_RESP_TEXT) /* a "+NAME:" line there is a URC */
+        CHECK(!is_named_line(line));
     CHECK(!is_final_text(line));
 }
 
@@ -422,11 +434,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&h, 0, sizeof(h));
     current = &h;
     h.now = 1000;
-    if (data[0] & 1)
-        at_init(&h.at, &cb, custom_urc_prefixes,
-                sizeof(custom_urc_prefixes) / sizeof(custom_urc_prefixes[0]));
-    else
-        at_init(&h.at, &cb, NULL, 0);
+    at_init(&h.at, &cb);
     CHECK(!at_busy(&h.at) && at_deadline(&h.at) == UINT64_MAX);
 
     size_t ctl_len = data[1];

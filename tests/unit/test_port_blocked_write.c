@@ -177,7 +177,7 @@ static void at_engine_ends_a_write_timeout_as_a_command_timeout(void **state)
     struct at_callbacks cb = {write_times_out, engine_line, engine_final, engine_line, NULL, &seen};
     struct at_engine at;
     struct at_cmd cmd = {.text = "AT+QFOTADL=\"http://h/a.zip\"", .timeout_ms = 60000};
-    at_init(&at, &cb, NULL, 0);
+    at_init(&at, &cb);
     assert_int_equal(at_send(&at, &cmd, 1000), DFOTA_OK);
     assert_true(at_busy(&at));
     assert_int_equal(at_deadline(&at), 1000); /* no answer can come: due at once */

@@ -98,7 +98,7 @@ static struct rig *rig_new(size_t size, uint64_t free_bytes, size_t ack_block)
     fake_port_init(&r->fp);
     assert_int_equal(fake_port_ops.open(&r->fp), DFOTA_PORT_OK);
     fake_ufs_init(&r->mod, &r->fp, free_bytes, 1u << 20);
-    at_init(&r->at, &cb, NULL, 0);
+    at_init(&r->at, &cb);
     assert_int_equal(upload_init(&r->up, &p, msg, sizeof(msg)), 0);
     return r;
 }

@@ -58,7 +58,7 @@ struct at_rig *at_rig_new(void)
 
     fake_port_init(&r->fp);
     assert_int_equal(fake_port_ops.open(&r->fp), DFOTA_PORT_OK);
-    at_init(&r->at, &cb, NULL, 0);
+    at_init(&r->at, &cb);
     r->seed = 12345;
     return r;
 }
