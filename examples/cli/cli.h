@@ -23,6 +23,9 @@ enum cli_exit {
     CLI_EXIT_INTERRUPTED = 130,
 };
 
+/* The most --target-file takes: more than any family's longest target (700 bytes). */
+#define CLI_TARGET_FILE_MAX 1024
+
 struct cli_options {
     enum cli_command command;
     const char *port;
@@ -47,6 +50,8 @@ struct cli_options {
     uint32_t upload_timeout_s;
     bool upload_no_ack;
     const char *target;
+    const char *target_file; /* --target-file: where the target was read from */
+    char target_text[CLI_TARGET_FILE_MAX + 1];
     bool json;
     bool verbose;
     bool quiet;
@@ -61,6 +66,10 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
                                 size_t err_size);
 
 void cli_print_help(void);
+
+/* --target-file PATH ("-": standard input): the target, on one line, into buf (size
+ * bytes); false with the broken rule in err (never the file's content). */
+bool cli_target_read(const char *path, char *buf, size_t size, char *err, size_t err_size);
 
 /* `dfota families`: the family table, as a table or JSON lines (cli_families.c).
  * Returns the exit status. */

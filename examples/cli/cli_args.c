@@ -44,6 +44,8 @@ static const char help_text[] =
     "                               /cache/ufs/, ...)\n"
     "      --family NAME            the module's family, instead of the one its model selects\n"
     "                               (see dfota families)\n"
+    "      --target-file FILE       read TARGET from FILE ('-': standard input), one line,\n"
+    "                               so that a password stays out of the process list\n"
     "      --expect-version TEXT    success needs the firmware after to contain TEXT\n"
     "      --fota-cid N             EC200U/EG915U: the PDP context for the download (1)\n"
     "      --fota-pid N             RM500Q/RM520N: AT+QFOTAPID profile (0: not sent)\n"
@@ -207,6 +209,7 @@ enum {
     OPT_AS,
     OPT_UPLOAD_TIMEOUT,
     OPT_UPLOAD_NO_ACK,
+    OPT_TARGET_FILE,
 };
 
 static const struct option long_options[] = {
@@ -231,6 +234,7 @@ static const struct option long_options[] = {
     {"as", required_argument, NULL, OPT_AS},
     {"upload-timeout", required_argument, NULL, OPT_UPLOAD_TIMEOUT},
     {"upload-no-ack", no_argument, NULL, OPT_UPLOAD_NO_ACK},
+    {"target-file", required_argument, NULL, OPT_TARGET_FILE},
     {"json", no_argument, NULL, OPT_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
@@ -266,10 +270,11 @@ static bool apply_family_option(int c, const char *arg, struct cli_options *opt,
         *(c == OPT_NO_PREFLIGHT ? &opt->no_preflight : &opt->set_urcport) = true;
         return true;
     }
-    if (c == OPT_URCPORT || c == OPT_UPLOAD || c == OPT_AS) {
+    if (c == OPT_URCPORT || c == OPT_UPLOAD || c == OPT_AS || c == OPT_TARGET_FILE) {
         *(c == OPT_URCPORT  ? &opt->urcport
           : c == OPT_UPLOAD ? &opt->upload
-                            : &opt->upload_as) = arg;
+          : c == OPT_AS     ? &opt->upload_as
+                            : &opt->target_file) = arg;
         return true;
     }
     if (c == OPT_UPLOAD_NO_ACK) {
@@ -378,12 +383,31 @@ static bool apply_option(int c, const char *name, const char *arg, struct cli_op
     }
 }
 
+/* --target-file: upgrade's TARGET, read from a file instead of the command line. */
+static bool apply_target_file(int count, struct cli_options *opt, char *err, size_t size)
+{
+    if (opt->command != CLI_UPGRADE) {
+        cli_text_format(err, size, "--target-file goes with upgrade");
+        return false;
+    }
+    if (count != 1 || opt->upload) {
+        cli_text_format(err, size, "give TARGET, --target-file or --upload: one of them");
+        return false;
+    }
+    if (!cli_target_read(opt->target_file, opt->target_text, sizeof(opt->target_text), err, size))
+        return false;
+    opt->target = opt->target_text;
+    return true;
+}
+
 /* What follows the command: upgrade's TARGET (or --upload FILE instead), upload's FILE. */
 static bool apply_operand(int count, char **words, struct cli_options *opt, char *err, size_t size)
 {
     bool upgrade = opt->command == CLI_UPGRADE, upload = opt->command == CLI_UPLOAD;
     int want = (upgrade && !opt->upload) || (upload && !opt->upload) ? 2 : 1;
 
+    if (opt->target_file)
+        return apply_target_file(count, opt, err, size);
     if (opt->upload && !upgrade) {
         cli_text_format(err, size, "--upload goes with upgrade (upload takes FILE itself)");
         return false;
@@ -432,6 +456,34 @@ static bool apply_words(int count, char **words, struct cli_options *opt, char *
     return true;
 }
 
+/* The option getopt refused (c: '?' unknown, ':' its value missing), named as it was
+ * written: word is the argument it stood in, which in a cluster (-zq) holds others. */
+static void cli_bad_option(int c, const char *word, char *err, size_t size)
+{
+    const char *why = c == ':' ? "needs a value" : "is not an option of dfota";
+    int name_len = (int)strcspn(word, "=");
+    bool long_word = strncmp(word, "--", 2) == 0;
+
+    /* optopt: 0 for an unknown long option, else the option's value; a short option's
+     * cluster leaves word at the argument before it. */
+    if (long_word && optopt != 0) {
+        const char *name = NULL;
+        for (size_t i = 0; long_options[i].name != NULL && !name; i++) {
+            if (long_options[i].val == optopt)
+                name = long_options[i].name;
+        }
+        long_word = name && (int)strlen(name) == name_len - 2 &&
+                    strncmp(name, word + 2, strlen(name)) == 0;
+    }
+    if (long_word)
+        cli_text_format(err, size, "'%.*s' %s (see dfota --help)", name_len, word, why);
+    else if (optopt > ' ' && optopt < 0x7f)
+        cli_text_format(err, size, "'-%c' %s (see dfota --help)", optopt, why);
+    else /* a byte that would print as garbage, or move the terminal's cursor */
+        cli_text_format(err, size, "'-\\x%02x' %s (see dfota --help)", (unsigned)optopt & 0xffu,
+                        why);
+}
+
 enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, char *err,
                                 size_t err_size)
 {
@@ -447,13 +499,14 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli_options *opt, 
     cli_text_format(err, err_size, "bad usage");
     opterr = 0;
     optind = 0; /* a full reset (glibc, musl): cli_parse() may run more than once */
-    while ((c = getopt_long(argc, argv, "p:b:vqh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:b:vqh", long_options, NULL)) != -1) {
         if (c == 'h')
             return CLI_PARSE_HELP;
         if (c == OPT_VERSION)
             return CLI_PARSE_VERSION;
         if (c == '?' || c == ':') {
-            cli_text_format(err, err_size, "bad option '%s' (see dfota --help)", argv[optind - 1]);
+            if (ok) /* the first one: later bytes of the same word say less */
+                cli_bad_option(c, argv[optind - 1], err, err_size);
             ok = false;
         } else if (ok || c == OPT_JSON) {
             /* --json counts even after an error, which is then reported as JSON. */
