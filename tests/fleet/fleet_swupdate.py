@@ -22,7 +22,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from e2e import PACKAGE, QUICK, run_named_cases, fail, module_and_servers, read_line  # noqa: E402
+from e2e import (FTP_PASSWORD, FTP_USER, PACKAGE, QUICK, run_named_cases, fail,  # noqa: E402
+                 module_and_servers, read_line)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HANDLERS = os.path.join(HERE, "..", "..", "examples", "fleet", "swupdate")
@@ -42,6 +43,21 @@ CASES = {
     "payload_success": ([], "payload"),
     "payload_505": (["--ends", "505"], "payload"),
     "handler_absent_refused": ([], "absent"),
+    # Hostile or careless artifacts: nothing reaches the shell, no host file the module,
+    # no password the log.
+    "url_ftp_password_hidden": ([], "url"),
+    "options_shell_injection": ([], "url"),
+    "options_not_allowed": ([], "url"),
+    "url_is_an_option": ([], "url"),
+}
+# What these cases put into the dfota-url script's properties (a marker file's path is
+# MARK, the FTP server's port FTP).
+PROPERTIES = {
+    "url_ftp_password_hidden": {"url": "ftp://%s:%s@127.0.0.1:FTP/%s" % (
+        FTP_USER, FTP_PASSWORD, PACKAGE)},
+    "options_shell_injection": {"options": OPTIONS + "; touch MARK #"},
+    "options_not_allowed": {"options": OPTIONS + " --upload /etc/passwd"},
+    "url_is_an_option": {"url": "--upload=/etc/passwd"},
 }
 
 
@@ -53,7 +69,7 @@ def run(cmd, **kw):
         fail("%s did not finish within %d s" % (cmd[0], DEADLINE_S))
 
 
-def url_description(port, url):
+def url_description(port, url, options=OPTIONS):
     return """software = {
     version = "1.0.0";
     %s = {
@@ -64,7 +80,7 @@ def url_description(port, url):
         } );
     };
 }
-""" % (BOARD, REVISION, FROM, TO, port, url, OPTIONS)
+""" % (BOARD, REVISION, FROM, TO, port, url, options)
 
 
 def payload_description(port, sha256, image_type="dfota"):
@@ -128,20 +144,24 @@ class Progress:
     SIZE = 2416  # the struct with its trailing alignment
     ACK = struct.Struct("@I4s")  # progress API 2 answers a connection with it; 2022.12 does not
 
-    def __init__(self, path):
+    def __init__(self, path, proc):
         deadline = time.monotonic() + 5
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.seen = []
+        self.reader = None
         # SWUpdate announces the socket just before its bind() and listen(): a refused
-        # connection is retried for the few microseconds between them.
+        # connection is retried for the few microseconds between them. An install that
+        # fails at once may end SWUpdate, and its socket, first: nothing to show then.
         while True:
             try:
                 self.sock.connect(path)
                 break
             except (ConnectionRefusedError, FileNotFoundError):
+                if proc.poll() is not None:
+                    return
                 if time.monotonic() > deadline:
                     fail("cannot connect to SWUpdate's progress socket %s" % path)
                 select.select([], [], [], 0.001)
-        self.seen = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -160,6 +180,8 @@ class Progress:
 
     def percents(self, handler):
         """The percentages shown while the handler ran; stops reading (bounded)."""
+        if self.reader is None:
+            return []
         self.sock.shutdown(socket.SHUT_RDWR)
         self.reader.join(timeout=10)
         self.sock.close()
@@ -173,8 +195,10 @@ def swupdate(build, work, swu, cert, *extra, progress=False):
     os.makedirs(tmp, exist_ok=True)
     env = dict(os.environ, LUA_PATH=os.path.abspath(HANDLERS) + "/?.lua;;", TMPDIR=tmp,
                PATH=os.path.join(build, "examples") + ":" + os.environ["PATH"])
-    cmd = ["swupdate", "-v", "-H", "%s:%s" % (BOARD, REVISION), "-k", cert] + list(extra) + \
-        ["-i", swu]
+    # -v -l 6: every line SWUpdate logs, the handlers' debug lines too (what must not hold
+    # a password).
+    cmd = ["swupdate", "-v", "-l", "6", "-H", "%s:%s" % (BOARD, REVISION), "-k", cert] + \
+        list(extra) + ["-i", swu]
     if not progress:
         return run(cmd, env=env), None
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -189,7 +213,7 @@ def swupdate(build, work, swu, cert, *extra, progress=False):
             proc.wait()
             fail("swupdate did not announce its progress socket:\n" + head)
         head += line
-    client = Progress(socket_path)
+    client = Progress(socket_path, proc)
     try:
         out, _ = proc.communicate(timeout=max(1, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
@@ -207,9 +231,14 @@ def run_case(build, name):
         package = os.path.join(servers.root, PACKAGE)
         with open(package, "rb") as f:
             sha256 = hashlib.sha256(f.read()).hexdigest()
+        mark = os.path.join(servers.root, "PWNED")
         if kind == "url":
-            url = "http://127.0.0.1:%d/%s" % (servers.http(), PACKAGE)
-            image = swu.build(url_description(sim.link, url), [])
+            props = PROPERTIES.get(name, {})
+            url = props.get("url", "http://127.0.0.1:%d/%s" % (servers.http(), PACKAGE))
+            if "FTP" in url:
+                url = url.replace("FTP", str(servers.ftp()))
+            options = props.get("options", OPTIONS).replace("MARK", mark)
+            image = swu.build(url_description(sim.link, url, options), [])
         else:
             image_type = "dfota-v9" if kind == "absent" else "dfota"
             image = swu.build(payload_description(sim.link, sha256, image_type), [PACKAGE])
@@ -226,6 +255,8 @@ def run_case(build, name):
             "" if installed is None else ", swupdate -i exit %d" % installed.returncode))
         try:
             check(name, kind, checked, checked_sent, installed, dialogue, progress)
+            check_hostile(name, installed, dialogue, mark, os.path.join(servers.root,
+                                                                        "swupdate-tmp"))
         except SystemExit:
             print("--- swupdate -c\n" + checked.stdout + checked.stderr)
             if installed:
@@ -280,8 +311,60 @@ def check(name, kind, checked, checked_sent, installed, dialogue, progress):
             fail("an install on a module on neither from nor to succeeded")
         if "neither %s (from) nor %s (to)" % (FROM, TO) not in log or sent != 0:
             fail("the handler did not refuse before sending anything")
+    elif name in PROPERTIES:
+        pass  # check_hostile()
     else:
         fail("no checks for %s" % name)
+
+
+def leftovers_with(folder, secret):
+    """Files under folder that hold secret."""
+    found = []
+    for top, _, files in os.walk(folder):
+        for f in files:
+            path = os.path.join(top, f)
+            with open(path, "rb") as fh:
+                if secret.encode() in fh.read():
+                    found.append(path)
+    return found
+
+
+def check_hostile(name, installed, dialogue, mark, tmp):
+    if name not in PROPERTIES:
+        return
+    log = installed.stdout + installed.stderr
+    failed = installed.returncode != 0 and "SWUpdate *failed* !" in log
+    if name == "url_ftp_password_hidden":
+        if installed.returncode != 0:
+            fail("the FTP install failed")
+        if "dfota handler: " not in log:
+            fail("swupdate -v did not log the handler's command (no debug lines to check)")
+        # SWUpdate's own parser traces every property of sw-description at -l 6, the url
+        # as written (README.md "Fleet rollouts" says so); the handlers' lines, never.
+        ours = [l for l in log.splitlines() if "[add_properties_cb]" not in l]
+        if any(FTP_PASSWORD in l for l in ours):
+            fail("the FTP password is in SWUpdate's log: %s" %
+                 [l for l in ours if FTP_PASSWORD in l])
+        if leftovers_with(tmp, FTP_PASSWORD):
+            fail("the password was left in %s" % leftovers_with(tmp, FTP_PASSWORD))
+        # The simulator hides the password in its own log; its download, which needs it,
+        # succeeded (the install did).
+        if "rx AT+QFOTADL=\"ftp://%s:***@" % FTP_USER not in dialogue:
+            fail("the module did not get the FTP URL")
+        return
+    if not failed:
+        fail("the install did not fail")
+    if os.path.exists(mark):
+        fail("the options property ran a shell command: %s exists" % mark)
+    if "rx AT+QFUPL" in dialogue or "rx AT+QFOTADL" in dialogue:
+        fail("the module got an upload or an upgrade")
+    if name.startswith("options_"):
+        if "is not an option a sw-description may give" not in log:
+            fail("the handler did not name the rule the options broke")
+        if " rx " in dialogue:
+            fail("the module heard something although the options were refused")
+    if name == "url_is_an_option" and "invalid_target" not in log:
+        fail("dfota did not refuse the url as a target")
 
 
 def main():

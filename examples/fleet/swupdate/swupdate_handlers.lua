@@ -14,7 +14,7 @@ SWUpdate loads this file (swupdate_handlers.lua, from its Lua's search path, e.g
             from = "EM060KGLAAR01A07M4G";    -- the firmware the package applies to
             to = "EM060KGLAAR01A09M4G";      -- the firmware it produces
             port = "/dev/ttyUSB2";           -- the module's AT port (or usb = "2c7c:030b")
-            -- options = "--port-timeout 180";  more dfota options
+            -- options = "--port-timeout 180";  more dfota options (an allow-list)
         };
     } );
 
@@ -28,7 +28,12 @@ file for every image, not for scripts), with the property url:
 
 With a payload the handler copies it to a temporary file and runs
 `dfota upgrade --upload FILE --as NAME`: the host uploads it into the module, which then
-upgrades from it. A dfota-url script runs `dfota upgrade URL`, before the images.
+upgrades from it. A dfota-url script runs `dfota upgrade --target-file FILE` with the URL in FILE, in a
+private folder (a password in the URL never stands in a command line, which every local
+user can read), before the images. Every word of a dfota command is quoted; the property
+options is split into words, and each must be one of the options that tune how dfota
+works (timeouts, --baud, --family, --modemmanager, ...): anything else fails the install
+with nothing sent. Nothing the handler logs holds a password.
 Before sending anything the handler reads the module's firmware with dfota info: already
 on `to` is success with nothing sent, on neither `from` nor `to` is a failure with
 nothing sent. Then the upgrade runs with --expect-version `to`. Progress goes to
@@ -68,38 +73,104 @@ function dfota.json_field(line, key)
     return nil
 end
 
--- A word for a shell command line, quoted.
+-- A word for a shell command line, quoted: io.popen takes one string, so every word of
+-- it is quoted and nothing of a property reaches the shell as syntax.
 function dfota.quote(word)
     return "'" .. tostring(word):gsub("'", "'\\''") .. "'"
 end
 
--- The dfota command for these image properties: "dfota <command> --json --port ...".
+-- What dfota prints is redacted by dfota; what the handler prints of its own goes
+-- through this too: the password of any "scheme://user:password@" hidden.
+function dfota.redact(text)
+    return (tostring(text):gsub("(://[^/@%s]*:)[^@%s]*@", "%1***@"))
+end
+
+-- The options a sw-description may give (the property options), and whether each takes
+-- a value. They tune how dfota works, never what it does: no --upload, --as,
+-- --target-file, --expect-version, --port or --usb (the handler sets those), --json.
+dfota.allowed_options = {
+    ["-b"] = true, ["--baud"] = true, ["--first-urc-timeout"] = true,
+    ["--port-timeout"] = true, ["--command-timeout"] = true, ["--stall-timeout"] = true,
+    ["--upload-timeout"] = true, ["--urcport"] = true, ["--modemmanager"] = true,
+    ["--family"] = true, ["--fota-cid"] = true, ["--fota-pid"] = true,
+    ["--asr-mode"] = true, ["--asr-timeout"] = true, ["--ufs-prefix"] = true,
+    ["--upload-no-ack"] = false, ["--no-preflight"] = false, ["--set-urcport"] = false,
+    ["-v"] = false, ["--verbose"] = false,
+}
+
+-- The property options ("--port-timeout 180 --baud=921600") as words, each option on the
+-- allow-list and each value a word of its own; or nil and the rule broken.
+function dfota.option_words(text)
+    local list, words, k = {}, {}, 1
+    for w in tostring(text):gmatch("%S+") do
+        list[#list + 1] = w
+    end
+    while k <= #list do
+        local w = list[k]
+        local name, value = w:match("^(%-%-[%w-]+)=(.*)$")
+        name = name or w
+        local takes = dfota.allowed_options[name]
+        if takes == nil then
+            return nil, "options: '" .. w .. "' is not an option a sw-description may give " ..
+                "(timeouts, --baud, --family, --modemmanager, --no-preflight, --urcport, ...)"
+        end
+        if value and not takes then
+            return nil, "options: " .. name .. " takes no value"
+        end
+        words[#words + 1] = w
+        if takes and not value then
+            k = k + 1
+            value = list[k]
+            if not value then
+                return nil, "options: " .. name .. " needs a value"
+            end
+            words[#words + 1] = value
+        end
+        if takes and value:sub(1, 1) == "-" then
+            return nil, "options: the value of " .. name .. " may not begin with '-'"
+        end
+        k = k + 1
+    end
+    return words
+end
+
+-- The dfota command for these image properties, as words: dfota <command> --json --port
+-- ..., the property options (checked), then args. Returns nil and why for bad options.
 function dfota.command(props, command, args)
     local words = { "dfota", command, "--json" }
     if props.port then
-        words[#words + 1] = "--port " .. dfota.quote(props.port)
+        words[#words + 1] = "--port"
+        words[#words + 1] = props.port
     end
     if props.usb then
-        words[#words + 1] = "--usb " .. dfota.quote(props.usb)
+        words[#words + 1] = "--usb"
+        words[#words + 1] = props.usb
     end
-    for _, a in ipairs(args) do
-        words[#words + 1] = dfota.quote(a)
+    local options, why = dfota.option_words(props.options or "")
+    if not options then
+        return nil, why
     end
-    -- options is a list of words by design ("--port-timeout 180 --baud 921600").
-    if props.options then
-        words[#words + 1] = props.options
+    for _, list in ipairs({ options, args }) do
+        for _, a in ipairs(list) do
+            words[#words + 1] = a
+        end
     end
-    return table.concat(words, " ")
+    return words
 end
 
--- Runs dfota; on_event(line, event) for each JSON line. Returns the done line and
--- whether dfota exited 0.
-function dfota.run(cmd, on_event)
-    swupdate.debug("dfota handler: " .. cmd)
+-- Runs the words of dfota.command(); on_event(line, event) for each JSON line. Returns
+-- the done line and whether dfota exited 0.
+function dfota.run(words, on_event)
+    local quoted = {}
+    for i, w in ipairs(words) do
+        quoted[i] = dfota.quote(w)
+    end
+    local cmd = table.concat(quoted, " ")
+    swupdate.debug("dfota handler: " .. dfota.redact(cmd))
     local pipe = io.popen(cmd .. " </dev/null", "r")
     local done
     for line in pipe:lines() do
-        swupdate.trace("dfota: " .. line)
+        swupdate.trace("dfota: " .. dfota.redact(line))
         local event = dfota.json_field(line, "event")
         if event == "done" then
             done = line
@@ -111,12 +182,41 @@ function dfota.run(cmd, on_event)
     return done or "", ok == true
 end
 
+-- The target in a file only this process can read (a private folder of mode 0700),
+-- given to dfota as --target-file: a URL with a password never stands in a command line,
+-- where every local user would see it for the whole upgrade. fn(path); the file goes
+-- after. Returns what fn returned, or nil and why.
+function dfota.with_target_file(target, fn)
+    local dir = swupdate.tmpdir()
+    if dir:sub(-1) ~= "/" then
+        dir = dir .. "/"
+    end
+    local made = io.popen("mktemp -d " .. dfota.quote(dir .. "dfota-target.XXXXXX"), "r")
+    dir = made:read("l")
+    made:close()
+    if not dir or dir == "" then
+        return nil, "cannot make a private folder for the target (mktemp -d)"
+    end
+    local path = dir .. "/target"
+    local f = io.open(path, "w")
+    if not f then
+        os.remove(dir)
+        return nil, "cannot write the target into " .. dir
+    end
+    f:write(target, "\n")
+    f:close()
+    local a, b = fn(path)
+    os.remove(path)
+    os.remove(dir)
+    return a, b
+end
+
 -- The message of a failed run: the module's result, code and message.
 function dfota.failure(what, done)
-    return string.format("dfota %s failed: %s (code %s): %s", what,
+    return dfota.redact(string.format("dfota %s failed: %s (code %s): %s", what,
         dfota.json_field(done, "result") or "no result",
         dfota.json_field(done, "code") or "null",
-        dfota.json_field(done, "message") or "dfota ended without a done event")
+        dfota.json_field(done, "message") or "dfota ended without a done event"))
 end
 
 -- Progress: the upload or the download take the first 40 %, the update the rest.
@@ -135,7 +235,11 @@ end
 -- The module's firmware, or nil and the failure.
 function dfota.firmware(props)
     local version
-    local done, ok = dfota.run(dfota.command(props, "info", {}), function(line, event)
+    local words, why = dfota.command(props, "info", {})
+    if not words then
+        return nil, "dfota: " .. why
+    end
+    local done, ok = dfota.run(words, function(line, event)
         if event == "version" then
             version = dfota.json_field(line, "firmware")
         end
@@ -228,22 +332,38 @@ function dfota.install(props, name, temp)
             " (from) nor " .. props.to .. " (to): the package does not apply; nothing sent")
         return 1
     end
-    local args = { "--expect-version", props.to }
-    if temp then
-        for _, a in ipairs({ "--upload", temp, "--as", name }) do
-            args[#args + 1] = a
-        end
-    else
-        args[#args + 1] = props.url
-    end
     swupdate.info("dfota: upgrading " .. firmware .. " -> " .. props.to)
-    local done, ok = dfota.run(dfota.command(props, "upgrade", args), dfota.on_upgrade_event)
+    local done, ok
+    if temp then
+        done, ok = dfota.upgrade(props, { "--upload", temp, "--as", name })
+    else
+        done, ok = dfota.with_target_file(props.url, function(path)
+            return dfota.upgrade(props, { "--target-file", path })
+        end)
+    end
+    if not done then
+        swupdate.error("dfota: " .. ok)
+        return 1
+    end
     if not ok then
         swupdate.error(dfota.failure("upgrade", done))
         return 1
     end
     swupdate.info("dfota: " .. (dfota.json_field(done, "message") or "upgraded"))
     return 0
+end
+
+-- dfota upgrade with the target's arguments; the done line and whether it succeeded.
+function dfota.upgrade(props, target_args)
+    local args = { "--expect-version", props.to }
+    for _, a in ipairs(target_args) do
+        args[#args + 1] = a
+    end
+    local words, why = dfota.command(props, "upgrade", args)
+    if not words then
+        return nil, why
+    end
+    return dfota.run(words, dfota.on_upgrade_event)
 end
 
 swupdate.register_handler("dfota", dfota.handler, swupdate.HANDLER_MASK.IMAGE_HANDLER)
