@@ -18,7 +18,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from e2e import PACKAGE, QUICK, run_named_cases, fail, module_and_servers  # noqa: E402
+from e2e import (FTP_PASSWORD, FTP_USER, PACKAGE, QUICK, run_named_cases, fail,  # noqa: E402
+                 module_and_servers)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULE = os.path.join(HERE, "..", "..", "examples", "fleet", "mender", "quectel-dfota")
@@ -49,7 +50,15 @@ CASES = {
     "file_in_artifact": (["--ufs-total", "1048576"], "file", True),
     # The module alone on a File API folder, as Mender calls it: every state twice.
     "states_repeated": ([], "direct", True),
+    # Hostile or careless input: no host file reaches the module, no password the log or
+    # a command line.
+    "ftp_password_hidden": ([], "ftp", True),
+    "url_is_an_option": ([], "option_url", True),
+    "conf_options_not_allowed": ([], "url", True),
 }
+OPTIONS = "--port-timeout 1 --first-urc-timeout 2"
+# The device's options= for a case, where not OPTIONS.
+CONF_OPTIONS = {"conf_options_not_allowed": OPTIONS + " --upload /etc/passwd"}
 
 
 def run(cmd, **kw):
@@ -64,7 +73,7 @@ class Device:
     """The scratch folders of one Mender device, and its mender commands run in a private
     mount namespace."""
 
-    def __init__(self, work, sim_link, build):
+    def __init__(self, work, sim_link, build, options=OPTIONS):
         self.work = work
         self.modules = os.path.join(work, "modules")
         self.etc = os.path.join(work, "etc-mender")
@@ -89,10 +98,24 @@ class Device:
         with open(os.path.join(self.data, "device_type"), "w") as f:
             f.write("device_type=%s\n" % DEVICE_TYPE)
         with open(self.conf, "w") as f:
-            f.write("# the simulated module\nport=%s\n"
-                    "options=--port-timeout 1 --first-urc-timeout 2\n" % sim_link)
+            f.write("# the simulated module\nport=%s\noptions=%s\n" % (sim_link, options))
+        # dfota behind a wrapper that keeps each command line it was given.
+        self.argv_log = os.path.join(work, "dfota-argv")
+        tools = os.path.join(work, "tools")
+        os.makedirs(tools)
+        with open(os.path.join(tools, "dfota"), "w") as f:
+            f.write('#!/bin/sh\nprintf "%%s\\n" "$*" >> %s\nexec %s "$@"\n' % (
+                self.argv_log, os.path.abspath(os.path.join(build, "examples", "dfota"))))
+        os.chmod(os.path.join(tools, "dfota"), 0o755)
         self.env = dict(os.environ, DFOTA_MENDER_CONF=self.conf,
-                        PATH=os.path.join(build, "examples") + ":" + os.environ["PATH"])
+                        PATH=tools + ":" + os.environ["PATH"])
+
+    def command_lines(self):
+        try:
+            with open(self.argv_log) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
 
     def mender(self, *args):
         script = ('mount --bind "$1" %s && mount --bind "$2" /etc/mender && shift 2 && '
@@ -169,13 +192,17 @@ def inventory(device):
 def run_case(build, name):
     sim_opts, payload, signed = CASES[name]
     with module_and_servers(build, QUICK + sim_opts) as (servers, sim):
-        device = Device(servers.root, sim.link, build)
+        device = Device(servers.root, sim.link, build, CONF_OPTIONS.get(name, OPTIONS))
         if payload == "direct":
             return run_states_repeated(device, servers, sim)
         package = os.path.join(servers.root, PACKAGE)
-        if payload == "url":
-            meta = '{"from": "%s", "to": "%s", "url": "http://127.0.0.1:%d/%s"}' % (
-                FROM, TO, servers.http(), PACKAGE)
+        urls = {"url": "http://127.0.0.1:%d/%s" % (servers.http(), PACKAGE),
+                "option_url": "--upload=/etc/passwd"}
+        if payload == "ftp":
+            urls["ftp"] = "ftp://%s:%s@127.0.0.1:%d/%s" % (FTP_USER, FTP_PASSWORD,
+                                                          servers.ftp(), PACKAGE)
+        if payload in urls:
+            meta = '{"from": "%s", "to": "%s", "url": "%s"}' % (FROM, TO, urls[payload])
             files = []
         else:
             meta = '{"from": "%s", "to": "%s", "file": "%s"}' % (FROM, TO, PACKAGE)
@@ -287,6 +314,24 @@ def check(name, device, install, commit, log, dialogue):
             fail("the rollback did not see that nothing was sent")
         if "neither %s (from) nor %s (to)" % (FROM, TO) not in log:
             fail("the module did not say the package does not apply")
+    elif name == "ftp_password_hidden":
+        check_installed(device, install, commit)
+        expect("AT+QFOTADL sent", sent, 1)
+        if FTP_PASSWORD in log:
+            fail("the FTP password is in Mender's log")
+        lines = device.command_lines()
+        if FTP_PASSWORD in lines or "--target-file -" not in lines:
+            fail("the target was on a command line: %s" % lines)
+    elif name in ("url_is_an_option", "conf_options_not_allowed"):
+        check_failed(device, install, commit)
+        if "rx AT+QFUPL" in dialogue or sent != 0:
+            fail("the module got an upload or an upgrade")
+        if "/etc/passwd" in device.command_lines().replace("--target-file -", ""):
+            fail("a host file was named to dfota: %s" % device.command_lines())
+        if name == "url_is_an_option" and "invalid_target" not in log:
+            fail("dfota did not refuse the url as a target")
+        if name == "conf_options_not_allowed" and "is not an option it may give" not in log:
+            fail("the module did not name the rule the options broke")
     elif name == "unsigned_refused":
         check_failed(device, install, commit)
         expect("states", device.seen_states(), [])

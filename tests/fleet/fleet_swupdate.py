@@ -188,13 +188,34 @@ class Progress:
         return [percent for name, percent in self.seen if name == handler]
 
 
+def dfota_wrapper(build, work):
+    """A folder with dfota behind a wrapper that keeps each command line it was given in
+    WORK/dfota-argv; returns the folder."""
+    tools = os.path.join(work, "tools")
+    os.makedirs(tools, exist_ok=True)
+    with open(os.path.join(tools, "dfota"), "w") as f:
+        f.write('#!/bin/sh\nprintf "%%s\\n" "$*" >> %s\nexec %s "$@"\n' % (
+            os.path.join(work, "dfota-argv"),
+            os.path.abspath(os.path.join(build, "examples", "dfota"))))
+    os.chmod(os.path.join(tools, "dfota"), 0o755)
+    return tools
+
+
+def command_lines(work):
+    try:
+        with open(os.path.join(work, "dfota-argv")) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 def swupdate(build, work, swu, cert, *extra, progress=False):
     """Runs swupdate; with progress, also a Progress client on its socket, connected as
     soon as SWUpdate announces it. Returns the run and the client (or None)."""
     tmp = os.path.join(work, "swupdate-tmp")
     os.makedirs(tmp, exist_ok=True)
     env = dict(os.environ, LUA_PATH=os.path.abspath(HANDLERS) + "/?.lua;;", TMPDIR=tmp,
-               PATH=os.path.join(build, "examples") + ":" + os.environ["PATH"])
+               PATH=dfota_wrapper(build, work) + ":" + os.environ["PATH"])
     # -v -l 6: every line SWUpdate logs, the handlers' debug lines too (what must not hold
     # a password).
     cmd = ["swupdate", "-v", "-l", "6", "-H", "%s:%s" % (BOARD, REVISION), "-k", cert] + \
@@ -255,8 +276,7 @@ def run_case(build, name):
             "" if installed is None else ", swupdate -i exit %d" % installed.returncode))
         try:
             check(name, kind, checked, checked_sent, installed, dialogue, progress)
-            check_hostile(name, installed, dialogue, mark, os.path.join(servers.root,
-                                                                        "swupdate-tmp"))
+            check_hostile(name, installed, dialogue, mark, servers.root)
         except SystemExit:
             print("--- swupdate -c\n" + checked.stdout + checked.stderr)
             if installed:
@@ -329,9 +349,10 @@ def leftovers_with(folder, secret):
     return found
 
 
-def check_hostile(name, installed, dialogue, mark, tmp):
+def check_hostile(name, installed, dialogue, mark, work):
     if name not in PROPERTIES:
         return
+    tmp = os.path.join(work, "swupdate-tmp")
     log = installed.stdout + installed.stderr
     failed = installed.returncode != 0 and "SWUpdate *failed* !" in log
     if name == "url_ftp_password_hidden":
@@ -345,6 +366,9 @@ def check_hostile(name, installed, dialogue, mark, tmp):
         if any(FTP_PASSWORD in l for l in ours):
             fail("the FTP password is in SWUpdate's log: %s" %
                  [l for l in ours if FTP_PASSWORD in l])
+        lines = command_lines(work)
+        if FTP_PASSWORD in lines or "--target-file" not in lines:
+            fail("the target was on a command line: %s" % lines)
         if leftovers_with(tmp, FTP_PASSWORD):
             fail("the password was left in %s" % leftovers_with(tmp, FTP_PASSWORD))
         # The simulator hides the password in its own log; its download, which needs it,
