@@ -21,6 +21,8 @@
 /* ModemManager disables the modem (drops its bearers) before it answers. */
 #define MM_INHIBIT_TIMEOUT_MS 30000
 #define MM_MAX_MODEMS 4
+/* The longest message built here, the reason an inhibit was not asked for included. */
+#define MM_TEXT_MAX 600
 
 struct cli_mm {
     DBusConnection *bus;
@@ -382,7 +384,7 @@ static int mm_inhibit_all(struct cli_mm *mm, struct mm_found *found, char *why, 
 static int mm_not_managed(const struct cli_options *opt, struct cli_report *report,
                           const char *reason, char *why, size_t why_size)
 {
-    char copy[400];
+    char copy[MM_TEXT_MAX];
 
     snprintf(copy, sizeof(copy), "%s", reason); /* reason may be why itself */
     if (opt->modemmanager == CLI_MM_INHIBIT) {
@@ -397,7 +399,7 @@ static int mm_not_managed(const struct cli_options *opt, struct cli_report *repo
 static int mm_hold_found(const struct cli_options *opt, struct cli_report *report,
                          struct cli_mm *mm, struct mm_found *found, char *why, size_t why_size)
 {
-    char text[600];
+    char text[MM_TEXT_MAX];
     int rc;
 
     if (found->count == 0) {
