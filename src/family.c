@@ -248,6 +248,12 @@ size_t family_setup_count(const struct family *f)
     return rows + (DFOTA_WITH_LOCAL && f->local_form == FAMILY_LOCAL_QCFG ? 1 : 0);
 }
 
+/* Where any family keeps local packages, before the module said which it is: a path
+ * elsewhere (a file on the host) is refused before anything is sent. BG96's one fixed
+ * path is under /fota/. */
+static const char *const family_any_local[] = {"/usrdata/cache/ufs/", "/cache/ufs/",
+                                                "/data/ufs/", "UFS:", "/fota/", NULL};
+
 void family_target_rules(const struct family *f, const char *ufs_prefix, struct target_rules *r,
                          const char *one[2])
 {
@@ -257,7 +263,7 @@ void family_target_rules(const struct family *f, const char *ufs_prefix, struct 
     r->url_max = f ? f->url_max : g->url_max;
     r->ftp_part_max = f ? f->ftp_part_max : 0;
     r->local_max = f ? f->local_max : g->local_max;
-    r->local_prefixes = f ? f->local_prefixes : NULL;
+    r->local_prefixes = f ? f->local_prefixes : family_any_local;
     r->local_fixed = f && f->local_form == FAMILY_LOCAL_FIXED;
     /* The user's prefix: the user knows better (only where local packages are built in). */
     if (DFOTA_WITH_LOCAL && ufs_prefix && ufs_prefix[0] && !r->local_fixed) {

@@ -38,6 +38,12 @@ int upload_name_check(const char *name, char *msg, size_t msg_size)
                  UPLOAD_NAME_MAX);
         return -1;
     }
+    /* The target built from it would be refused (target_check_ends), after the upload. */
+    if (name[0] == ' ' || name[len - 1] == ' ') {
+        snprintf(msg, msg_size, "file name \"%s\": %s with a space", name,
+                 name[0] == ' ' ? "begins" : "ends");
+        return -1;
+    }
     for (size_t i = 0; i < len; i++) {
         const char *why = upload_name_bad_char((unsigned char)name[i]);
         if (why) {

@@ -27,7 +27,8 @@ static const char help_text[] =
     "  info      print the model, firmware version and family\n"
     "  families  list the module families and what differs between them\n"
     "  upload    upload FILE into the module's file system (AT+QFUPL, checksum verified)\n"
-    "            and print its path there, for a later 'dfota upgrade ... PATH'\n"
+    "            and print its path there (-q: the path alone), for a later\n"
+    "            'dfota upgrade ... PATH'\n"
     "\n"
     "options:\n"
     "  -p, --port PATH              the module's AT port (e.g. /dev/ttyUSB2, or a\n"
@@ -104,6 +105,7 @@ static const char help_results[] =
     "  {\"event\":\"done\",\"ok\":true,\"result\":\"success\",\"code\":0,\"message\":\"upgraded "
     "A -> B\",\n"
     "   \"firmware_before\":\"A\",\"firmware_after\":\"B\",\"elapsed_s\":432.1}\n"
+    "  upload's done has \"path\", the package's path on the module\n"
     "  results: success, rejected, download_failed, update_failed, timeout, port_error,\n"
     "  invalid_target (also for a bad command line), interrupted, not_ready (a check\n"
     "  before the upgrade failed: exit 1)\n";
@@ -461,9 +463,13 @@ static bool apply_words(int count, char **words, struct cli_options *opt, char *
 static void cli_bad_option(int c, const char *word, char *err, size_t size)
 {
     const char *why = c == ':' ? "needs a value" : "is not an option of dfota";
+    /* "--name=value" is named without its value, where the name looks like one: a word
+     * that does not (a target typed there) is quoted whole, for redaction to see whole. */
     int name_len = (int)strcspn(word, "=");
     bool long_word = strncmp(word, "--", 2) == 0;
 
+    if (word[name_len] && (int)strspn(word, "-abcdefghijklmnopqrstuvwxyz0123456789") != name_len)
+        name_len = (int)strlen(word);
     /* optopt: 0 for an unknown long option, else the option's value; a short option's
      * cluster leaves word at the argument before it. */
     if (long_word && optopt != 0) {

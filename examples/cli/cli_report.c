@@ -426,8 +426,22 @@ static void json_nullable(const char *key, const char *value)
         printf("null");
 }
 
+/* The module's path of an uploaded package: dfota_upload()'s result is documented as
+ * "uploaded to <path>"; NULL for any other command or result. */
+static const char *uploaded_path(const struct cli_report *r, struct outcome o, const char *message)
+{
+    static const char said[] = "uploaded to ";
+
+    if (r->opt.command != CLI_UPLOAD || o.exit_status != 0 ||
+        strncmp(message, said, sizeof(said) - 1) != 0)
+        return NULL;
+    return message + sizeof(said) - 1;
+}
+
 static void json_done(const struct cli_report *r, struct outcome o, int code, const char *message)
 {
+    const char *path = uploaded_path(r, o, message);
+
     printf("{\"event\":\"done\",\"ok\":%s,\"result\":\"%s\",\"code\":",
            o.exit_status == 0 ? "true" : "false", o.name);
     if (code >= 0)
@@ -438,6 +452,10 @@ static void json_done(const struct cli_report *r, struct outcome o, int code, co
     json_string(stdout, message);
     json_nullable("firmware_before", r->firmware_before);
     json_nullable("firmware_after", r->firmware_after);
+    if (path) {
+        printf(",\"path\":");
+        json_string(stdout, path);
+    }
     printf(",\"elapsed_s\":%.1f}\n", report_elapsed(r));
 }
 
@@ -453,7 +471,9 @@ static void human_done(struct cli_report *r, int result, struct outcome o, const
     live_clear(r);
     format_duration(report_elapsed(r), elapsed, sizeof(elapsed));
     if (o.exit_status == 0) {
-        if (!r->opt.quiet && r->opt.command != CLI_INFO)
+        if (r->opt.quiet && uploaded_path(r, o, message)) /* the answer, quiet or not */
+            printf("%s\n", uploaded_path(r, o, message));
+        else if (!r->opt.quiet && r->opt.command != CLI_INFO)
             printf("%s in %s\n", message, elapsed);
         return;
     }

@@ -48,7 +48,11 @@ bool cli_text_target_refusal(const struct cli_options *opt, char *out, size_t si
         return true;
     }
     rc = dfota_check_target_family(opt->family, opt->target, opt->ufs_prefix, why, why_size);
-    if (rc != DFOTA_OK)
+    /* A path no module has is most often a file on the host. */
+    if (rc != DFOTA_OK && opt->target[0] == '/' && strstr(why, "local path must start with"))
+        cli_text_format(out, size, "%s; a file on the host is uploaded first: --upload %s", why,
+                        opt->target);
+    else if (rc != DFOTA_OK)
         cli_text_format(out, size, "%s", why);
     free(why);
     return rc != DFOTA_OK;

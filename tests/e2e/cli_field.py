@@ -180,7 +180,33 @@ def stall_timeout(build):
     print("--stall-timeout 0.5: " + events[-1]["message"])
 
 
+def nothing_sent(build):
+    """Bad usage is refused with exit 2 before a byte reaches the module (the simulator
+    hears nothing): a host path as the target, an upload's name the target rules break,
+    an unknown option in a cluster. --target-file takes the target from standard input."""
+    with module_and_servers(build, QUICK) as (servers, sim):
+        package = os.path.join(servers.root, "update.zip")
+        p = run_tool(build, "upgrade", "--port", sim.link, "/etc/update.zip")
+        expect(p, 2, "local path must start with", "--upload /etc/update.zip")
+        p = run_tool(build, "upgrade", "--port", sim.link, "--upload", package, "--as", "ab ")
+        expect(p, 2, 'file name "ab ": ends with a space')
+        p = run_tool(build, "info", "-zq", "--port", sim.link)
+        expect(p, 2, "'-z' is not an option of dfota")
+        if " rx " in sim.dialogue():
+            fail("the module heard something:\n" + sim.dialogue())
+        target = servers.target("http")
+        p = subprocess.run(tool_command(build, "upgrade", "--json", "--port", sim.link,
+                                        "--target-file", "-"),
+                           input=target + "\n", capture_output=True, text=True,
+                           errors="replace", timeout=RUN_DEADLINE_S)
+        expect(p, 0, '"result":"success"')
+        if 'rx AT+QFOTADL="%s"' % target not in sim.dialogue():
+            fail("--target-file -: the module did not get the target:\n" + sim.dialogue())
+    print("refused before anything was sent; --target-file - upgraded")
+
+
 CASES = {
+    "nothing-sent": nothing_sent,
     "closed-std-fds": closed_std_fds,
     "reader-goes-away": reader_goes_away,
     "sighup": hangup,

@@ -252,12 +252,19 @@ def run_then_upgrade(build, via):
         if "rx AT+QFOTADL" in sim.dialogue():
             fail("an upload alone sent AT+QFOTADL")
         path = message[len("uploaded to "):]
-        if via == "cli":  # and the plain line a person reads names it too
+        if via == "cli":  # the path in a field of its own, and the lines a person reads
+            if events[-1].get("path") != path:
+                fail("the done event has no path field: %s" % events[-1])
             plain, _ = run(e2e.wrapper() + [e2e.tool_path(build), "upload", "--port", sim.link,
                                             package, "--as", "plain.bin"])
             if plain.returncode != 0 or not plain.stdout.splitlines()[-1].startswith(
                     "uploaded to %splain.bin in " % LOCAL):
                 fail("plain upload: exit %d\n%s" % (plain.returncode, plain.stdout))
+            # -q prints only the answer: the path, for a script to take
+            quiet, _ = run(e2e.wrapper() + [e2e.tool_path(build), "upload", "-q", "--port",
+                                            sim.link, package, "--as", "quiet.bin"])
+            if quiet.returncode != 0 or quiet.stdout != LOCAL + "quiet.bin\n":
+                fail("upload -q: exit %d, printed %r" % (quiet.returncode, quiet.stdout))
         cmd = (e2e.wrapper() + [e2e.tool_path(build), "upgrade", "--json", "--port", sim.link,
                                 path] if via == "cli" else
                e2e.wrapper() + [os.path.join(build, "tests", "e2e", "e2e-lib-runner"),

@@ -17,7 +17,11 @@
  * rule and no split. A message that showed any piece of the password would differ between
  * the two, so every message must come out the same: it depends on no byte of the password.
  * This is stronger than looking for the password as a substring, which the fixed words of a
- * message ("use upgrade, watch or info") can hold by chance. */
+ * message ("use upgrade, watch or info") can hold by chance.
+ *
+ * --target-file reads no file here: whatever it names holds the secret word (and, for
+ * the second run, its disguised twin), so a target read from a file must stay as hidden
+ * as one on the command line, and no run depends on the disk or on standard input. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -130,10 +134,26 @@ static void print_accepted(const char *target, struct printed *p)
     target_redact(raw, p->log_command, sizeof(p->log_command));
 }
 
-static void print_all(int argc, char **argv, struct printed *p)
+/* What --target-file reads in this run: the secret word, or its disguised twin. */
+static const char *target_file_content;
+
+/* The harness's stand-in for examples/cli/cli_target.c: every file holds one line. */
+bool cli_target_read(const char *path, char *buf, size_t size, char *err, size_t err_size)
+{
+    (void)path;
+    if (strlen(target_file_content) >= size) {
+        cli_text_format(err, err_size, "--target-file: more than a target's worth of bytes");
+        return false;
+    }
+    memcpy(buf, target_file_content, strlen(target_file_content) + 1);
+    return true;
+}
+
+static void print_all(int argc, char **argv, const char *file_content, struct printed *p)
 {
     struct cli_options opt;
 
+    target_file_content = file_content;
     memset(p, 0, sizeof(*p));
     p->parsed = cli_parse(argc, argv, &opt, p->usage, sizeof(p->usage));
     CHECK(memchr(p->usage, '\0', sizeof(p->usage)) != NULL);
@@ -220,13 +240,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct printed *plain = malloc(sizeof(*plain));
     struct printed *masked = malloc(sizeof(*masked));
     CHECK(plain != NULL && masked != NULL);
-    print_all(argc, argv, plain);
+    print_all(argc, argv, secret, plain);
     /* A password of ':' '@' '.' alone cannot be told from the rest; and a word that begins
      * with a single '-' is a cluster of short options, each of its letters an option, the
      * "password" among them. */
     bool options = secret[0] == '-' && secret[1] != '-';
     if (changed > 0 && !options) {
-        print_all(argc, argv2, masked);
+        print_all(argc, argv2, hidden, masked);
         check_same(plain, masked);
     }
     free(masked);

@@ -160,7 +160,14 @@ static const struct local_case local_cases[] = {
     {"ec200u", "UFS:update.pac", true},
     {"ec200u", "/usrdata/cache/ufs/up.zip", false},
     {"ec200u", "UFS:", false},
-    {NULL, "/anything/up.zip", true},
+    /* Before the module said what it is: under some family's prefix, or refused (a file
+     * on the host, which the module does not have). */
+    {NULL, "/anything/up.zip", false},
+    {NULL, "/etc/update.zip", false},
+    {NULL, "/usrdata/cache/ufs/up.zip", true},
+    {NULL, "/cache/ufs/up.zip", true},
+    {NULL, "/data/ufs/up.zip", true},
+    {NULL, "/fota/update.zip", true},
     {NULL, "UFS:up.pac", true},
     {NULL, "/anything/", false},
 };

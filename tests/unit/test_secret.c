@@ -21,7 +21,7 @@ static void assert_no_piece(const char *log)
     char piece[3] = "";
 
     for (size_t i = 0; i + 1 < strlen(PASSWORD); i++) {
-        memcpy(piece, PASSWORD + i, 2);
+        memcpy(piece, &PASSWORD[i], 2);
         if (strstr(log, piece)) {
             fprintf(stderr, "'%s' of the password in the log:\n%s\n", piece, log);
             fail();

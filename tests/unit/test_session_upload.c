@@ -364,6 +364,26 @@ static void assert_local_path(const char *family, const char *path)
     up_destroy(u);
 }
 
+/* A name the target built from it would break (a trailing space) is refused before a
+ * byte goes out: not after the whole package was uploaded, with the file left behind. */
+static void test_name_refused_before_anything_is_sent(void **state)
+{
+    static const char *const names[] = {"ab ", " ab"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        struct up_rig *u = up_create(NULL);
+
+        u->pkg.name = names[i];
+        rig_open(u->r);
+        assert_int_equal(dfota_start_upload(u->r->s, &u->pkg), DFOTA_ERR_INVALID);
+        assert_non_null(strstr(dfota_error_text(u->r->s), "with a space"));
+        assert_string_equal(u->r->fp.out, "");
+        assert_int_equal(u->reads, 0);
+        up_destroy(u);
+    }
+}
+
 static void test_family_local_paths(void **state)
 {
     (void)state;
@@ -427,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_package_read_error_fails),
         cmocka_unit_test(test_cancel_mid_transfer),
         cmocka_unit_test(test_port_lost_mid_transfer),
+        cmocka_unit_test(test_name_refused_before_anything_is_sent),
         cmocka_unit_test(test_family_local_paths),
 #if DFOTA_FAMILY_EC200U
         cmocka_unit_test(test_ec200u_upgrade_names_the_ufs_file),
