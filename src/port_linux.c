@@ -194,6 +194,11 @@ bool port_linux_holder(const char *device, char *text, size_t size)
     snprintf(file, sizeof file, "/proc/%ld/comm", pid);
     if (!port_linux_read_text(file, comm, sizeof comm))
         snprintf(comm, sizeof comm, "a process");
+    /* Any process names itself (prctl, exec): what a terminal would obey goes as '?'. */
+    for (char *c = comm; *c; c++) {
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?';
+    }
     snprintf(text, size, "%s (pid %ld)", comm, pid);
     return true;
 }

@@ -174,6 +174,15 @@ void port_posix_close(int fd)
 int port_posix_claim(int fd, int *os_error)
 {
     *os_error = 0;
+#ifdef TIOCGEXCL
+    /* Another program's TIOCEXCL without an flock (ModemManager's): its open()s keep out
+     * everyone but root, whom the kernel lets through, so the flag itself is asked. */
+    int exclusive = 0;
+    if (ioctl(fd, TIOCGEXCL, &exclusive) == 0 && exclusive) {
+        *os_error = EBUSY;
+        return DFOTA_PORT_ERROR;
+    }
+#endif
     /* flock binds root too (TIOCEXCL does not) and dies with its holder. Where the file
      * system has no locks (ENOLCK, EOPNOTSUPP) only TIOCEXCL guards the port. */
     if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {

@@ -19,7 +19,10 @@
 #include <errno.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -427,6 +430,57 @@ static void a_held_port_is_refused_and_the_holder_named(void **state)
     port_sys_free(o.ctx);
 }
 
+/* A holder as ModemManager holds its ports: TIOCEXCL and no flock, in a process of its
+ * own, whose name (any process may give itself one) holds an escape sequence and a bell.
+ * Root's open() passes TIOCEXCL; the flag itself refuses the port, naming the holder
+ * sanitised. */
+static void a_port_held_with_tiocexcl_alone_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    int ready[2], done[2];
+    char byte = 0, want[256];
+
+    link_to_pty(f);
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        /* Only the parent writes "done": its end closed here, the child ends with it. */
+        close(done[1]);
+        close(ready[0]);
+        int fd = open(f->slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        int held = fd >= 0 && ioctl(fd, TIOCEXCL) == 0 &&
+                   prctl(PR_SET_NAME, "\x1b[31mMM\a", 0, 0, 0) == 0;
+        (void)!write(ready[1], held ? "y" : "n", 1);
+        (void)!read(done[0], &byte, 1); /* holds the port until the parent is done */
+        /* A real tty loses the flag at its last close; a pty's stays with its master. */
+        (void)ioctl(fd, TIOCNXCL);
+        _exit(0);
+    }
+    close(done[0]);
+    close(ready[1]);
+    assert_int_equal(read(ready[0], &byte, 1), 1);
+    assert_int_equal(byte, 'y');
+    make_port(f, f->link);
+    int exclusive = 0;
+    int probe = open(f->slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    bool known = probe >= 0 && tty_exclusive_known(probe, &exclusive);
+    if (probe >= 0)
+        close(probe);
+    if (probe < 0 || known) { /* EBUSY for others than root; the flag for root */
+        assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_ERROR);
+        snprintf(want, sizeof want, "%s is in use by ?[31mMM? (pid %ld)", f->slave, (long)child);
+        assert_string_equal(port_sys_error_text(f->ctx), want);
+    }
+    assert_int_equal(write(done[1], "x", 1), 1);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    /* The holder gone, the port is ours. */
+    assert_int_equal(f->ops->open(f->ctx), DFOTA_PORT_OK);
+    close(ready[0]);
+    close(done[1]);
+}
+
 /* Someone takes the port while the module reboots: the reopen says who, once. */
 static void a_port_taken_during_a_reboot_is_reported_once(void **state)
 {
@@ -645,6 +699,7 @@ int main(void)
         cmocka_unit_test(refuses_baud_rates_the_system_lacks),
         FIXTURE_TEST(session_open_refuses_an_unsupported_baud_rate),
         FIXTURE_TEST(a_held_port_is_refused_and_the_holder_named),
+        FIXTURE_TEST(a_port_held_with_tiocexcl_alone_is_refused),
         FIXTURE_TEST(a_port_taken_during_a_reboot_is_reported_once),
         FIXTURE_TEST(the_claim_is_kept_across_a_reopen),
         FIXTURE_TEST(the_claim_ends_with_the_port),
