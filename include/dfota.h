@@ -307,6 +307,12 @@ struct dfota_family_info {
  *  DFOTA_ERR_INVALID past the end or for a NULL out. @since 0.2 */
 DFOTA_API int dfota_family_get(size_t i, struct dfota_family_info *out);
 
+/** The name of the family a module of this model and firmware version belongs to, as a
+ *  session picks it from what the module says of itself (ATI's model line, AT+QGMR's
+ *  version; either may be NULL): "em060k", "bg96", ..., "generic" when no row of this
+ *  build matches. The string is static. @since 0.3 */
+DFOTA_API const char *dfota_family_for_model(const char *model, const char *version);
+
 /** Writes target into out with any password replaced by "***" (NUL-terminated, truncated
  *  to out_size). The text may be a target or any line holding one or more URLs; each URL is
  *  split as dfota_check_target() splits it, and runs to the end of the text, so a password

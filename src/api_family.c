@@ -74,3 +74,10 @@ int dfota_check_target_family(const char *family, const char *target, const char
     family_target_rules(f, ufs_prefix, &r, one);
     return target_check_rules(target, &r, NULL, msg, msg_size);
 }
+
+const char *dfota_family_for_model(const char *model, const char *version)
+{
+    const struct family *f = family_for_model(model ? model : "", version ? version : "");
+
+    return (f ? f : family_generic())->name;
+}

@@ -112,10 +112,27 @@ bool cli_report_is_live(const struct cli_report *r);
 /* The last line: JSON "done" or a human sentence. Returns the exit status. */
 int cli_report_done(struct cli_report *r, int result, int code, const char *message);
 
+/* ---- signals (cli_signals.c) ---- */
+
+/* SIGINT, SIGTERM, SIGHUP and SIGWINCH into a pipe that every wait of the tool polls. */
+bool cli_signals_install(void);
+/* The pipe's end to poll for POLLIN. */
+int cli_signals_fd(void);
+/* Whether an ending signal came (once one came, always). */
+bool cli_signals_ended(void);
+/* Whether the terminal's size changed since last asked. */
+bool cli_signals_resized(void);
+
 /* ---- ModemManager (cli_mm.c, with DFOTA_WITH_MODEMMANAGER) ---- */
 
 struct cli_mm;
 struct cli_report;
+
+/* What ModemManager read of a modem it manages ("" where it says nothing). */
+struct cli_mm_modem {
+    char model[64];
+    char revision[128];
+};
 
 #ifdef DFOTA_HAVE_MODEMMANAGER
 #define CLI_MM_HELP                                                                                \
@@ -130,6 +147,11 @@ int cli_mm_hold(const struct cli_options *opt, struct cli_report *report, struct
                 char *why, size_t why_size);
 /* Ends the inhibition (also ended by the bus when the process ends); mm may be NULL. */
 void cli_mm_release(struct cli_mm *mm);
+/* For info with --modemmanager auto: what ModemManager already knows of our modem, read
+ * over D-Bus without inhibiting it, so that an inventory never drops the host's data
+ * connection. DFOTA_OK with out filled, else DFOTA_ERR_PORT (not managed, no bus, no
+ * answer: the module is then asked itself). */
+int cli_mm_describe(const struct cli_options *opt, struct cli_mm_modem *out);
 #else
 #define CLI_MM_HELP ""
 static inline int cli_mm_hold(const struct cli_options *opt, struct cli_report *report,
@@ -142,6 +164,11 @@ static inline int cli_mm_hold(const struct cli_options *opt, struct cli_report *
 static inline void cli_mm_release(struct cli_mm *mm)
 {
     (void)mm;
+}
+static inline int cli_mm_describe(const struct cli_options *opt, struct cli_mm_modem *out)
+{
+    (void)opt, (void)out;
+    return DFOTA_ERR_PORT;
 }
 #endif
 

@@ -1,7 +1,7 @@
 /* dfota: upgrade a Quectel module's firmware by DFOTA from the command line.
  * Runs the session in its own poll() loop (dfota_fd / dfota_timeout_ms / dfota_process)
- * so that SIGINT, SIGTERM and SIGHUP end it at once through a self-pipe. SIGPIPE is
- * ignored: a reader that goes away (| head) must not stop an upgrade half-way. */
+ * so that SIGINT, SIGTERM and SIGHUP end it at once through a self-pipe (cli_signals.c).
+ * SIGPIPE is ignored: a reader that goes away (| head) must not stop an upgrade half-way. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,17 +15,7 @@
 #include "cli.h"
 
 #define LIVE_REFRESH_MS 1000
-
-static int signal_pipe[2] = {-1, -1};
-
-static void on_signal(int signo)
-{
-    int saved = errno;
-    unsigned char byte = (unsigned char)signo;
-
-    (void)!write(signal_pipe[1], &byte, 1);
-    errno = saved;
-}
+#define CLI_NOTHING_SENT "interrupted before anything was sent to the module"
 
 /* A caller may start the tool with 0, 1 or 2 closed (`<&- >&- 2>&-`). The next
  * descriptors opened (the signal pipe, the port) would take those numbers, and a write to
@@ -56,40 +46,22 @@ static bool ignore_sigpipe(void)
     return sigaction(SIGPIPE, &sa, NULL) == 0;
 }
 
-/* SIGHUP (an ssh session dropping) ends the tool like SIGINT and SIGTERM: port closed, a
- * done line, exit 130; the module carries on. */
-static bool install_signals(void)
-{
-    static const int ending[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction sa;
-
-    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return false;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(ending) / sizeof(ending[0]); i++) {
-        if (sigaction(ending[i], &sa, NULL) != 0)
-            return false;
-    }
-    return true;
-}
-
 static int run_loop(struct dfota *s, struct cli_report *report)
 {
     int rc;
 
     while ((rc = dfota_process(s)) == DFOTA_IN_PROGRESS) {
-        struct pollfd fds[2] = {{signal_pipe[0], POLLIN, 0}, {dfota_fd(s), POLLIN, 0}};
+        struct pollfd fds[2] = {{cli_signals_fd(), POLLIN, 0}, {dfota_fd(s), POLLIN, 0}};
         uint32_t timeout = dfota_timeout_ms(s);
 
         if (cli_report_is_live(report) && timeout > LIVE_REFRESH_MS)
             timeout = LIVE_REFRESH_MS;
         if (timeout > INT_MAX)
             timeout = INT_MAX;
-        if (poll(fds, fds[1].fd >= 0 ? 2 : 1, (int)timeout) > 0 && fds[0].revents)
+        if (poll(fds, fds[1].fd >= 0 ? 2 : 1, (int)timeout) > 0 && fds[0].revents &&
+            cli_signals_ended())
             dfota_cancel(s);
-        cli_report_tick(report);
+        cli_report_tick(report); /* also at a new width (SIGWINCH) */
     }
     return rc;
 }
@@ -160,12 +132,51 @@ static int run_session(const struct cli_options *opt, struct cli_report *report)
         cli_text_open_failure(opt, rc, open_why, why, sizeof(why));
         return cli_report_done(report, rc == DFOTA_ERR_INVALID ? CLI_RESULT_USAGE : rc, -1, why);
     }
+    if (cli_signals_ended()) { /* while the port opened: not a byte goes to the module */
+        dfota_close(s);
+        return cli_report_done(report, DFOTA_ERR_CANCELLED, -1, CLI_NOTHING_SENT);
+    }
     rc = begin(s, opt);
     if (rc == DFOTA_OK)
         rc = run_loop(s, report);
     rc = cli_report_done(report, rc, dfota_module_code(s), dfota_error_text(s));
     dfota_close(s);
     return rc;
+}
+
+/* info where ModemManager manages the modem: what it read of the module, told as the
+ * session's events would tell it; the module is not asked, the modem not inhibited. */
+static bool info_from_modemmanager(const struct cli_options *opt, struct cli_report *report,
+                                   int *status)
+{
+    struct cli_mm_modem m;
+    struct dfota_event ev;
+    char done[CLI_TEXT_MAX];
+
+    if (opt->command != CLI_INFO || cli_mm_describe(opt, &m) != DFOTA_OK)
+        return false;
+    memset(&ev, 0, sizeof(ev));
+    ev.phase = DFOTA_PHASE_PREPARING;
+    ev.percent = ev.code = -1;
+    ev.check = "";
+    const struct {
+        enum dfota_event_type type;
+        const char *text;
+    } said[] = {{DFOTA_EVENT_MODEL, m.model},
+                {DFOTA_EVENT_VERSION, m.revision},
+                {DFOTA_EVENT_FAMILY, dfota_family_for_model(m.model, m.revision)}};
+    for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++) {
+        ev.type = said[i].type;
+        ev.text = said[i].text;
+        if (ev.text[0])
+            cli_report_event(report, &ev);
+    }
+    snprintf(done, sizeof(done),
+             "%s %s, as ModemManager knows it (the module was not asked: --modemmanager "
+             "inhibit asks it)",
+             m.model[0] ? m.model : "unknown model", m.revision[0] ? m.revision : "unknown version");
+    *status = cli_report_done(report, DFOTA_OK, -1, done);
+    return true;
 }
 
 /* ModemManager leaves the modem alone from before the first AT command to the end. */
@@ -178,7 +189,13 @@ static int run(const struct cli_options *opt, struct cli_report *report)
     /* The target first: a refused one touches neither ModemManager nor the port. */
     if (cli_text_target_refusal(opt, why, sizeof(why)))
         return cli_report_done(report, DFOTA_ERR_INVALID, -1, why);
+    if (info_from_modemmanager(opt, report, &rc))
+        return rc;
     rc = cli_mm_hold(opt, report, &mm, why, sizeof(why));
+    if (cli_signals_ended()) { /* during the D-Bus calls, which a signal cuts short */
+        cli_mm_release(mm);
+        return cli_report_done(report, DFOTA_ERR_CANCELLED, -1, CLI_NOTHING_SENT);
+    }
     if (rc != DFOTA_OK)
         return cli_report_done(report, rc, -1, why);
     rc = run_session(opt, report);
@@ -215,7 +232,7 @@ int main(int argc, char **argv)
     if (opt.command == CLI_FAMILIES)
         return cli_print_families(opt.json);
     report = cli_report_new(&opt);
-    if (!report || !install_signals()) {
+    if (!report || !cli_signals_install()) {
         fprintf(stderr, "dfota: cannot set up: %s\n", strerror(errno));
         return CLI_EXIT_PORT;
     }

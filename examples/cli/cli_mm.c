@@ -12,11 +12,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mm_bus.h"
 
-#define MM_SERVICE "org.freedesktop.ModemManager1"
-#define MM_PATH "/org/freedesktop/ModemManager1"
-#define MM_MODEM_IFACE MM_SERVICE ".Modem"
-#define MM_OBJECT_MANAGER "org.freedesktop.DBus.ObjectManager"
 #define MM_QUERY_TIMEOUT_MS 10000
 /* ModemManager disables the modem (drops its bearers) before it answers. */
 #define MM_INHIBIT_TIMEOUT_MS 30000
@@ -44,6 +41,7 @@ struct mm_found {
     char *uids[MM_MAX_MODEMS];
     char *paths[MM_MAX_MODEMS];
     size_t modems_seen;
+    struct cli_mm_modem first; /* what ModemManager read of the first one */
 };
 
 bool cli_mm_parse_mode(const char *text, enum cli_mm_mode *mode)
@@ -157,15 +155,32 @@ static bool mm_ports_match(DBusMessageIter *variant, const struct mm_wanted *w)
     return false;
 }
 
+/* A string property as it may be shown: a module's text, any byte of it, with what a
+ * terminal would obey as '?'. */
+static void mm_copy_printable(DBusMessageIter *value, char *out, size_t size)
+{
+    const char *text;
+    size_t i = 0;
+
+    if (dbus_message_iter_get_arg_type(value) != DBUS_TYPE_STRING)
+        return;
+    dbus_message_iter_get_basic(value, &text);
+    for (; text[i] && i + 1 < size; i++)
+        out[i] = (unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f ? '?' : text[i];
+    out[i] = '\0';
+}
+
 /* The Modem interface's properties, a{sv}: does this modem own our port? *uid is its
- * Device. */
-static bool mm_modem_matches(DBusMessageIter *props, const struct mm_wanted *w, const char **uid)
+ * Device; its Model and Revision go into seen. */
+static bool mm_modem_matches(DBusMessageIter *props, const struct mm_wanted *w, const char **uid,
+                             struct cli_mm_modem *seen)
 {
     DBusMessageIter entry, value;
     const char *key;
     bool port_match = false;
 
     *uid = NULL;
+    memset(seen, 0, sizeof(*seen));
     for (; dbus_message_iter_get_arg_type(props) == DBUS_TYPE_DICT_ENTRY;
          dbus_message_iter_next(props)) {
         dbus_message_iter_recurse(props, &entry);
@@ -177,6 +192,10 @@ static bool mm_modem_matches(DBusMessageIter *props, const struct mm_wanted *w, 
         else if (strcmp(key, "Device") == 0 &&
                  dbus_message_iter_get_arg_type(&value) == DBUS_TYPE_STRING)
             dbus_message_iter_get_basic(&value, uid);
+        else if (strcmp(key, "Model") == 0)
+            mm_copy_printable(&value, seen->model, sizeof(seen->model));
+        else if (strcmp(key, "Revision") == 0)
+            mm_copy_printable(&value, seen->revision, sizeof(seen->revision));
     }
     return *uid && **uid && (port_match || mm_usb_matches(w, *uid));
 }
@@ -211,6 +230,7 @@ static bool mm_read_object(DBusMessageIter *object, const struct mm_wanted *w,
 {
     DBusMessageIter interfaces, entry, props;
     const char *path, *iface, *uid;
+    struct cli_mm_modem seen;
 
     dbus_message_iter_get_basic(object, &path);
     dbus_message_iter_next(object);
@@ -224,8 +244,11 @@ static bool mm_read_object(DBusMessageIter *object, const struct mm_wanted *w,
         found->modems_seen++;
         dbus_message_iter_next(&entry);
         dbus_message_iter_recurse(&entry, &props);
-        if (mm_modem_matches(&props, w, &uid))
-            return mm_found_add(found, uid, path);
+        if (!mm_modem_matches(&props, w, &uid, &seen))
+            continue;
+        if (found->count == 0)
+            found->first = seen;
+        return mm_found_add(found, uid, path);
     }
     return true;
 }
@@ -249,29 +272,6 @@ static bool mm_read_objects(DBusMessage *reply, const struct mm_wanted *w, struc
 
 /* ---- calls ------------------------------------------------------------------------------- */
 
-/* Sends msg (consumed) and waits for the reply at most timeout_ms; never starts a service
- * that is not running. NULL with why set on an error reply or a timeout. */
-static DBusMessage *mm_call(DBusConnection *bus, DBusMessage *msg, int timeout_ms, char *why,
-                            size_t why_size)
-{
-    DBusMessage *reply;
-    DBusError err;
-
-    if (!msg) {
-        snprintf(why, why_size, "out of memory");
-        return NULL;
-    }
-    dbus_error_init(&err);
-    dbus_message_set_auto_start(msg, FALSE);
-    reply = dbus_connection_send_with_reply_and_block(bus, msg, timeout_ms, &err);
-    dbus_message_unref(msg);
-    if (!reply) {
-        snprintf(why, why_size, "%s", err.message ? err.message : "no answer");
-        dbus_error_free(&err);
-    }
-    return reply;
-}
-
 static bool mm_inhibit_device(DBusConnection *bus, const char *uid, bool inhibit, char *why,
                               size_t why_size)
 {
@@ -285,7 +285,8 @@ static bool mm_inhibit_device(DBusConnection *bus, const char *uid, bool inhibit
         dbus_message_unref(msg);
         msg = NULL;
     }
-    reply = mm_call(bus, msg, inhibit ? MM_INHIBIT_TIMEOUT_MS : MM_QUERY_TIMEOUT_MS, why, why_size);
+    reply = mm_call(bus, msg, inhibit ? MM_INHIBIT_TIMEOUT_MS : MM_QUERY_TIMEOUT_MS,
+                    inhibit ? MM_UNTIL_SIGNAL : MM_UNTIL_TIMEOUT, why, why_size);
     if (reply)
         dbus_message_unref(reply);
     return reply != NULL;
@@ -298,7 +299,7 @@ static bool mm_lookup(DBusConnection *bus, const struct mm_wanted *w, struct mm_
     DBusMessage *reply = mm_call(
         bus,
         dbus_message_new_method_call(MM_SERVICE, MM_PATH, MM_OBJECT_MANAGER, "GetManagedObjects"),
-        MM_QUERY_TIMEOUT_MS, why, why_size);
+        MM_QUERY_TIMEOUT_MS, MM_UNTIL_SIGNAL, why, why_size);
     bool ok;
 
     if (!reply)
@@ -313,46 +314,6 @@ static bool mm_lookup(DBusConnection *bus, const struct mm_wanted *w, struct mm_
 }
 
 /* ---- holding and releasing --------------------------------------------------------------- */
-
-static void mm_disconnect(DBusConnection *bus)
-{
-    if (bus) {
-        dbus_connection_close(bus);
-        dbus_connection_unref(bus);
-    }
-    /* Frees libdbus's own allocations: nothing else in the tool uses it. */
-    dbus_shutdown();
-}
-
-/* Connects to the system bus and tells whether ModemManager is on it. NULL with why set
- * when there is no bus; *running false when ModemManager is not there. */
-static DBusConnection *mm_connect(bool *running, char *why, size_t why_size)
-{
-    DBusConnection *bus;
-    DBusError err;
-
-    dbus_error_init(&err);
-    *running = false;
-    bus = dbus_bus_get_private(DBUS_BUS_SYSTEM, &err);
-    if (!bus) {
-        snprintf(why, why_size, "no D-Bus system bus (%s)", err.message ? err.message : "?");
-        dbus_error_free(&err);
-        dbus_shutdown();
-        return NULL;
-    }
-    /* libdbus would otherwise _exit() the tool if the bus went away. */
-    dbus_connection_set_exit_on_disconnect(bus, FALSE);
-    *running = dbus_bus_name_has_owner(bus, MM_SERVICE, &err);
-    if (dbus_error_is_set(&err)) {
-        snprintf(why, why_size, "cannot ask the system bus for ModemManager (%s)", err.message);
-        dbus_error_free(&err);
-        mm_disconnect(bus);
-        return NULL;
-    }
-    if (!*running)
-        snprintf(why, why_size, "ModemManager is not running");
-    return bus;
-}
 
 static void mm_say(struct cli_report *report, const struct cli_options *opt,
                    enum dfota_log_level level, const char *text)
@@ -476,4 +437,28 @@ void cli_mm_release(struct cli_mm *mm)
     }
     mm_disconnect(mm->bus);
     free(mm);
+}
+
+int cli_mm_describe(const struct cli_options *opt, struct cli_mm_modem *out)
+{
+    struct mm_wanted wanted;
+    struct mm_found found;
+    DBusConnection *bus;
+    char why[200];
+    bool running;
+    int rc = DFOTA_ERR_PORT;
+
+    memset(out, 0, sizeof(*out));
+    if (opt->modemmanager != CLI_MM_AUTO || !mm_wanted_init(opt, &wanted))
+        return DFOTA_ERR_PORT;
+    bus = mm_connect(&running, why, sizeof(why));
+    memset(&found, 0, sizeof(found));
+    if (bus && running && mm_lookup(bus, &wanted, &found, why, sizeof(why)) && found.count > 0 &&
+        (found.first.model[0] || found.first.revision[0])) {
+        *out = found.first;
+        rc = DFOTA_OK;
+    }
+    mm_found_free(&found);
+    mm_disconnect(bus);
+    return rc;
 }

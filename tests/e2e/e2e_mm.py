@@ -52,9 +52,9 @@ class Bus:
 class ModemManager:
     """The stand-in; its stdout tells each inhibition and release (see mm_mock.py)."""
 
-    def __init__(self, bus, workdir, sim, modems, refuse=""):
+    def __init__(self, bus, workdir, sim, modems, refuse="", hold=False):
         self.log = os.path.join(workdir, "mm.log")
-        params = {"modems": modems, "simlog": sim.log, "refuse": refuse}
+        params = {"modems": modems, "simlog": sim.log, "refuse": refuse, "hold": hold}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "dbusmock", "--template", MOCK, "-l", self.log,
              "-p", json.dumps(params)],
@@ -127,7 +127,7 @@ class World:
 
 
 @contextmanager
-def world(build, sim_opts=QUICK, bus=True, modems=None, refuse=""):
+def world(build, sim_opts=QUICK, bus=True, modems=None, refuse="", hold=False):
     with module_and_servers(build, sim_opts) as (servers, sim):
         w = World(servers, sim, os.path.dirname(sim.link))
         try:
@@ -136,7 +136,7 @@ def world(build, sim_opts=QUICK, bus=True, modems=None, refuse=""):
                 w.address = w.bus.address
             if modems is not None:
                 w.mm = ModemManager(w.bus, w.workdir, sim,
-                                    modems(sim) if callable(modems) else modems, refuse)
+                                    modems(sim) if callable(modems) else modems, refuse, hold)
             yield w
         finally:
             if w.mm:
@@ -330,7 +330,8 @@ def fake_usb_device(workdir, vid, pid, serial):
 
 def case_usb_identity(build):
     """--usb: the modem whose Device has our USB identity, whatever its ports are named.
-    No USB device is there, so the open fails after the inhibition, which then ends."""
+    No USB device is there, so the open fails after the inhibition, which then ends. (An
+    upgrade, whose target is never fetched: info would read ModemManager instead.)"""
     def modems(sim):
         device = fake_usb_device(os.path.dirname(sim.link), "2c7c", "030b", "0123abcd")
         return [{"device": device, "ports": [["ttyUSB7", AT_PORT]]}]
@@ -339,7 +340,8 @@ def case_usb_identity(build):
         uid = os.path.join(w.workdir, "sys", "usb1", "1-3")
         for usb, inhibits in (("1234:5678", False), ("2c7c:030b:other", False),
                               ("2C7C:30B:0123abcd", True), ("2c7c:030b", True)):
-            proc = w.run(build, "info", "--json", "--usb", usb, "--port-timeout", "1")
+            proc = w.run(build, "upgrade", "--json", "--usb", usb, "--port-timeout", "1",
+                         "http://127.0.0.1:1/never-fetched.zip")
             expect_exit(proc, 3, "port_error", proc.stdout, proc.stderr)
             if not inhibits:
                 if w.mm.pending() or proc.stderr.count(WARNING):
@@ -351,6 +353,65 @@ def case_usb_identity(build):
                 fail("--usb %s: not released: %s" % (usb, ev))
             expect_warned_once(proc.stderr)
     print("--usb matched the modem by its Device's idVendor, idProduct and serial")
+
+
+def case_sigint_during_inhibit(build):
+    """SIGINT while ModemManager takes its time over InhibitDevice (it disables the modem
+    first): the call is abandoned, dfota ends at once with exit 130, and not a byte has
+    gone to the module; the bus ends the inhibition with dfota's connection."""
+    with world(build, modems=our_modem, hold=True) as w:
+        proc = w.start(build, "upgrade", "--json", "--port", w.sim.link,
+                       w.servers.target("http"))
+        expect_inhibited_first(w)
+        ev = w.mm.event()
+        if ev[:2] != ["holding", UID] or ev[2] != "rx=0":
+            fail("expected InhibitDevice to be held unanswered, got %s" % ev)
+        sent_at = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        try:
+            stdout, stderr = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            fail("dfota did not end within 10 s of SIGINT during InhibitDevice")
+        took = time.monotonic() - sent_at
+        done = expect_exit(proc, 130, "interrupted", stdout.decode(), stderr.decode())
+        if "before anything was sent" not in done["message"]:
+            fail("the message does not say nothing was sent: %s" % done)
+        ev = w.mm.event()
+        if ev[:3] != ["release", UID, "disconnect"]:
+            fail("the inhibition did not end with dfota's connection: %s" % ev)
+        if received(w.sim) != 0:
+            fail("the module received %d commands:\n%s" % (received(w.sim), w.sim.dialogue()))
+    print("SIGINT during InhibitDevice: exit 130 after %.2f s, nothing sent" % took)
+
+
+def case_info_reads_modemmanager(build):
+    """dfota info, where ModemManager manages the modem: what ModemManager read of it,
+    over D-Bus; no inhibition (the host keeps its data connection) and not a byte to the
+    module. --modemmanager inhibit asks the module itself."""
+    def modems(sim):
+        return [{"device": UID, "ports": [[our_port(sim), AT_PORT]], "model": "EM060K-GL",
+                 "revision": "EM060KGLAAR01A07M4G"}]
+
+    with world(build, modems=modems) as w:
+        proc = w.run(build, "info", "--json", "--port", w.sim.link)
+        done = expect_exit(proc, 0, "success", proc.stdout, proc.stderr)
+        events = {json.loads(l)["event"]: json.loads(l) for l in proc.stdout.splitlines()}
+        if events.get("model", {}).get("model") != "EM060K-GL" or \
+                events.get("version", {}).get("firmware") != "EM060KGLAAR01A07M4G" or \
+                events.get("family", {}).get("family") != "em060k":
+            fail("info from ModemManager: %s" % proc.stdout)
+        if "ModemManager" not in done["message"]:
+            fail("the message does not say where the answer came from: %s" % done)
+        if "InhibitDevice" in w.mm.calls() or w.mm.pending() or received(w.sim) != 0:
+            fail("info disturbed the modem: calls %s, %d commands" % (w.mm.calls(),
+                                                                     received(w.sim)))
+        asked = w.run(build, "info", "--json", "--port", w.sim.link, "--modemmanager", "inhibit")
+        expect_exit(asked, 0, "success", asked.stdout, asked.stderr)
+        expect_inhibited_first(w)
+        if received(w.sim) == 0:
+            fail("--modemmanager inhibit: the module was not asked")
+    print("info: ModemManager's model and revision, nothing inhibited, nothing sent")
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}

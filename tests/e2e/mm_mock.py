@@ -16,9 +16,12 @@ test to wait on:
   release UID explicit|disconnect rx=N
   refused UID REASON
 
-Parameters: modems, a list of {"device": UID, "ports": [[NAME, TYPE], ...]}; simlog, the
-simulator's log file; refuse, an error to answer every InhibitDevice with (e.g.
-"org.freedesktop.DBus.Error.AccessDenied").
+Parameters: modems, a list of {"device": UID, "ports": [[NAME, TYPE], ...], and the
+Modem properties "model" and "revision" (what ModemManager read of the module)};
+simlog, the simulator's log file; refuse, an error to answer every InhibitDevice with
+(e.g. "org.freedesktop.DBus.Error.AccessDenied"); hold, true to inhibit but never answer
+InhibitDevice (as ModemManager does while it disables a busy modem), told as
+  holding UID rx=N
 '''
 import sys
 
@@ -50,6 +53,8 @@ def received(mock):
 def load(mock, parameters):
     mock.mm_simlog = parameters.get('simlog', '')
     mock.mm_refuse = parameters.get('refuse', '')
+    mock.mm_hold = parameters.get('hold', False)
+    mock.mm_unanswered = []
     mock.mm_inhibited = {}  # uid -> (sender, name watch)
     mock.mm_uids = set()
     for number, modem in enumerate(parameters.get('modems', [])):
@@ -57,7 +62,10 @@ def load(mock, parameters):
                             for name, kind in modem['ports']], signature='(su)')
         mock.AddObject('%s/Modem/%d' % (MAIN_OBJ, number), MODEM_IFACE,
                        {'Device': dbus.String(modem['device']), 'Ports': ports,
-                        'Manufacturer': dbus.String('Quectel')}, [])
+                        'Manufacturer': dbus.String('Quectel'),
+                        'Model': dbus.String(modem.get('model', 'EM060K-GL')),
+                        'Revision': dbus.String(modem.get('revision', 'EM060KGLAAR01A07M4G'))},
+                       [])
         mock.mm_uids.add(modem['device'])
     tell('ready')
 
@@ -68,8 +76,22 @@ def release(mock, uid, how):
     tell('release', uid, how, 'rx=%d' % received(mock))
 
 
-@dbus.service.method(MAIN_IFACE, in_signature='sb', out_signature='', sender_keyword='sender')
-def InhibitDevice(self, uid, inhibit, sender=None):
+@dbus.service.method(MAIN_IFACE, in_signature='sb', out_signature='', sender_keyword='sender',
+                     async_callbacks=('answer', 'answer_error'))
+def InhibitDevice(self, uid, inhibit, sender=None, answer=None, answer_error=None):
+    try:
+        inhibit_device(self, uid, inhibit, sender)
+    except dbus.exceptions.DBusException as e:
+        answer_error(e)
+        return
+    if inhibit and self.mm_hold:
+        self.mm_unanswered.append((answer, answer_error))
+        tell('holding', uid, 'rx=%d' % received(self))
+        return
+    answer()
+
+
+def inhibit_device(self, uid, inhibit, sender):
     if self.mm_refuse:
         tell('refused', uid, self.mm_refuse)
         raise dbus.exceptions.DBusException('not authorized to control the device',

@@ -187,6 +187,17 @@ static void test_local_forms(void **state)
 }
 #endif
 
+/* The public lookup picks as the session does: by the model, else by the version. */
+static void test_family_for_model(void **state)
+{
+    (void)state;
+    assert_string_equal(dfota_family_for_model("EM060K-GL", NULL), "em060k");
+    assert_string_equal(dfota_family_for_model("BG96", "BG96MAR02A07M1G"), "bg96");
+    assert_string_equal(dfota_family_for_model(NULL, "EM060KGLAAR01A07M4G"), "em060k");
+    assert_string_equal(dfota_family_for_model("Unknown-X9", "X9R01A01"), "generic");
+    assert_string_equal(dfota_family_for_model(NULL, NULL), "generic");
+}
+
 static const struct family_values values = {.cid = 3, .pid = 0, .asr_mode = 1, .asr_timeout = 50};
 
 static void command_of(const char *family, const char *target, bool local, const char *want)
@@ -296,6 +307,7 @@ int main(void)
 #if DFOTA_WITH_LOCAL
         cmocka_unit_test(test_local_forms),
 #endif
+        cmocka_unit_test(test_family_for_model),
         cmocka_unit_test(test_command_forms),
         cmocka_unit_test(test_setup_commands),
 #if DFOTA_WITH_CODE_MEANINGS
