@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -228,42 +229,112 @@ static void live_clear(struct cli_report *r)
     }
 }
 
-/* The upload's speed and the time it still needs, after the bar: as of the latest report
- * (between reports the bytes stand still while the clock runs). */
-static void upload_rate(const struct cli_report *r)
+/* The live line's parts, the least useful dropped first where the terminal is narrow. */
+struct live_layout {
+    bool left;      /* the upload's time to go */
+    bool rate;      /* the upload's speed */
+    int bar;        /* the bar's width, 0: none */
+    bool padded;    /* the phase's words in a column of their own */
+    bool elapsed;
+};
+
+/* The upload's speed and the time it still needs: as of the latest report (between
+ * reports the bytes stand still while the clock runs). */
+static size_t upload_rate(const struct cli_report *r, const struct live_layout *l, char *out,
+                          size_t size)
 {
     double took = r->upload_last_at - r->upload_base_at;
     double rate = took > 0 ? (double)(r->upload_bytes - r->upload_base_bytes) / took : 0;
     double rest;
     char left[32];
+    int n;
 
-    if (!r->upload_measuring || rate <= 0 || r->percent <= 0)
-        return;
+    if (!l->rate || r->phase != DFOTA_PHASE_UPLOADING || !r->upload_measuring || rate <= 0 ||
+        r->percent <= 0)
+        return 0;
     rest = (double)r->upload_bytes * (100 - r->percent) / r->percent;
     format_duration(rest / rate, left, sizeof(left));
-    printf("  %.1f KB/s  %s left", rate / 1000.0, left);
+    n = l->left ? snprintf(out, size, "  %.1f KB/s  %s left", rate / 1000.0, left)
+                : snprintf(out, size, "  %.1f KB/s", rate / 1000.0);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* The live line in this layout; returns its length. */
+static size_t live_compose(const struct cli_report *r, const struct live_layout *l, char *out,
+                           size_t size)
+{
+    char bar[BAR_WIDTH + 3] = "", elapsed[32] = "";
+    size_t n;
+
+    if (l->elapsed)
+        format_duration(report_elapsed(r), elapsed, sizeof(elapsed));
+    if (r->percent >= 0 && l->bar > 0) {
+        int filled = r->percent * l->bar / 100;
+        bar[0] = '[';
+        memset(bar + 1, '#', (size_t)filled);
+        memset(bar + 1 + filled, '.', (size_t)(l->bar - filled));
+        snprintf(bar + 1 + l->bar, 3, "] ");
+    }
+    if (r->percent >= 0)
+        n = (size_t)snprintf(out, size, "%-*s %s%3d%%%s%s", l->padded ? 22 : 0,
+                             phase_words(r->phase), bar, r->percent, l->elapsed ? "  " : "",
+                             elapsed);
+    else
+        n = (size_t)snprintf(out, size, "%-*s %s", l->padded ? 22 : 0, phase_words(r->phase),
+                             elapsed);
+    if (n < size)
+        n += upload_rate(r, l, out + n, size - n);
+    return n < size ? n : size - 1;
+}
+
+/* The terminal's width: a line as long as it would wrap, and each redraw would leave a
+ * line behind. Asked at every redraw, so a resize (SIGWINCH) counts at the next. */
+static size_t live_width(void)
+{
+    struct winsize ws;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+        return ws.ws_col - 1u;
+    return 79;
+}
+
+/* The most that fits: the time to go goes first, then the speed, the bar narrows to 10,
+ * the phase's column closes, then the bar and the elapsed time go; what still does not
+ * fit is cut. */
+static void live_fit(const struct cli_report *r, char *out, size_t size)
+{
+    struct live_layout l = {true, true, BAR_WIDTH, true, true};
+    size_t width = live_width();
+
+    while (live_compose(r, &l, out, size) > width) {
+        if (l.left)
+            l.left = false;
+        else if (l.rate)
+            l.rate = false;
+        else if (l.bar > 10)
+            l.bar -= 2;
+        else if (l.padded)
+            l.padded = false;
+        else if (l.bar > 0)
+            l.bar = 0;
+        else if (l.elapsed)
+            l.elapsed = false;
+        else
+            break;
+    }
+    if (strlen(out) > width)
+        out[width] = '\0';
 }
 
 void cli_report_tick(struct cli_report *r)
 {
-    char bar[BAR_WIDTH + 1];
-    char elapsed[32];
+    char line[256];
 
     if (r->mode != MODE_LIVE || r->phase == DFOTA_PHASE_DONE)
         return;
-    format_duration(report_elapsed(r), elapsed, sizeof(elapsed));
+    live_fit(r, line, sizeof(line));
     fputs("\r\033[K", stdout);
-    if (r->percent >= 0) {
-        int filled = r->percent * BAR_WIDTH / 100;
-        memset(bar, '#', (size_t)filled);
-        memset(bar + filled, '.', (size_t)(BAR_WIDTH - filled));
-        bar[BAR_WIDTH] = '\0';
-        printf("%-22s [%s] %3d%%  %s", phase_words(r->phase), bar, r->percent, elapsed);
-        if (r->phase == DFOTA_PHASE_UPLOADING)
-            upload_rate(r);
-    } else {
-        printf("%-22s %s", phase_words(r->phase), elapsed);
-    }
+    fputs(line, stdout);
     report_flush(r);
     r->line_drawn = true;
 }

@@ -17,6 +17,7 @@ real loopback HTTP, HTTPS and FTP servers. Every wait is on an event with a dead
   e2e.py --build DIR --port-and-usb      --port is used when --usb is given too
 """
 import argparse
+import fcntl
 import json
 import os
 import pty
@@ -24,9 +25,11 @@ import select
 import shutil
 import signal
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from contextlib import contextmanager
@@ -367,10 +370,16 @@ def tool_command(build, *args):
     return wrapper() + [tool_path(build)] + list(args)
 
 
-def run_tool_on_terminal(cmd, echo=False):
-    """Runs cmd with a pseudo-terminal as stdout and stderr until it closes it (or the
-    deadline); returns (status, output)."""
+def set_terminal_width(fd, columns):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+
+
+def run_tool_on_terminal(cmd, echo=False, columns=100, on_output=None):
+    """Runs cmd with a pseudo-terminal of `columns` as stdout and stderr until it closes
+    it (or the deadline); on_output(proc, master, output so far) after each read. Returns
+    (status, output)."""
     master, slave = pty.openpty()
+    set_terminal_width(slave, columns)
     proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
     os.close(slave)
     output = b""
@@ -388,6 +397,8 @@ def run_tool_on_terminal(cmd, echo=False):
         if echo:
             sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
+        if on_output:
+            on_output(proc, master, output)
     os.close(master)
     return proc.wait(timeout=10), output.decode(errors="replace")
 

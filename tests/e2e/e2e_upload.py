@@ -58,7 +58,7 @@ CASES = {
                                    None, "cleaned"),
 }
 SPECIAL = ["upload_then_upgrade", "upload_changes_size", "upload_bad_input"]
-CLI_ONLY = ["upload_interrupted", "upload_progress_bar"]
+CLI_ONLY = ["upload_interrupted", "upload_progress_bar", "upload_narrow_terminal"]
 
 
 def qfupl_sum(data):
@@ -404,6 +404,50 @@ def run_progress_bar(build, via):
         (len(middle), median) + middle[len(middle) // 2]))
 
 
+def drawn_lines(out):
+    """Each state of the live line: what follows a redraw's "\\r\\033[K" up to the next
+    redraw (a line that ends with a newline, CRLF on the terminal, is an ordinary line
+    printed after a clear)."""
+    lines = []
+    for piece in out.split("\r\033[K")[1:]:
+        text = re.split(r"\r|\n", piece, maxsplit=1)[0]
+        if text and not piece[len(text):].startswith(("\r\n", "\n")):
+            lines.append(text)
+    return lines
+
+
+def run_narrow_terminal(build, via):
+    """The live line fits the terminal: on 60 columns the upload's least useful parts go
+    first (no wrapped line is left behind at a redraw), and after a resize to 30 columns
+    (SIGWINCH) the next redraw fits the new width."""
+    resized = []
+
+    def resize_after_three_bars(proc, master, output):
+        if not resized and len(re.findall(rb"uploading +\[[#.]+\] +\d+%", output)) >= 3:
+            e2e.set_terminal_width(master, 30)
+            proc.send_signal(signal.SIGWINCH)
+            resized.append(len(output.decode(errors="replace")))
+
+    with module_and_servers(build, QUICK + PACED) as (servers, sim):
+        package, _ = make_package(servers.root, BIG // 4)
+        status, out = e2e.run_tool_on_terminal(
+            e2e.wrapper() + [e2e.tool_path(build), "upload", "--port", sim.link, package],
+            columns=60, on_output=resize_after_three_bars)
+    if status != 0 or not resized:
+        fail("upload on a 60-column terminal: exit %d, resized %s\n%r" % (status, resized,
+                                                                          out[-2000:]))
+    before, after = drawn_lines(out[:resized[0]]), drawn_lines(out[resized[0]:])
+    too_wide = [l for l in before if len(l) > 59] + [l for l in after[1:] if len(l) > 29]
+    if too_wide or not before or len(after) < 2:
+        fail("lines wider than the terminal: %r (before %d, after %d)" % (too_wide, len(before),
+                                                                         len(after)))
+    if not any("uploading" in l and "%" in l for l in after[1:]):
+        fail("the narrow line lost the phase or the percentage: %r" % after[1:])
+    if not any(re.match(r"uploading +\[[#.]{24}\] +\d+%", l) for l in before):
+        fail("on 60 columns the bar did not keep its width: %r" % before)
+    print("60 columns: %r; 30 columns: %r" % (before[-1], after[-1]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -415,7 +459,8 @@ def main():
     build = os.path.abspath(args.build)
     special = {"upload_then_upgrade": run_then_upgrade, "upload_changes_size": run_changes_size,
                "upload_bad_input": run_bad_input, "upload_interrupted": run_interrupted,
-               "upload_progress_bar": run_progress_bar}
+               "upload_progress_bar": run_progress_bar,
+               "upload_narrow_terminal": run_narrow_terminal}
     if args.list:
         print(";".join(list(CASES) + SPECIAL))
     elif args.list_cli:
