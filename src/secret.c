@@ -29,12 +29,12 @@ static size_t secret_match(const char *text, const char *target)
 static void secret_mark(unsigned char *mark, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
-        mark[i / 8] = (unsigned char)(mark[i / 8] | (1u << (i % 8)));
+        mark[i / 8] = (unsigned char)((unsigned)mark[i / 8] | (1u << (i % 8)));
 }
 
 static bool secret_marked(const unsigned char *mark, size_t i)
 {
-    return (mark[i / 8] >> (i % 8)) & 1u;
+    return ((unsigned)mark[i / 8] >> (i % 8)) & 1u;
 }
 
 /* The piece of the target that starts at text[i] as target[t] and cannot be longer on
