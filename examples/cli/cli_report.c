@@ -263,7 +263,7 @@ static size_t upload_rate(const struct cli_report *r, const struct live_layout *
 static size_t live_compose(const struct cli_report *r, const struct live_layout *l, char *out,
                            size_t size)
 {
-    char bar[BAR_WIDTH + 3] = "", elapsed[32] = "";
+    char bar[BAR_WIDTH + 4] = "", elapsed[32] = ""; /* "[" the bar "] " */
     size_t n;
 
     if (l->elapsed)
