@@ -171,6 +171,14 @@ void port_posix_close(int fd)
     (void)close(fd);
 }
 
+/* ioctl()'s request is an unsigned long in glibc, an int in musl and POSIX: TIOCGEXCL
+ * (0x80045440) converts to either only by a cast. */
+#ifdef __GLIBC__
+typedef unsigned long port_posix_ioctl_request;
+#else
+typedef int port_posix_ioctl_request;
+#endif
+
 int port_posix_claim(int fd, int *os_error)
 {
     *os_error = 0;
@@ -178,7 +186,7 @@ int port_posix_claim(int fd, int *os_error)
     /* Another program's TIOCEXCL without an flock (ModemManager's): its open()s keep out
      * everyone but root, whom the kernel lets through, so the flag itself is asked. */
     int exclusive = 0;
-    if (ioctl(fd, TIOCGEXCL, &exclusive) == 0 && exclusive) {
+    if (ioctl(fd, (port_posix_ioctl_request)TIOCGEXCL, &exclusive) == 0 && exclusive) {
         *os_error = EBUSY;
         return DFOTA_PORT_ERROR;
     }
