@@ -251,8 +251,8 @@ size_t family_setup_count(const struct family *f)
 /* Where any family keeps local packages, before the module said which it is: a path
  * elsewhere (a file on the host) is refused before anything is sent. BG96's one fixed
  * path is under /fota/. */
-static const char *const family_any_local[] = {"/usrdata/cache/ufs/", "/cache/ufs/",
-                                                "/data/ufs/", "UFS:", "/fota/", NULL};
+static const char *const family_any_local[] = {
+    "/usrdata/cache/ufs/", "/cache/ufs/", "/data/ufs/", "UFS:", "/fota/", NULL};
 
 void family_target_rules(const struct family *f, const char *ufs_prefix, struct target_rules *r,
                          const char *one[2])

@@ -174,8 +174,8 @@ struct fota {
 #endif
     bool end_ok; /* END,0 seen */
     struct fota_fallback fallback;
-    bool port_away;    /* the port was lost and is not back */
-    bool cleaning;     /* the cleanup phase is in force: a result is held */
+    bool port_away; /* the port was lost and is not back */
+    bool cleaning;  /* the cleanup phase is in force: a result is held */
     struct fota_cleanup clean;
 };
 

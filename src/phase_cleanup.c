@@ -10,8 +10,7 @@
 #if DFOTA_WITH_PREFLIGHT
 static void cleanup_send(struct fota *m)
 {
-    snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"",
-             m->clean.urcport);
+    snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"", m->clean.urcport);
     machine_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
 }
 

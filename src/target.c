@@ -184,12 +184,11 @@ static int check_local(const char *target, size_t len, const struct target_rules
             return check_file_name((struct span){name, len - (size_t)(name - target)}, msg,
                                    msg_size);
     }
-    return refuse(msg, msg_size, "local path must start with %s%s%s%s%s", r->local_prefixes[0],
-                  prefix_is_directory(r->local_prefixes[0], strlen(r->local_prefixes[0])) ? "/"
-                                                                                          : "",
-                  r->local_prefixes[1] != NULL ? " (or another prefix " : "",
-                  r->local_prefixes[1] != NULL ? r->who : "",
-                  r->local_prefixes[1] != NULL ? " takes)" : "");
+    return refuse(
+        msg, msg_size, "local path must start with %s%s%s%s%s", r->local_prefixes[0],
+        prefix_is_directory(r->local_prefixes[0], strlen(r->local_prefixes[0])) ? "/" : "",
+        r->local_prefixes[1] != NULL ? " (or another prefix " : "",
+        r->local_prefixes[1] != NULL ? r->who : "", r->local_prefixes[1] != NULL ? " takes)" : "");
 }
 #endif
 

@@ -478,8 +478,8 @@ static void cli_bad_option(int c, const char *word, char *err, size_t size)
             if (long_options[i].val == optopt)
                 name = long_options[i].name;
         }
-        long_word = name && (int)strlen(name) == name_len - 2 &&
-                    strncmp(name, word + 2, strlen(name)) == 0;
+        long_word =
+            name && (int)strlen(name) == name_len - 2 && strncmp(name, word + 2, strlen(name)) == 0;
     }
     if (long_word)
         cli_text_format(err, size, "'%.*s' %s (see dfota --help)", name_len, word, why);

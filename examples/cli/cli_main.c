@@ -174,7 +174,8 @@ static bool info_from_modemmanager(const struct cli_options *opt, struct cli_rep
     snprintf(done, sizeof(done),
              "%s %s, as ModemManager knows it (the module was not asked: --modemmanager "
              "inhibit asks it)",
-             m.model[0] ? m.model : "unknown model", m.revision[0] ? m.revision : "unknown version");
+             m.model[0] ? m.model : "unknown model",
+             m.revision[0] ? m.revision : "unknown version");
     *status = cli_report_done(report, DFOTA_OK, -1, done);
     return true;
 }

@@ -231,10 +231,10 @@ static void live_clear(struct cli_report *r)
 
 /* The live line's parts, the least useful dropped first where the terminal is narrow. */
 struct live_layout {
-    bool left;      /* the upload's time to go */
-    bool rate;      /* the upload's speed */
-    int bar;        /* the bar's width, 0: none */
-    bool padded;    /* the phase's words in a column of their own */
+    bool left;   /* the upload's time to go */
+    bool rate;   /* the upload's speed */
+    int bar;     /* the bar's width, 0: none */
+    bool padded; /* the phase's words in a column of their own */
     bool elapsed;
 };
 

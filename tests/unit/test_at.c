@@ -84,8 +84,9 @@ static void test_named_lines_inside_a_text_answer(void **state)
     fake_port_push(&r->fp, "\r\n+CGEV: ME PDN ACT 1\r\n+CTZE: \"+08\",0\r\n+QNETDEVSTATUS: 1\r\n"
                            "EM060KGLAAR01A07M4G_01.001.01.001\r\n+X1:\r\n+: no name\r\nOK\r\n");
     at_rig_pump(r, 1);
-    assert_string_equal(r->trace, "U:+CGEV: ME PDN ACT 1|U:+CTZE: \"+08\",0|U:+QNETDEVSTATUS: 1|"
-                                  "R:EM060KGLAAR01A07M4G_01.001.01.001|U:+X1:|R:+: no name|F:OK,-1|");
+    assert_string_equal(r->trace,
+                        "U:+CGEV: ME PDN ACT 1|U:+CTZE: \"+08\",0|U:+QNETDEVSTATUS: 1|"
+                        "R:EM060KGLAAR01A07M4G_01.001.01.001|U:+X1:|R:+: no name|F:OK,-1|");
     r->trace[0] = '\0';
     at_rig_send(r, "AT+CGEV?", AT_RESP_PREFIX, "+CGEV:");
     fake_port_push(&r->fp, "\r\n+CTZE: 1\r\n+CGEV: ME PDN ACT 1\r\n\r\nOK\r\n");

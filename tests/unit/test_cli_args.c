@@ -109,13 +109,13 @@ static void the_target_comes_from_a_file(void **state)
     char err[256];
 
     (void)state;
-    assert_int_equal(parse_target_file(SECRET_URL "\n", strlen(SECRET_URL) + 1, &opt, err,
-                                       sizeof(err)),
-                     CLI_PARSE_OK);
+    assert_int_equal(
+        parse_target_file(SECRET_URL "\n", strlen(SECRET_URL) + 1, &opt, err, sizeof(err)),
+        CLI_PARSE_OK);
     assert_string_equal(opt.target, SECRET_URL);
-    assert_int_equal(parse_target_file(SECRET_URL "\r\n", strlen(SECRET_URL) + 2, &opt, err,
-                                       sizeof(err)),
-                     CLI_PARSE_OK);
+    assert_int_equal(
+        parse_target_file(SECRET_URL "\r\n", strlen(SECRET_URL) + 2, &opt, err, sizeof(err)),
+        CLI_PARSE_OK);
     assert_string_equal(opt.target, SECRET_URL);
     assert_int_equal(parse_target_file(SECRET_URL, strlen(SECRET_URL), &opt, err, sizeof(err)),
                      CLI_PARSE_OK);

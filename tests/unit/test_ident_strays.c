@@ -63,8 +63,7 @@ static void test_strays_do_not_defeat_the_same_version_guard(void **state)
     r->fm.version_after = r->fm.version;
     script_uart_ok(&r->fm);
     assert_int_equal(rig_upgrade(r, URL), DFOTA_ERR_UPDATE);
-    assert_string_equal(dfota_error_text(r->s),
-                        "the module reported success but still runs " V0);
+    assert_string_equal(dfota_error_text(r->s), "the module reported success but still runs " V0);
     rig_destroy(r);
 }
 

@@ -450,8 +450,8 @@ static void a_port_held_with_tiocexcl_alone_is_refused(void **state)
         close(done[1]);
         close(ready[0]);
         int fd = open(f->slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        int held = fd >= 0 && ioctl(fd, TIOCEXCL) == 0 &&
-                   prctl(PR_SET_NAME, "\x1b[31mMM\a", 0, 0, 0) == 0;
+        int held =
+            fd >= 0 && ioctl(fd, TIOCEXCL) == 0 && prctl(PR_SET_NAME, "\x1b[31mMM\a", 0, 0, 0) == 0;
         (void)!write(ready[1], held ? "y" : "n", 1);
         (void)!read(done[0], &byte, 1); /* holds the port until the parent is done */
         /* A real tty loses the flag at its last close; a pty's stays with its master. */

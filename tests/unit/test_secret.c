@@ -81,12 +81,12 @@ static void test_pieces_hidden_and_the_rest_kept(void **state)
     (void)state;
     hide(FTP_URL, "<< AT+QFOTADL=\"ftp://user:Zq9", "<< AT+QFOTADL=\"ftp://user:***");
     hide(FTP_URL, "<< xW7k@10.0.0.1:2121/up.zip\"", "<< ***@10.0.0.1:2121/up.zip\"");
-    hide(FTP_URL, "<< 9xW", "<< ***");                    /* a word inside it, at the end */
+    hide(FTP_URL, "<< 9xW", "<< ***"); /* a word inside it, at the end */
     hide(FTP_URL, "said Zq9xW7k twice: Zq9xW7k", "said *** twice: ***");
-    hide(FTP_URL, "URC \"FOTA\" 9", "URC \"FOTA\" 9");         /* one byte, no context */
+    hide(FTP_URL, "URC \"FOTA\" 9", "URC \"FOTA\" 9"); /* one byte, no context */
     hide(FTP_URL, "<< OK", "<< OK");
     hide(FTP_URL, "<< +QIND: \"FOTA\",\"FTPEND\",0", "<< +QIND: \"FOTA\",\"FTPEND\",0");
-    hide("ftp://u:p4ss@h/f", ":p4s", ":***");                  /* context of 1 at the end */
+    hide("ftp://u:p4ss@h/f", ":p4s", ":***"); /* context of 1 at the end */
 }
 
 static void test_no_password_nothing_hidden(void **state)

@@ -17,11 +17,14 @@ static void test_name_rules(void **state)
         const char *name;
         const char *rule;
     } bad[] = {
-        {"", "must name a file"}, {".", "must name a file"}, {"..", "must name a file"},
-        {"a\"b", "quote"},        {"a/b", "path separator"}, {"a\\b", "path separator"},
-        {"a\rb", "control"},      {"a\tb", "control"},       {"a\x7f", "control"},
-        {"a*", "wildcard"},       {"a?", "wildcard"},        {"\xc3\xa9", "printable ASCII"},
-        {"ab ", "ends with a space"}, {" ab", "begins with a space"}, {" ", "begins with a space"},
+        {"", "must name a file"},     {".", "must name a file"},
+        {"..", "must name a file"},   {"a\"b", "quote"},
+        {"a/b", "path separator"},    {"a\\b", "path separator"},
+        {"a\rb", "control"},          {"a\tb", "control"},
+        {"a\x7f", "control"},         {"a*", "wildcard"},
+        {"a?", "wildcard"},           {"\xc3\xa9", "printable ASCII"},
+        {"ab ", "ends with a space"}, {" ab", "begins with a space"},
+        {" ", "begins with a space"},
     };
 
     (void)state;

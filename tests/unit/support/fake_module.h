@@ -32,7 +32,7 @@ enum fake_fault {
 struct fake_module {
     struct fake_port *fp;
     bool echo;
-    bool echo_stays; /* ATE0 answered OK, the echo left on (seen on BG96) */
+    bool echo_stays;       /* ATE0 answered OK, the echo left on (seen on BG96) */
     bool silent;           /* answers nothing at all */
     bool at_error_after;   /* after the upgrade, AT answers ERROR (never ready) */
     bool qgmr_error;       /* AT+QGMR answers ERROR (older firmware) */
