@@ -3,7 +3,7 @@
 # Each becomes a compile definition that the library and the tests reaching its private
 # headers must both see: dfota_config_definitions() gives the list.
 
-# The families of src/family_table.c that a build may leave out (generic always stays).
+# The families of src/family/family_rows.c that a build may leave out (generic always stays).
 set(DFOTA_KNOWN_FAMILIES em060k ec200u eg915u ec800k ep06 ec2x eg18 rm500q bg96)
 # The parts of the library a build may leave out: DFOTA_WITH_<part>.
 set(DFOTA_OPTIONAL_PARTS UPLOAD FAMILY_SOURCES PREFLIGHT LOG FTP LOCAL CODE_MEANINGS)

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "dfota.h"
-#include "family.h"
-#include "target.h"
+#include "family/family.h"
+#include "at/target.h"
 
 static void api_family_usb_ids(const struct family *f, char *out, size_t size)
 {

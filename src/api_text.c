@@ -1,6 +1,6 @@
 /* The public texts: result names, the application note's code meanings. */
 #include "dfota.h"
-#include "family.h"
+#include "family/family.h"
 
 const char *dfota_strerror(int result)
 {

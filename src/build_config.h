@@ -81,7 +81,7 @@
 #define DFOTA_WITH_LOG 1
 #endif
 
-/* The family rows built in (family_table.c), each 1 unless the build says 0 (CMake:
+/* The family rows built in (family_rows.c), each 1 unless the build says 0 (CMake:
  * DFOTA_FAMILIES=em060k;ec2x keeps those two). A firmware keeps its board's module; the
  * generic row, the fallback for any other model, is always there. */
 #ifndef DFOTA_FAMILY_EM060K

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "build_config.h"
-#include "family.h"
-#include "fota.h"
-#include "target.h"
+#include "family/family.h"
+#include "fsm/fsm.h"
+#include "at/target.h"
 
 void dfota_config_init(struct dfota_config *cfg)
 {
@@ -24,7 +24,7 @@ void dfota_config_init(struct dfota_config *cfg)
 
 /* The longest expect_version and ufs_prefix, as the refusal says it. */
 #define CONFIG_ID_MAX_TEXT "63"
-_Static_assert(FOTA_ID_MAX - 1 == 63, "CONFIG_ID_MAX_TEXT follows FOTA_ID_MAX");
+_Static_assert(FSM_ID_MAX - 1 == 63, "CONFIG_ID_MAX_TEXT follows FSM_ID_MAX");
 
 /* What config_fault() gives for a forced family that is none of this build's:
  * family_describe_unknown() says which. */
@@ -48,8 +48,8 @@ static const char *config_fault(const struct dfota_config *cfg)
         return config_unknown_family;
     if (cfg->urcport && (strlen(cfg->urcport) >= 16 || strchr(cfg->urcport, '"')))
         return "urcport is a port name such as usbat, usbmodem or uart1";
-    if ((cfg->expect_version && strlen(cfg->expect_version) >= FOTA_ID_MAX) ||
-        (cfg->ufs_prefix && strlen(cfg->ufs_prefix) >= FOTA_ID_MAX))
+    if ((cfg->expect_version && strlen(cfg->expect_version) >= FSM_ID_MAX) ||
+        (cfg->ufs_prefix && strlen(cfg->ufs_prefix) >= FSM_ID_MAX))
         return "expect_version and ufs_prefix are at most " CONFIG_ID_MAX_TEXT " bytes";
     if (!DFOTA_WITH_PREFLIGHT && cfg->set_urcport) /* the checks route the URCs */
         return "set_urcport: this build has no checks before the upgrade "

@@ -7,7 +7,7 @@
 #if DFOTA_WITH_UPLOAD
 
 #ifdef DFOTA_HAVE_SYS_PORT
-#include "port_file.h"
+#include "os/port_file.h"
 #endif
 
 static enum upload_source_status package_read(void *user, size_t offset, uint8_t *buf, size_t len,
@@ -38,7 +38,7 @@ static int package_refuse(char *msg, size_t msg_size, const char *why)
 }
 
 /* The name on the module: the user's, else the file's own, else a default. */
-static int package_name(const struct dfota_package *pkg, struct fota_upload_job *job, char *msg,
+static int package_name(const struct dfota_package *pkg, struct fsm_upload_job *job, char *msg,
                         size_t msg_size)
 {
     if (pkg->name)
@@ -76,7 +76,7 @@ static int package_open_source(struct package *p, const struct dfota_package *pk
     return DFOTA_OK;
 }
 
-int package_open(struct package *p, const struct dfota_package *pkg, struct fota_upload_job *job,
+int package_open(struct package *p, const struct dfota_package *pkg, struct fsm_upload_job *job,
                  char *msg, size_t msg_size)
 {
     int rc;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "dfota.h"
-#include "fota.h"
+#include "fsm/fsm.h"
 
 #if DFOTA_WITH_UPLOAD
 
@@ -24,7 +24,7 @@ struct package {
 
 /* Opens what pkg names and fills job (name, size, read function) for the upload.
  * Returns DFOTA_OK, or DFOTA_ERR_INVALID with the broken rule in msg. */
-int package_open(struct package *p, const struct dfota_package *pkg, struct fota_upload_job *job,
+int package_open(struct package *p, const struct dfota_package *pkg, struct fsm_upload_job *job,
                  char *msg, size_t msg_size);
 
 /* Closes a file package_open() opened. Safe to call again. */

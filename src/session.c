@@ -6,18 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "at.h"
+#include "at/at.h"
 #include "config.h"
-#include "family.h"
-#include "fota.h"
+#include "family/family.h"
+#include "fsm/fsm.h"
 #include "log_repeat.h"
 #include "package.h"
-#include "qind.h"
-#include "secret.h"
-#include "target.h"
+#include "at/qind.h"
+#include "at/secret.h"
+#include "at/target.h"
 #ifdef DFOTA_HAVE_SYS_PORT
-#include "port_clock.h"
-#include "port_sys.h"
+#include "os/port_clock.h"
+#include "os/port_sys.h"
 #endif
 
 /* While the port is away, try to open it at least this often even if the backend
@@ -46,13 +46,13 @@ struct dfota {
     bool cancel_taken; /* the machine was told: it ends once the module is put back */
     uint64_t now;
     struct at_engine at;
-    struct fota fota;
+    struct fsm fota;
 #if DFOTA_WITH_LOG
     struct secret secret; /* the target's password, hidden in every log line */
 #endif
     int result;
     int code;
-    char error[MACHINE_DONE_MAX + 56];
+    char error[CORE_DONE_MAX + 56];
 #if DFOTA_WITH_LOG
     struct log_repeat warnings;
 #endif
@@ -157,7 +157,7 @@ static void session_log_cb(void *user, enum dfota_log_level level, const char *t
 
 static void session_emit(struct dfota *s, const struct dfota_event *event)
 {
-    char clean[MACHINE_DONE_MAX + 56];
+    char clean[CORE_DONE_MAX + 56];
     struct dfota_event copy = *event;
 
     if (!s->cfg.on_event || s->close_pending)
@@ -198,7 +198,7 @@ static void session_port_lost(struct dfota *s)
     s->hangup_seen = false;
     session_note(s, DFOTA_LOG_INFO, "port lost");
     at_port_lost(&s->at);
-    fota_on_port_lost(&s->fota, s->now);
+    fsm_on_port_lost(&s->fota, s->now);
 }
 
 static void session_try_reopen(struct dfota *s)
@@ -209,7 +209,7 @@ static void session_try_reopen(struct dfota *s)
         return;
     s->port_open = true;
     session_note(s, DFOTA_LOG_INFO, "port back");
-    fota_on_port_back(&s->fota, s->now);
+    fsm_on_port_back(&s->fota, s->now);
 }
 
 /* ---- the AT engine's callbacks -------------------------------------------------------- */
@@ -219,13 +219,13 @@ static void session_drain(struct dfota *s);
 static void session_on_response(void *user, const char *line)
 {
     struct dfota *s = user;
-    fota_on_response(&s->fota, line);
+    fsm_on_response(&s->fota, line);
 }
 
 static void session_on_final(void *user, enum at_result result, int code)
 {
     struct dfota *s = user;
-    fota_on_result(&s->fota, result, code, s->now);
+    fsm_on_result(&s->fota, result, code, s->now);
     session_drain(s); /* line by line: one read may hold many URCs */
 }
 
@@ -236,14 +236,14 @@ static void session_on_urc(void *user, const char *line)
 
     if (qind_parse(line, &urc)) {
         session_note(s, DFOTA_LOG_INFO, "URC %s %d", qind_kind_name(urc.kind), urc.number);
-        fota_on_urc(&s->fota, &urc, s->now);
+        fsm_on_urc(&s->fota, &urc, s->now);
         session_drain(s);
     }
 }
 
 /* ---- driving the machine -------------------------------------------------------------- */
 
-static void session_finish(struct dfota *s, const struct machine_out *out)
+static void session_finish(struct dfota *s, const struct core_out *out)
 {
     s->result = out->event.result;
     s->code = out->event.code;
@@ -276,25 +276,25 @@ static void session_send(struct dfota *s, const struct at_cmd *cmd)
 /* Carries out what the machine asked for; each step may make it ask for more. */
 static void session_drain(struct dfota *s)
 {
-    struct machine_out out;
+    struct core_out out;
 
-    while (fota_next_output(&s->fota, &out)) {
-        if (s->close_pending && out.kind != MACHINE_OUT_DONE)
+    while (fsm_next_output(&s->fota, &out)) {
+        if (s->close_pending && out.kind != CORE_OUT_DONE)
             continue; /* after a dfota_close() from a callback nothing is sent or reported */
         switch (out.kind) {
-        case MACHINE_OUT_EVENT:
+        case CORE_OUT_EVENT:
             session_emit(s, &out.event);
             break;
-        case MACHINE_OUT_SEND:
+        case CORE_OUT_SEND:
             session_send(s, &out.cmd);
             break;
-        case MACHINE_OUT_REOPEN:
+        case CORE_OUT_REOPEN:
             session_try_reopen(s);
             break;
-        case MACHINE_OUT_WARN:
+        case CORE_OUT_WARN:
             session_note(s, DFOTA_LOG_WARN, "%s", out.text);
             break;
-        case MACHINE_OUT_DONE:
+        case CORE_OUT_DONE:
             session_finish(s, &out);
             session_emit(s, &out.event);
             break;
@@ -326,9 +326,9 @@ static void session_read_all(struct dfota *s)
 static void session_cancel(struct dfota *s)
 {
     s->cancel_taken = true;
-    if (!fota_cleaning(&s->fota))
+    if (!fsm_cleaning(&s->fota))
         at_abort(&s->at); /* the command of the phase cancelled is over */
-    fota_cancel(&s->fota, s->now);
+    fsm_cancel(&s->fota, s->now);
     session_drain(s);
 }
 
@@ -372,7 +372,7 @@ static int session_process(struct dfota *s)
         session_port_lost(s);
     session_drain(s);
     session_read_all(s);
-    if (!s->port_open && !fota_done(&s->fota))
+    if (!s->port_open && !fsm_done(&s->fota))
         session_try_reopen(s);
     if (session_cancel_due(s)) { /* it cut a write short */
         session_cancel(s);
@@ -380,7 +380,7 @@ static int session_process(struct dfota *s)
             return s->result;
     }
     at_tick(&s->at, s->now);
-    fota_on_tick(&s->fota, s->now);
+    fsm_on_tick(&s->fota, s->now);
     session_drain(s);
     if (s->close_pending && s->result == DFOTA_IN_PROGRESS)
         session_cancel(s);
@@ -401,7 +401,7 @@ uint32_t dfota_timeout_ms(struct dfota *s)
 
     if (!s)
         return 0;
-    deadline = fota_deadline(&s->fota);
+    deadline = fsm_deadline(&s->fota);
     now = session_now(s);
 
     if (at_deadline(&s->at) < deadline)
@@ -502,7 +502,7 @@ static void session_init_engines(struct dfota *s)
                               session_on_urc,
                               DFOTA_WITH_LOG && s->cfg.on_log ? session_log_cb : NULL,
                               s};
-    struct fota_settings set;
+    struct fsm_settings set;
 
     memset(&set, 0, sizeof(set));
     set.timing.first_urc_ms = s->cfg.first_urc_timeout_ms;
@@ -525,7 +525,7 @@ static void session_init_engines(struct dfota *s)
     if (DFOTA_WITH_PREFLIGHT) /* the checks ask where URCs go */
         snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb);
-    fota_init(&s->fota, &set);
+    fsm_init(&s->fota, &set);
 #if DFOTA_WITH_LOG
     log_repeat_init(&s->warnings);
 #endif
@@ -617,23 +617,23 @@ int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg
     return DFOTA_OK;
 }
 
-static int session_begin(struct dfota *s, enum fota_mode mode, const char *target,
+static int session_begin(struct dfota *s, enum fsm_mode mode, const char *target,
                          enum dfota_via via)
 {
     if (s->started)
         return DFOTA_ERR_STATE;
-    if (!s->port_open && mode != FOTA_MODE_WATCH) {
+    if (!s->port_open && mode != FSM_MODE_WATCH) {
         snprintf(s->error, sizeof(s->error), "the port is not there");
         return DFOTA_ERR_PORT;
     }
     s->started = true;
     s->now = session_now(s);
-    fota_begin(&s->fota, mode, target, via == DFOTA_VIA_FILE, via, s->now);
+    fsm_begin(&s->fota, mode, target, via == DFOTA_VIA_FILE, via, s->now);
 #if DFOTA_WITH_LOG /* before the first line is logged: its echo holds the target */
     (void)secret_find(&s->secret, target ? s->fota.target : NULL);
 #endif
     if (!s->port_open) /* watching a module that is rebooting right now */
-        fota_on_port_lost(&s->fota, s->now);
+        fsm_on_port_lost(&s->fota, s->now);
     session_drain(s);
     return DFOTA_OK;
 }
@@ -654,10 +654,10 @@ static int session_check_target(struct dfota *s, const char *target, enum dfota_
         snprintf(s->error, sizeof(s->error), "%s: %s", f->name, why);
     else if (rc != DFOTA_OK)
         snprintf(s->error, sizeof(s->error), "%s", why);
-    if (rc == DFOTA_OK && target && strlen(target) > FOTA_TARGET_MAX) { /* the rules say more */
+    if (rc == DFOTA_OK && target && strlen(target) > FSM_TARGET_MAX) { /* the rules say more */
         snprintf(s->error, sizeof(s->error),
                  "target: %u bytes, this build takes at most %d (DFOTA_URL_MAX)",
-                 (unsigned)strlen(target), FOTA_TARGET_MAX);
+                 (unsigned)strlen(target), FSM_TARGET_MAX);
         rc = DFOTA_ERR_INVALID;
     }
     return rc;
@@ -674,7 +674,7 @@ static int session_start(struct dfota *s, const char *target)
         return DFOTA_ERR_INVALID;
     }
     session_note(s, DFOTA_LOG_INFO, "upgrading from %s", target);
-    return session_begin(s, FOTA_MODE_UPGRADE, target, via);
+    return session_begin(s, FSM_MODE_UPGRADE, target, via);
 }
 
 int dfota_start(struct dfota *s, const char *target)
@@ -691,9 +691,9 @@ int dfota_start(struct dfota *s, const char *target)
 #define SESSION_UPLOAD_TIMEOUT_S 10
 
 static int session_start_upload(struct dfota *s, const struct dfota_package *pkg,
-                                enum fota_mode mode)
+                                enum fsm_mode mode)
 {
-    struct fota_upload_job job;
+    struct fsm_upload_job job;
     uint32_t timeout = s->cfg.upload_timeout_s ? s->cfg.upload_timeout_s : SESSION_UPLOAD_TIMEOUT_S;
 
     if (s->started)
@@ -706,14 +706,14 @@ static int session_start_upload(struct dfota *s, const struct dfota_package *pkg
         session_note(s, DFOTA_LOG_ERROR, "invalid package: %s", s->error);
         return DFOTA_ERR_INVALID;
     }
-    fota_set_upload(&s->fota, &job);
+    fsm_set_upload(&s->fota, &job);
     session_note(s, DFOTA_LOG_INFO, "uploading %zu bytes as %s", job.size, job.name);
     return session_begin(s, mode, NULL, DFOTA_VIA_FILE);
 }
 #endif
 
 static int session_upload_call(struct dfota *s, const struct dfota_package *pkg,
-                               enum fota_mode mode)
+                               enum fsm_mode mode)
 {
 #if DFOTA_WITH_UPLOAD
     return session_start_upload(s, pkg, mode);
@@ -730,7 +730,7 @@ int dfota_start_upload(struct dfota *s, const struct dfota_package *pkg)
     if (!s)
         return DFOTA_ERR_INVALID;
     session_enter(s);
-    return session_leave(s, session_upload_call(s, pkg, FOTA_MODE_UPGRADE_UPLOAD));
+    return session_leave(s, session_upload_call(s, pkg, FSM_MODE_UPGRADE_UPLOAD));
 }
 
 int dfota_upload(struct dfota *s, const struct dfota_package *pkg)
@@ -738,7 +738,7 @@ int dfota_upload(struct dfota *s, const struct dfota_package *pkg)
     if (!s)
         return DFOTA_ERR_INVALID;
     session_enter(s);
-    return session_leave(s, session_upload_call(s, pkg, FOTA_MODE_UPLOAD));
+    return session_leave(s, session_upload_call(s, pkg, FSM_MODE_UPLOAD));
 }
 
 int dfota_watch(struct dfota *s)
@@ -746,7 +746,7 @@ int dfota_watch(struct dfota *s)
     if (!s)
         return DFOTA_ERR_INVALID;
     session_enter(s);
-    return session_leave(s, session_begin(s, FOTA_MODE_WATCH, NULL, DFOTA_VIA_NONE));
+    return session_leave(s, session_begin(s, FSM_MODE_WATCH, NULL, DFOTA_VIA_NONE));
 }
 
 int dfota_info(struct dfota *s)
@@ -754,7 +754,7 @@ int dfota_info(struct dfota *s)
     if (!s)
         return DFOTA_ERR_INVALID;
     session_enter(s);
-    return session_leave(s, session_begin(s, FOTA_MODE_INFO, NULL, DFOTA_VIA_NONE));
+    return session_leave(s, session_begin(s, FSM_MODE_INFO, NULL, DFOTA_VIA_NONE));
 }
 
 void dfota_close(struct dfota *s)

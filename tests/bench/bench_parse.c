@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "at.h"
+#include "at/at.h"
 #include "bench.h"
-#include "qind.h"
+#include "at/qind.h"
 
 /* One piece of the stream, with its length: the noise piece holds a NUL, as real line
  * noise does, and the bytes after it must reach the stream too. */

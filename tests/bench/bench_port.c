@@ -11,7 +11,7 @@
 
 #include "bench.h"
 #include "dfota.h"
-#include "port_sys.h"
+#include "os/port_sys.h"
 
 struct reboot_rig {
     char dir[64];

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "at.h"
+#include "at/at.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "target.h"
+#include "at/target.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

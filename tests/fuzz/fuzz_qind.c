@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qind.h"
+#include "at/qind.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

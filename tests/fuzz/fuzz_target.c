@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "target.h"
+#include "at/target.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Keeps the arrows between object files one way: object A depends on object B when A
 # uses a symbol B defines (nm -u against nm --defined-only); tsort orders the graph and
-# fails on a loop. Usage:
-#   check_layers.sh OBJECT...    the objects to check (any set: the port files, all of src/)
-#   check_layers.sh --self-test  proves the check fails on a loop and passes without one
+# fails on a loop. With a rank file it also checks that every arrow points down the layers
+# (tests/layers/ranks: the folders of src/, each with its rank). Usage:
+#   check_layers.sh [--ranks FILE] OBJECT...  the objects to check (any set: all of src/)
+#   check_layers.sh --self-test               proves the check fails on a loop and on an
+#                                             arrow up the ranks, and passes without them
 set -eu
 export LC_ALL=C # one collation for sort and join
 
@@ -21,7 +23,44 @@ objects_graph() {
     rm -f "$defs"
 }
 
+# The folder of src/ an object was built from: "fsm" for .../src/fsm/core.c.o, "session"
+# for a file of src/ itself.
+object_folder() {
+    rel=${1##*/src/}
+    case $rel in
+    */*) echo "${rel%%/*}" ;;
+    *) echo session ;;
+    esac
+}
+
+# Reads "used user" arrows on stdin; prints each that breaks the rank file $1.
+rank_breaks() {
+    while read -r d u; do
+        [ "$d" != "$u" ] || continue
+        fd=$(object_folder "$d")
+        fu=$(object_folder "$u")
+        [ "$fd" != "$fu" ] || continue
+        awk -v fd="$fd" -v fu="$fu" -v d="${d##*/src/}" -v u="${u##*/src/}" '
+            /^#/ || NF < 2 { next }
+            { rank[$1] = $2; only[$1] = ""; for (i = 3; i <= NF; i++) only[$1] = only[$1] " " $i " " }
+            END {
+                if (!(fd in rank) || !(fu in rank)) {
+                    printf "  %s or %s: a folder the rank file does not name\n", fu, fd; exit }
+                if (rank[fd] >= rank[fu])
+                    printf "  %s (%s, rank %d) uses %s (%s, rank %d): not a lower layer\n",
+                           u, fu, rank[fu], d, fd, rank[fd]
+                else if (only[fd] != "" && index(only[fd], " " fu " ") == 0)
+                    printf "  %s (%s) uses %s: %s is for%s alone\n", u, fu, d, fd, only[fd]
+            }' "$1"
+    done
+}
+
 check() {
+    ranks=
+    if [ "${1:-}" = "--ranks" ]; then
+        ranks=$2
+        shift 2
+    fi
     for o in "$@"; do
         nm "$o" >/dev/null || { echo "cannot read the symbols of $o" >&2; return 2; }
     done
@@ -40,6 +79,15 @@ check() {
         return 1
     fi
     rm -f "$errors"
+    if [ -n "$ranks" ]; then
+        breaks=$(printf '%s\n' "$graph" | rank_breaks "$ranks" | sort -u)
+        if [ -n "$breaks" ]; then
+            echo "arrows up the layers ($ranks):" >&2
+            printf '%s\n' "$breaks" >&2
+            return 1
+        fi
+        echo "every arrow points down the layers of $ranks"
+    fi
     echo "one way, lowest first:"
     printf '%s\n' "$order" | sed 's|.*/||'
 }
@@ -61,7 +109,26 @@ self_test() {
         echo "self-test: a missing object passed" >&2
         exit 1
     fi
-    echo "self-test: a loop and a missing object fail the check, a one-way pair passes"
+    # An arrow up the ranks: src/at/e.c uses src/fsm/d.c; and the session's own folder.
+    mkdir -p "$dir/src/at" "$dir/src/fsm" "$dir/src/os"
+    printf 'int d(void) { return 1; }\n' >"$dir/src/fsm/d.c"
+    printf 'int d(void);\nint e(void) { return d(); }\n' >"$dir/src/at/e.c"
+    printf 'int f(void) { return 2; }\n' >"$dir/src/os/f.c"
+    printf 'int f(void);\nint g(void) { return f(); }\n' >"$dir/src/fsm/g.c"
+    printf 'at 0\nos 0 session\nfsm 1\n' >"$dir/ranks"
+    for f in src/fsm/d src/at/e src/os/f src/fsm/g; do cc -c -o "$dir/$f.c.o" "$dir/$f.c"; done
+    if check --ranks "$dir/ranks" "$dir/src/fsm/d.c.o" "$dir/src/at/e.c.o" >/dev/null 2>&1; then
+        echo "self-test: src/at/ using src/fsm/ passed the ranks" >&2
+        exit 1
+    fi
+    if check --ranks "$dir/ranks" "$dir/src/os/f.c.o" "$dir/src/fsm/g.c.o" >/dev/null 2>&1; then
+        echo "self-test: src/fsm/ using src/os/ (the session's alone) passed the ranks" >&2
+        exit 1
+    fi
+    check --ranks "$dir/ranks" "$dir/src/at/e.c.o" >/dev/null ||
+        { echo "self-test: one object refused by the ranks" >&2; exit 1; }
+    echo "self-test: a loop, a missing object and arrows up the ranks fail the check," \
+        "a one-way pair passes"
 }
 
 if [ "${1:-}" = "--self-test" ]; then
@@ -70,6 +137,6 @@ else
     # CMake hands a list of objects over as one argument separated by ';'.
     # shellcheck disable=SC2046
     set -- $(printf '%s\n' "$@" | tr ';' '\n')
-    [ $# -gt 0 ] || { echo "usage: $0 OBJECT... | --self-test" >&2; exit 2; }
+    [ $# -gt 0 ] || { echo "usage: $0 [--ranks FILE] OBJECT... | --self-test" >&2; exit 2; }
     check "$@"
 fi

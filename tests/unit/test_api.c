@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "at.h"
+#include "at/at.h"
 #include "build_config.h"
 #include "session_rig.h"
 

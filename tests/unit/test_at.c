@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "at.h"
+#include "at/at.h"
 #include "at_rig.h"
 #include "fake_port.h"
 

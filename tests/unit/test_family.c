@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "build_config.h"
-#include "family.h"
-#include "target.h"
+#include "family/family.h"
+#include "at/target.h"
 
 struct model_case {
     const char *model;

@@ -9,16 +9,16 @@
 
 #include <string.h>
 
-#include "fota.h"
+#include "fsm/fsm.h"
 
-_Static_assert(MACHINE_OUT_MAX >= MACHINE_OUT_WORST + 2, "the queue keeps a margin");
+_Static_assert(CORE_OUT_MAX >= CORE_OUT_WORST + 2, "the queue keeps a margin");
 
 #define LONG_URL                                                                                   \
     "http://10.0.0.1/a-package-name-longer-than-the-hundred-bytes-that-an-em060k-takes-in-a-url-"  \
     "whole/update.zip"
 
 struct drive {
-    struct fota m;
+    struct fsm m;
     const char *model;   /* ATI's model line */
     const char *version; /* AT+QGMR's line */
     unsigned most;       /* the most outputs one input left */
@@ -29,18 +29,18 @@ struct drive {
 /* Takes what the last input left, as the session does. */
 static void drive_take(struct drive *d)
 {
-    struct machine_out out;
+    struct core_out out;
     unsigned n = 0;
 
     d->sent = NULL;
-    while (fota_next_output(&d->m, &out)) {
+    while (fsm_next_output(&d->m, &out)) {
         n++;
-        if (out.kind == MACHINE_OUT_SEND)
+        if (out.kind == CORE_OUT_SEND)
             d->sent = out.cmd.text;
-        if (out.kind == MACHINE_OUT_DONE)
+        if (out.kind == CORE_OUT_DONE)
             d->done_result = out.event.result;
     }
-    assert_true(n <= MACHINE_OUT_MAX);
+    assert_true(n <= CORE_OUT_MAX);
     if (n > d->most)
         d->most = n;
 }
@@ -48,24 +48,24 @@ static void drive_take(struct drive *d)
 /* Answers each command as a module with the drive's identity does, OK to all. */
 static void drive_answer_all(struct drive *d, uint64_t now)
 {
-    while (d->sent && !fota_done(&d->m)) {
+    while (d->sent && !fsm_done(&d->m)) {
         if (strcmp(d->sent, "ATI") == 0) {
-            fota_on_response(&d->m, "Quectel");
-            fota_on_response(&d->m, d->model);
-            fota_on_response(&d->m, "Revision: X9R01");
+            fsm_on_response(&d->m, "Quectel");
+            fsm_on_response(&d->m, d->model);
+            fsm_on_response(&d->m, "Revision: X9R01");
         } else if (strcmp(d->sent, "AT+QGMR") == 0) {
-            fota_on_response(&d->m, d->version);
+            fsm_on_response(&d->m, d->version);
         }
-        fota_on_result(&d->m, AT_RESULT_OK, -1, now);
+        fsm_on_result(&d->m, AT_RESULT_OK, -1, now);
         drive_take(d);
     }
 }
 
-static void drive_begin(struct drive *d, const struct fota_settings *set, enum fota_mode mode,
+static void drive_begin(struct drive *d, const struct fsm_settings *set, enum fsm_mode mode,
                         const char *target)
 {
-    fota_init(&d->m, set);
-    fota_begin(&d->m, mode, target, false, target ? DFOTA_VIA_HTTP : DFOTA_VIA_NONE, 0);
+    fsm_init(&d->m, set);
+    fsm_begin(&d->m, mode, target, false, target ? DFOTA_VIA_HTTP : DFOTA_VIA_NONE, 0);
     drive_take(d);
 }
 
@@ -73,19 +73,19 @@ static void drive_begin(struct drive *d, const struct fota_settings *set, enum f
 static void test_info_unknown_model(void **state)
 {
     static struct drive d;
-    struct fota_settings set;
+    struct fsm_settings set;
 
     (void)state;
     memset(&set, 0, sizeof(set));
     memset(&d, 0, sizeof(d));
     d.model = "Unknown-X9";
     d.version = "X9R01A01";
-    drive_begin(&d, &set, FOTA_MODE_INFO, NULL);
+    drive_begin(&d, &set, FSM_MODE_INFO, NULL);
     drive_answer_all(&d, 10);
-    assert_true(fota_done(&d.m));
+    assert_true(fsm_done(&d.m));
     assert_int_equal(d.done_result, DFOTA_OK);
     /* the unknown model's warning is a log line: a build without them pushes one less */
-    assert_int_equal(d.most, MACHINE_OUT_WORST - (DFOTA_WITH_LOG ? 0 : 1));
+    assert_int_equal(d.most, CORE_OUT_WORST - (DFOTA_WITH_LOG ? 0 : 1));
 }
 
 /* An upgrade without checks whose target breaks the family's limit: the identity, the
@@ -93,7 +93,7 @@ static void test_info_unknown_model(void **state)
 static void test_upgrade_refused_after_identify(void **state)
 {
     static struct drive d;
-    struct fota_settings set;
+    struct fsm_settings set;
 
     (void)state;
     memset(&set, 0, sizeof(set));
@@ -101,9 +101,9 @@ static void test_upgrade_refused_after_identify(void **state)
     set.no_preflight = true;
     d.model = "EM060K-GL";
     d.version = "EM060KGLAAR01A07M4G_01.001.01.001";
-    drive_begin(&d, &set, FOTA_MODE_UPGRADE, LONG_URL);
+    drive_begin(&d, &set, FSM_MODE_UPGRADE, LONG_URL);
     drive_answer_all(&d, 10);
-    assert_true(fota_done(&d.m));
+    assert_true(fsm_done(&d.m));
     assert_int_equal(d.done_result, DFOTA_ERR_INVALID);
     assert_int_equal(d.most, 5);
 }

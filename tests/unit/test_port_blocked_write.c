@@ -18,10 +18,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "at.h"
+#include "at/at.h"
 #include "dfota.h"
-#include "port_clock.h"
-#include "port_posix.h"
+#include "os/port_clock.h"
+#include "os/port_posix.h"
 
 /* What dfota.h promises for a cancel, with room for a loaded machine. */
 #define CANCEL_SEEN_MS 500

@@ -8,7 +8,7 @@
 #include <poll.h>
 #include <time.h>
 
-#include "port_clock.h"
+#include "os/port_clock.h"
 
 static uint64_t monotonic_ms(void)
 {

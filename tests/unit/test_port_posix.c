@@ -26,8 +26,8 @@
 #include <unistd.h>
 
 #include "build_config.h"
-#include "port_clock.h"
-#include "port_sys.h"
+#include "os/port_clock.h"
+#include "os/port_sys.h"
 
 struct fixture {
     char dir[64];

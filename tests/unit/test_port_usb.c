@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "port_linux.h"
-#include "port_sys.h"
+#include "os/port_linux.h"
+#include "os/port_sys.h"
 
 /* ---- counting every allocation of the process (glibc; not under AddressSanitizer) ---- */
 

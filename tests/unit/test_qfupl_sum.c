@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "qfupl_sum.h"
+#include "upload/qfupl_sum.h"
 
 static uint16_t sum_of(const void *data, size_t len)
 {

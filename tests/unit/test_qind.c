@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qind.h"
+#include "at/qind.h"
 
 struct parse_case {
     const char *line;

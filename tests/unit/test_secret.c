@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "secret.h"
+#include "at/secret.h"
 #include "session_rig.h"
 
 #define PASSWORD "Zq9xW7k"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "build_config.h"
-#include "target.h"
+#include "at/target.h"
 
 #define OK DFOTA_OK
 #define BAD DFOTA_ERR_INVALID

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "at.h"
+#include "at/at.h"
 #include "fake_port.h"
 #include "fake_ufs.h"
-#include "upload.h"
+#include "upload/upload.h"
 
 #define PAYLOAD_MAX 8192
 #define NAME "pkg.bin"

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "upload.h"
+#include "upload/upload.h"
 
 static void test_name_rules(void **state)
 {

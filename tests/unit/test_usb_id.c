@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "usb_id.h"
+#include "os/usb_id.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,7 +3,7 @@
 #ifndef DFOTA_AT_RIG_H
 #define DFOTA_AT_RIG_H
 
-#include "at.h"
+#include "at/at.h"
 #include "fake_port.h"
 
 /* Everything the engine reported, in order, as "R:line|U:line|F:OK,-1|". */

@@ -1,0 +1,73 @@
+/* The cleanup phase: after every ending the module can still hear (success, a failure,
+ * a cancel, a port that went and came back), it puts back what the session changed on
+ * the module: the URC port, which the checks routed to dfota's port. It never changes
+ * the result it was given: the core holds it (core_hold) until this phase releases it. */
+#include <stdio.h>
+
+#include "fsm/phases.h"
+
+/* Only a build with the checks routes the URCs, and so has something to put back. */
+#if DFOTA_WITH_PREFLIGHT
+static void cleanup_send(struct fsm *m)
+{
+    snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"", m->clean.urcport);
+    core_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
+}
+
+static enum fsm_verdict cleanup_give(struct fsm *m, const char *warning)
+{
+    if (warning)
+        core_warn(&m->core, warning);
+    core_release(&m->core);
+    return FSM_DONE;
+}
+
+static enum fsm_verdict cleanup_enter(struct fsm *m, uint64_t now)
+{
+    (void)now;
+    if (m->port_away) /* the module cannot hear: it keeps dfota's routing */
+        return cleanup_give(m, "the port is away: the URC port stays where dfota set it");
+    cleanup_send(m);
+    return FSM_STAY;
+}
+
+static enum fsm_verdict cleanup_answer(struct fsm *m, enum at_result result, int code,
+                                        uint64_t now)
+{
+    (void)code;
+    (void)now;
+    return cleanup_give(m, result == AT_RESULT_OK
+                               ? NULL
+                               : "could not put the URC port back; it stays where dfota set it");
+}
+
+/* The module may reboot on the command (or be rebooting): put it back once it is back. */
+static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint64_t now)
+{
+    if (lost) {
+        core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
+        core_arm(&m->core, CORE_TIMER_PORT, now + m->timing.port_ms);
+        core_reopen(&m->core);
+        return FSM_STAY;
+    }
+    core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
+    core_disarm(&m->core, CORE_TIMER_PORT);
+    cleanup_send(m);
+    return FSM_STAY;
+}
+
+static enum fsm_verdict cleanup_timer(struct fsm *m, enum core_timer t, uint64_t now)
+{
+    (void)now;
+    if (t != CORE_TIMER_PORT)
+        return FSM_STAY;
+    return cleanup_give(m, "the port did not come back: the URC port stays where dfota set it");
+}
+
+const struct fsm_phase phase_cleanup = {
+    .enter = cleanup_enter,
+    .on_answer = cleanup_answer,
+    .on_port = cleanup_port,
+    .on_timer = cleanup_timer,
+};
+#endif

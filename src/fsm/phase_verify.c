@@ -1,0 +1,145 @@
+/* The verify phase: after the final reboot (or a first-URC window that ran out after the
+ * update began), the module's firmware version decides. END,0 is not proof by itself: a
+ * module still on the version it ran before did not upgrade; one that never answers
+ * cannot be confirmed. A new version proves the upgrade even when END was lost. */
+#include <stdio.h>
+#include <string.h>
+
+#include "fsm/ident.h"
+#include "fsm/phases.h"
+
+static void verify_start(struct fsm *m, uint64_t now)
+{
+    core_arm(&m->core, CORE_TIMER_VERIFY, now + m->timing.first_urc_ms);
+    ident_start(m, &m->after, true);
+}
+
+static enum fsm_verdict verify_enter(struct fsm *m, uint64_t now)
+{
+    /* The follow phase's timers are over: only the verify window counts from here. */
+    core_disarm_all(&m->core);
+    core_set_phase(&m->core, DFOTA_PHASE_FINAL_REBOOT);
+    verify_start(m, now);
+    return FSM_STAY;
+}
+
+static enum fsm_verdict verify_fallback(struct fsm *m)
+{
+    core_finish(&m->core, m->fallback.result, m->fallback.code, m->fallback.text);
+    return FSM_DONE;
+}
+
+/* The module is back but could not be confirmed; why is given. */
+static enum fsm_verdict verify_unconfirmed(struct fsm *m, int result, const char *why)
+{
+    char text[CORE_DONE_MAX];
+
+    if (!m->end_ok)
+        return verify_fallback(m);
+    snprintf(text, sizeof(text), "the module reported success but could not be confirmed: %s", why);
+    core_finish(&m->core, result, -1, text);
+    return FSM_DONE;
+}
+
+/* Success; the cleanup phase then puts back what the session changed. */
+static enum fsm_verdict verify_succeed(struct fsm *m, const char *text)
+{
+    core_finish(&m->core, DFOTA_OK, 0, text);
+    return FSM_DONE;
+}
+
+static bool verify_expected(const struct fsm *m, const char *after)
+{
+    return !m->set.expect_version[0] || strstr(after, m->set.expect_version) != NULL;
+}
+
+static enum fsm_verdict verify_judge(struct fsm *m)
+{
+    const char *before = ident_version(&m->before), *after = ident_version(&m->after);
+    bool new_version = ident_differs(&m->before, &m->after);
+    char text[CORE_DONE_MAX];
+
+    if (!ident_unknown(&m->after))
+        core_emit(&m->core, DFOTA_EVENT_VERSION, -1, -1, after);
+    if (!m->end_ok && !new_version)
+        return verify_fallback(m);
+    if (ident_unknown(&m->after))
+        return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT, "its firmware version could not be read");
+    if (!ident_unknown(&m->before) && !ident_comparable(&m->before, &m->after))
+        return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT,
+                                  "its versions before and after were read differently");
+    if (!ident_unknown(&m->before) && !new_version) {
+        snprintf(text, sizeof(text), "the module reported success but still runs %s", after);
+        core_finish(&m->core, DFOTA_ERR_UPDATE, -1, text);
+    } else if (!verify_expected(m, after)) {
+        snprintf(text, sizeof(text), "the module runs %s, not the expected %s", after,
+                 m->set.expect_version);
+        core_finish(&m->core, DFOTA_ERR_UPDATE, -1, text);
+    } else if (!ident_unknown(&m->before)) {
+        snprintf(text, sizeof(text), "upgraded %s -> %s%s", before, after,
+                 m->end_ok ? "" : " (the module's END was not seen)");
+        return verify_succeed(m, text);
+    } else {
+        snprintf(text, sizeof(text), "upgraded to %s", after);
+        return verify_succeed(m, text);
+    }
+    return FSM_DONE;
+}
+
+static enum fsm_verdict verify_answer(struct fsm *m, enum at_result result, int code,
+                                       uint64_t now)
+{
+    enum ident_status st;
+
+    (void)code;
+    st = ident_on_answer(m, result, now);
+    if (m->ident.answered) /* the window was for that: each command has its own timeout now */
+        core_disarm(&m->core, CORE_TIMER_VERIFY);
+    return st == IDENT_DONE ? verify_judge(m) : FSM_STAY;
+}
+
+static enum fsm_verdict verify_port(struct fsm *m, bool lost, uint64_t now)
+{
+    if (lost) {
+        core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
+        core_disarm(&m->core, CORE_TIMER_VERIFY);
+        core_disarm(&m->core, CORE_TIMER_PAUSE);
+        core_arm(&m->core, CORE_TIMER_PORT, now + m->timing.port_ms);
+        core_reopen(&m->core);
+        return FSM_STAY;
+    }
+    core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
+    core_disarm(&m->core, CORE_TIMER_PORT);
+    verify_start(m, now);
+    return FSM_STAY;
+}
+
+static enum fsm_verdict verify_timer(struct fsm *m, enum core_timer t, uint64_t now)
+{
+    char why[CORE_TEXT_MAX];
+
+    (void)now;
+    switch (t) {
+    case CORE_TIMER_PAUSE:
+        ident_on_pause(m);
+        return FSM_STAY;
+    case CORE_TIMER_VERIFY:
+        snprintf(why, sizeof(why), "it did not answer within %u s",
+                 (unsigned)(m->timing.first_urc_ms / 1000));
+        return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT, why);
+    case CORE_TIMER_PORT:
+        snprintf(why, sizeof(why), "the port did not come back within %u s",
+                 (unsigned)(m->timing.port_ms / 1000));
+        return verify_unconfirmed(m, DFOTA_ERR_PORT, why);
+    default:
+        return FSM_STAY;
+    }
+}
+
+const struct fsm_phase phase_verify = {
+    .enter = verify_enter,
+    .on_line = ident_on_line,
+    .on_answer = verify_answer,
+    .on_port = verify_port,
+    .on_timer = verify_timer,
+};
