@@ -14,7 +14,7 @@ set(DFOTA_LAYER_FAMILY family/family.c family/family_rows.c)
 # The module's file-system dialogue, names, checksum (src/upload/).
 set(DFOTA_LAYER_UPLOAD upload/upload.c upload/upload_name.c upload/qfupl_sum.c)
 # The AT engine, +QIND, the target's rules and redaction (src/at/).
-set(DFOTA_LAYER_AT at/at.c at/qind.c at/target.c at/secret.c at/hex.c)
+set(DFOTA_LAYER_AT at/at.c at/qind.c at/target.c at/secret.c at/fields.c)
 # The OS backends (src/os/): DFOTA_WITH_POSIX, then DFOTA_WITH_LIBSERIALPORT.
 set(DFOTA_OS_POSIX_SOURCES os/port_clock.c os/port_linux.c os/port_posix.c os/port_watch.c
     os/port_sys.c os/port_file.c os/usb_id.c)

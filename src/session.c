@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "at/at.h"
 #include "config.h"
 #include "family/family.h"
@@ -96,7 +97,7 @@ static bool session_log_wanted(const struct dfota *s, enum dfota_log_level level
 
 /* Apart from session_log() and never inlined: its two lines take 768 bytes of stack,
  * which a session without a log callback never reserves. */
-__attribute__((noinline)) static void
+DFOTA_NOINLINE static void
 session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt, va_list ap)
 {
     char raw[SESSION_LOG_MAX];

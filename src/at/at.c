@@ -6,49 +6,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "at/fields.h"
+#include "compiler.h"
+
 /* The URCs that are not "+NAME:" lines (those are recognised by their form): the boot
  * and call words a module prints in the middle of a bare-text answer. */
 static const char *const at_bare_urcs[] = {"RDY", "APP RDY", "RING", "POWERED DOWN"};
 
+/* Larger error codes than any module prints read as this. */
+#define AT_CODE_MAX 99999
+
 enum at_line_kind { AT_LINE_ECHO, AT_LINE_FINAL, AT_LINE_CONNECT, AT_LINE_RESPONSE, AT_LINE_URC };
 
-static char at_upper(char c)
+/* Whether s is word, in any case. */
+static bool at_equals_nocase(const char *s, const char *word)
 {
-    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-}
-
-static bool at_starts_with(const char *s, const char *prefix)
-{
-    for (; *prefix; s++, prefix++) {
-        if (at_upper(*s) != at_upper(*prefix))
-            return false;
-    }
-    return true;
-}
-
-/* The same against a prefix written in upper case, as every built-in one is: half the
- * work on a path every line takes. */
-static bool at_starts_with_upper(const char *s, const char *upper)
-{
-    for (; *upper; s++, upper++) {
-        if (at_upper(*s) != *upper)
-            return false;
-    }
-    return true;
-}
-
-static bool at_equals_upper(const char *s, const char *upper)
-{
-    return at_starts_with_upper(s, upper) && s[strlen(upper)] == '\0';
-}
-
-static bool at_equals_nocase(const char *a, const char *b)
-{
-    for (; *b; a++, b++) {
-        if (at_upper(*a) != at_upper(*b))
-            return false;
-    }
-    return *a == '\0';
+    return fields_starts_nocase(s, word) && s[strlen(word)] == '\0';
 }
 
 #if DFOTA_WITH_LOG
@@ -150,44 +123,39 @@ static void at_finish(struct at_engine *at, enum at_result result, int code)
 }
 
 /* "+CME ERROR: 407" -> 407; verbose forms ("+CME ERROR: SIM busy") -> -1. */
-static int at_parse_error_code(const char *text)
+static int at_error_code(const char *text)
 {
-    int code = 0;
-    bool any = false;
+    struct fields it;
+    uint32_t code;
 
-    while (*text == ' ')
-        text++;
-    for (; *text >= '0' && *text <= '9' && code < 100000; text++) {
-        code = code * 10 + (*text - '0');
-        any = true;
-    }
-    return any ? code : -1;
+    fields_start(&it, text);
+    return fields_next_number(&it, AT_CODE_MAX, &code) ? (int)code : -1;
 }
 
 static bool at_final_result(const char *line, enum at_result *result, int *code)
 {
     *code = -1;
     /* Dispatch on the first letter: this runs for every line. */
-    switch (at_upper(line[0])) {
+    switch (fields_upper(line[0])) {
     case 'O':
         *result = AT_RESULT_OK;
-        return at_equals_upper(line, "OK");
+        return at_equals_nocase(line, "OK");
     case 'E':
         *result = AT_RESULT_ERROR;
-        return at_equals_upper(line, "ERROR");
+        return at_equals_nocase(line, "ERROR");
     case '+':
-        if (at_upper(line[1]) == 'C' && at_upper(line[2]) == 'M')
+        if (fields_upper(line[1]) == 'C' && fields_upper(line[2]) == 'M')
             break;
         return false;
     default:
         return false;
     }
-    if (at_starts_with_upper(line, "+CME ERROR:")) {
+    if (fields_starts_nocase(line, "+CME ERROR:")) {
         *result = AT_RESULT_CME;
-        *code = at_parse_error_code(line + strlen("+CME ERROR:"));
-    } else if (at_starts_with_upper(line, "+CMS ERROR:")) {
+        *code = at_error_code(line + strlen("+CME ERROR:"));
+    } else if (fields_starts_nocase(line, "+CMS ERROR:")) {
         *result = AT_RESULT_CMS;
-        *code = at_parse_error_code(line + strlen("+CMS ERROR:"));
+        *code = at_error_code(line + strlen("+CMS ERROR:"));
     } else {
         return false;
     }
@@ -197,7 +165,7 @@ static bool at_final_result(const char *line, enum at_result *result, int *code)
 static bool at_is_bare_urc(const char *line)
 {
     for (size_t i = 0; i < sizeof(at_bare_urcs) / sizeof(at_bare_urcs[0]); i++) {
-        if (at_starts_with_upper(line, at_bare_urcs[i]))
+        if (fields_starts_nocase(line, at_bare_urcs[i]))
             return true;
     }
     return false;
@@ -238,11 +206,11 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
     if (at_final_result(line, &result, &code))
         return AT_LINE_FINAL;
 #if DFOTA_WITH_AT_RAW
-    if (at->cmd.raw.read && !at->raw_started && at_starts_with_upper(line, "CONNECT"))
+    if (at->cmd.raw.read && !at->raw_started && fields_starts_nocase(line, "CONNECT"))
         return AT_LINE_CONNECT;
 #endif
     wanted_prefix =
-        at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && at_starts_with(line, at->cmd.prefix);
+        at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && fields_starts_nocase(line, at->cmd.prefix);
     if (wanted_prefix)
         return AT_LINE_RESPONSE;
     if (at_is_named_line(line) || at_is_bare_urc(line))
@@ -372,11 +340,6 @@ static void at_append(struct at_engine *at, const uint8_t *bytes, size_t n)
     at->frame = AT_FRAME_LINE;
 }
 
-/* Where the compiler can count trailing zeros of a little-endian word, the scan jumps
- * straight to the first candidate byte; elsewhere it goes on byte by byte from the word. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define AT_SCAN_JUMPS 1
-#endif
 
 /* Length of the run before the first CR, LF or NUL. Lines are mostly plain text: it
  * looks at eight bytes at a time and jumps to the first byte below 14 in a word. */
@@ -395,8 +358,8 @@ static size_t at_text_run(const uint8_t *data, size_t len)
             n += 8;
             continue;
         }
-#ifdef AT_SCAN_JUMPS
-        n += (size_t)__builtin_ctzll(low) / 8;
+#ifdef DFOTA_HAVE_CTZ64 /* straight to the first candidate byte */
+        n += (size_t)DFOTA_CTZ64(low) / 8;
         if (data[n] == '\r' || data[n] == '\n' || data[n] == 0)
             return n;
         n++; /* another control character: part of the line */

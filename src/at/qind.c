@@ -10,16 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "at/fields.h"
+
 /* Bigger numbers than any percent or module code are clamped, never overflowed. */
 #define QIND_NUMBER_CAP 99999999
 
-/* A field of the line, [begin, end). */
-struct field {
-    const char *begin;
-    const char *end;
-};
-
-struct kind_spelling {
+struct qind_spelling {
     const char *name; /* upper case */
     uint8_t len;      /* small types: the table is a firmware's flash */
     uint8_t kind;     /* enum qind_kind */
@@ -31,7 +27,7 @@ struct kind_spelling {
         name, sizeof(name) - 1, kind, https                                                        \
     }
 
-static const struct kind_spelling kind_spellings[] = {
+static const struct qind_spelling qind_spellings[] = {
     SPELLING("FTPSTART", QIND_FTPSTART, false),
     SPELLING("FTPEND", QIND_FTPEND, false),
     SPELLING("HTTPSTART", QIND_HTTPSTART, false),
@@ -49,139 +45,40 @@ static const struct kind_spelling kind_spellings[] = {
     SPELLING("LAST UPGRADE WAS NOT FINISHED,CONTINUE UPGRADE", QIND_RESUME, false),
 };
 
-/* Own ASCII helpers: <ctype.h> depends on the locale. */
-static char ascii_upper(char c)
+/* A field as a number (a percent may end with '%'); -1 when it is none. */
+static int qind_number(struct fields_span f)
 {
-    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+    uint32_t v;
+
+    return fields_number(f, QIND_NUMBER_CAP, true, &v) ? (int)v : -1;
 }
 
-static bool is_blank(char c)
+static const struct qind_spelling *qind_find_spelling(struct fields_span name)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static const char *skip_blanks(const char *p, const char *end)
-{
-    while (p < end && is_blank(*p))
-        p++;
-    return p;
-}
-
-static struct field trim(struct field f)
-{
-    f.begin = skip_blanks(f.begin, f.end);
-    while (f.end > f.begin && is_blank(f.end[-1]))
-        f.end--;
-    return f;
-}
-
-/* word is upper case; the field may be in any case. Stops at the first difference:
- * this runs for every kind in the table on every line. */
-static bool field_equals_nocase(struct field f, const char *word)
-{
-    const char *p = f.begin;
-
-    for (; *word; word++, p++) {
-        if (p == f.end || ascii_upper(*p) != *word)
-            return false;
-    }
-    return p == f.end;
-}
-
-static bool field_equals(struct field f, const char *word)
-{
-    size_t n = strlen(word);
-    return (size_t)(f.end - f.begin) == n && memcmp(f.begin, word, n) == 0;
-}
-
-/* Reads one comma-separated field starting at *p, quoted or not, and leaves *p after
- * the comma that ends it (or at end). A quoted field may hold commas: BG96's
- * "Last upgrade was not finished,continue upgrade". An unclosed quote runs to the end. */
-static struct field next_field(const char **p, const char *end)
-{
-    const char *q = skip_blanks(*p, end);
-    struct field f = {q, q};
-    if (q < end && *q == '"') {
-        f.begin = ++q;
-        while (q < end && *q != '"')
-            q++;
-        f.end = q;
-        if (q < end)
-            q++;
-        while (q < end && *q != ',')
-            q++;
-    } else {
-        while (q < end && *q != ',')
-            q++;
-        f.end = q;
-    }
-    *p = (q < end) ? q + 1 : end;
-    return trim(f);
-}
-
-/* Decimal digits, an optional '%', nothing else; -1 when that is not what is there. */
-static int parse_number(struct field f)
-{
-    const char *p = f.begin;
-    long value = 0;
-    if (p >= f.end || !is_digit(*p))
-        return -1;
-    for (; p < f.end && is_digit(*p); p++) {
-        value = value * 10 + (*p - '0');
-        if (value > QIND_NUMBER_CAP)
-            value = QIND_NUMBER_CAP;
-    }
-    if (p < f.end && *p == '%')
-        p++;
-    return p == f.end ? (int)value : -1;
-}
-
-static const struct kind_spelling *find_kind(struct field name)
-{
-    size_t count = sizeof kind_spellings / sizeof kind_spellings[0];
+    size_t count = sizeof qind_spellings / sizeof qind_spellings[0];
     size_t len = (size_t)(name.end - name.begin);
 
     for (size_t i = 0; i < count; i++) {
         /* The length first: most spellings differ in it, and it costs nothing. */
-        if (kind_spellings[i].len == len && field_equals_nocase(name, kind_spellings[i].name))
-            return &kind_spellings[i];
+        if (qind_spellings[i].len == len && fields_is_nocase(name, qind_spellings[i].name))
+            return &qind_spellings[i];
     }
     return NULL;
 }
 
-/* "+QIND" then ':' with blanks allowed around it; leaves *p after the colon. */
-static bool skip_qind_prefix(const char **p, const char *end)
-{
-    static const char prefix[] = "+QIND";
-    size_t n = sizeof prefix - 1;
-    struct field head = {*p, *p + n};
-    if ((size_t)(end - *p) < n || !field_equals_nocase(head, prefix))
-        return false;
-    const char *q = skip_blanks(*p + n, end);
-    if (q >= end || *q != ':')
-        return false;
-    *p = q + 1;
-    return true;
-}
-
 /* Fills out from the fields after "FOTA": the kind, then its number if any. */
-static void parse_fota_fields(const char *p, const char *end, struct qind *out)
+static void qind_fota_fields(struct fields *it, struct qind *out)
 {
-    struct field name = next_field(&p, end);
-    const struct kind_spelling *spelling = find_kind(name);
+    const struct qind_spelling *spelling = qind_find_spelling(fields_next(it));
+
     if (spelling == NULL) {
         out->kind = QIND_UNKNOWN;
         return;
     }
     out->kind = (enum qind_kind)spelling->kind;
     out->https = spelling->https;
-    if (p < end)
-        out->number = parse_number(next_field(&p, end));
+    if (fields_more(it))
+        out->number = qind_number(fields_next(it));
 }
 
 bool qind_parse_tolerant(const char *line, struct qind *out)
@@ -195,36 +92,34 @@ bool qind_parse_tolerant(const char *line, struct qind *out)
     if (line == NULL)
         return false;
 
-    struct field whole = trim((struct field){line, line + strlen(line)});
-    if (field_equals(whole, "RDY")) {
+    struct fields_span whole = fields_trim(line, line + strlen(line));
+    if (fields_is(whole, "RDY")) {
         out->kind = QIND_RDY;
         return true;
     }
-    const char *p = whole.begin;
-    if (!skip_qind_prefix(&p, whole.end))
+    struct fields it = {whole.begin, whole.end};
+    if (!fields_after(&it, "+QIND") || !fields_is_nocase(fields_next(&it), "FOTA"))
         return false;
-    if (!field_equals_nocase(next_field(&p, whole.end), "FOTA"))
-        return false;
-    parse_fota_fields(p, whole.end, out);
+    qind_fota_fields(&it, out);
     return true;
 }
 
 /* The spelling nearly every line has: +QIND: "FOTA","KIND" or +QIND: "FOTA","KIND",N
  * with an upper-case kind. Read in one pass; false sends the line the tolerant way,
  * which gives the same answer for these lines (the fuzzer checks it). */
-static bool parse_canonical(const char *line, struct qind *out)
+static bool qind_parse_canonical(const char *line, struct qind *out)
 {
     static const char head[] = "+QIND: \"FOTA\",\"";
     const char *kind = line + sizeof head - 1;
     const char *quote;
-    const struct kind_spelling *spelling = NULL;
+    const struct qind_spelling *spelling = NULL;
 
     if (strncmp(line, head, sizeof head - 1) != 0 || (quote = strchr(kind, '"')) == NULL)
         return false;
-    for (size_t i = 0; i < sizeof kind_spellings / sizeof kind_spellings[0]; i++) {
-        if (kind_spellings[i].len == (size_t)(quote - kind) &&
-            memcmp(kind, kind_spellings[i].name, kind_spellings[i].len) == 0) {
-            spelling = &kind_spellings[i];
+    for (size_t i = 0; i < sizeof qind_spellings / sizeof qind_spellings[0]; i++) {
+        if (qind_spellings[i].len == (size_t)(quote - kind) &&
+            memcmp(kind, qind_spellings[i].name, qind_spellings[i].len) == 0) {
+            spelling = &qind_spellings[i];
             break;
         }
     }
@@ -233,11 +128,11 @@ static bool parse_canonical(const char *line, struct qind *out)
     out->number = -1;
     if (quote[1] == ',') { /* digits, perhaps '%', and the end of the line */
         const char *digits = quote + 2, *after = digits;
-        while (is_digit(*after))
+        while (*after >= '0' && *after <= '9')
             after++;
         if (after[*after == '%'] != '\0')
             return false;
-        out->number = parse_number((struct field){digits, after});
+        out->number = qind_number((struct fields_span){digits, after});
         if (out->number < 0)
             return false;
     }
@@ -252,7 +147,7 @@ bool qind_parse(const char *line, struct qind *out)
 
     if (out == NULL)
         out = &scratch;
-    if (line != NULL && parse_canonical(line, out))
+    if (line != NULL && qind_parse_canonical(line, out))
         return true;
     return qind_parse_tolerant(line, out);
 }

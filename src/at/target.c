@@ -5,12 +5,14 @@
  * here ever quotes the password, nor any part of the target that could hold it. */
 #include "at/target.h"
 
-#include "build_config.h"
-
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "at/fields.h"
+#include "build_config.h"
+#include "compiler.h"
 
 #define PORT_MAX 65535UL
 
@@ -30,22 +32,22 @@
 #endif
 
 /* A span of the target, [begin, begin + len). */
-struct span {
+struct target_span {
     const char *begin;
     size_t len;
 };
 
 /* The pieces of a URL, as the module splits them. */
-struct url_parts {
-    struct span user;
-    struct span password;
-    struct span host;
-    struct span port;
-    struct span path; /* after the '/' that ends the authority */
+struct target_url_parts {
+    struct target_span user;
+    struct target_span password;
+    struct target_span host;
+    struct target_span port;
+    struct target_span path; /* after the '/' that ends the authority */
     /* What redaction hides: the password, or, when the authority holds a ':' but no '@'
      * and an '@' comes after the first '/', everything from that ':' to the last '@' (a
      * password with a '/' in it, which validation refuses). Empty when there is none. */
-    struct span secret;
+    struct target_span secret;
     bool has_userinfo;
     bool has_password;
     bool has_port;
@@ -53,11 +55,9 @@ struct url_parts {
     bool has_secret;
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+DFOTA_PRINTF(3, 4)
 static int
-refuse(char *msg, size_t msg_size, const char *fmt, ...)
+target_refuse(char *msg, size_t msg_size, const char *fmt, ...)
 {
     if (msg != NULL && msg_size > 0) {
         va_list args;
@@ -68,38 +68,26 @@ refuse(char *msg, size_t msg_size, const char *fmt, ...)
     return DFOTA_ERR_INVALID;
 }
 
-static char ascii_lower(char c)
+static bool target_span_equals_nocase(struct target_span s, const char *word)
 {
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    return fields_is_nocase((struct fields_span){s.begin, s.begin + s.len}, word);
 }
 
-static bool span_equals_nocase(struct span s, const char *word)
-{
-    size_t n = strlen(word);
-    if (s.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (ascii_lower(s.begin[i]) != word[i])
-            return false;
-    }
-    return true;
-}
-
-static bool is_control(unsigned char c)
+static bool target_is_control(unsigned char c)
 {
     return c < 0x20 || c == 0x7f;
 }
 
 /* A quote ends the AT string argument and a control character ends or corrupts the
  * command line, so neither can travel inside AT+QFOTADL="...". */
-static int check_characters(const char *target, char *msg, size_t msg_size)
+static int target_check_characters(const char *target, char *msg, size_t msg_size)
 {
     for (size_t i = 0; target[i] != '\0'; i++) {
         unsigned char c = (unsigned char)target[i];
         if (c == '"')
-            return refuse(msg, msg_size, "target contains a double quote at byte %zu", i);
-        if (is_control(c))
-            return refuse(msg, msg_size, "target contains a control character at byte %zu", i);
+            return target_refuse(msg, msg_size, "target contains a double quote at byte %zu", i);
+        if (target_is_control(c))
+            return target_refuse(msg, msg_size, "target contains a control character at byte %zu", i);
     }
     return DFOTA_OK;
 }
@@ -109,28 +97,28 @@ static int target_check_ends(const char *target, char *msg, size_t msg_size)
 {
     size_t len = strlen(target);
     if (target[0] == ' ')
-        return refuse(msg, msg_size, "target begins with a space");
+        return target_refuse(msg, msg_size, "target begins with a space");
     if (target[len - 1] == ' ')
-        return refuse(msg, msg_size, "target ends with a space (byte %zu)", len - 1);
+        return target_refuse(msg, msg_size, "target ends with a space (byte %zu)", len - 1);
     return DFOTA_OK;
 }
 
 #if DFOTA_WITH_FTP
-static int check_part_length(const char *name, struct span part, const struct target_rules *r,
+static int target_check_part_length(const char *name, struct target_span part, const struct target_rules *r,
                              char *msg, size_t msg_size)
 {
     if (r->ftp_part_max > 0 && part.len > r->ftp_part_max)
-        return refuse(msg, msg_size, "%s is %zu bytes; %s accepts at most %zu", name, part.len,
+        return target_refuse(msg, msg_size, "%s is %zu bytes; %s accepts at most %zu", name, part.len,
                       r->who, r->ftp_part_max);
     return DFOTA_OK;
 }
 #endif
 
 /* The file name is what follows the last '/'; the module needs one to fetch. */
-static int check_file_name(struct span path, char *msg, size_t msg_size)
+static int target_check_file_name(struct target_span path, char *msg, size_t msg_size)
 {
     if (path.len == 0 || path.begin[path.len - 1] == '/')
-        return refuse(msg, msg_size, "file name is missing (the path is empty or ends with '/')");
+        return target_refuse(msg, msg_size, "file name is missing (the path is empty or ends with '/')");
     return DFOTA_OK;
 }
 
@@ -138,16 +126,16 @@ static int check_file_name(struct span path, char *msg, size_t msg_size)
 
 #if DFOTA_WITH_LOCAL
 /* "/cache/ufs" and "/cache/ufs/" name the same directory; "UFS:" is a drive. */
-static bool prefix_is_directory(const char *prefix, size_t len)
+static bool target_prefix_is_directory(const char *prefix, size_t len)
 {
     return len > 0 && prefix[len - 1] != '/' && prefix[len - 1] != ':';
 }
 
 /* Where the file name starts after prefix, or NULL when target is not under it. */
-static const char *name_after_prefix(const char *target, const char *prefix)
+static const char *target_name_after_prefix(const char *target, const char *prefix)
 {
     size_t prefix_len = strlen(prefix);
-    bool add_slash = prefix_is_directory(prefix, prefix_len);
+    bool add_slash = target_prefix_is_directory(prefix, prefix_len);
 
     if (strncmp(target, prefix, prefix_len) != 0 || (add_slash && target[prefix_len] != '/'))
         return NULL;
@@ -156,37 +144,37 @@ static const char *name_after_prefix(const char *target, const char *prefix)
 #endif
 
 /* The rules every family shares: an absolute path or a "UFS:" name. */
-static bool is_local(const char *target)
+static bool target_is_local(const char *target)
 {
     return target[0] == '/' || strncmp(target, "UFS:", 4) == 0;
 }
 
 #if DFOTA_WITH_LOCAL
-static int check_local(const char *target, size_t len, const struct target_rules *r, char *msg,
+static int target_check_local(const char *target, size_t len, const struct target_rules *r, char *msg,
                        size_t msg_size)
 {
     if (len > r->local_max)
-        return refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len, r->who,
+        return target_refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len, r->who,
                       r->local_max);
     if (r->local_fixed) {
         if (strcmp(target, r->local_prefixes[0]) != 0)
-            return refuse(msg, msg_size, "%s takes one local package: %s", r->who,
+            return target_refuse(msg, msg_size, "%s takes one local package: %s", r->who,
                           r->local_prefixes[0]);
         return DFOTA_OK;
     }
     if (r->local_prefixes == NULL) {
         const char *name = target[0] == '/' ? strrchr(target, '/') + 1 : target + 4;
-        return check_file_name((struct span){name, strlen(name)}, msg, msg_size);
+        return target_check_file_name((struct target_span){name, strlen(name)}, msg, msg_size);
     }
     for (const char *const *p = r->local_prefixes; *p != NULL; p++) {
-        const char *name = name_after_prefix(target, *p);
+        const char *name = target_name_after_prefix(target, *p);
         if (name != NULL)
-            return check_file_name((struct span){name, len - (size_t)(name - target)}, msg,
+            return target_check_file_name((struct target_span){name, len - (size_t)(name - target)}, msg,
                                    msg_size);
     }
-    return refuse(
+    return target_refuse(
         msg, msg_size, "local path must start with %s%s%s%s%s", r->local_prefixes[0],
-        prefix_is_directory(r->local_prefixes[0], strlen(r->local_prefixes[0])) ? "/" : "",
+        target_prefix_is_directory(r->local_prefixes[0], strlen(r->local_prefixes[0])) ? "/" : "",
         r->local_prefixes[1] != NULL ? " (or another prefix " : "",
         r->local_prefixes[1] != NULL ? r->who : "", r->local_prefixes[1] != NULL ? " takes)" : "");
 }
@@ -194,13 +182,13 @@ static int check_local(const char *target, size_t len, const struct target_rules
 
 /* ---- URLs --------------------------------------------------------------------------- */
 
-static const char *find_char(struct span s, char c)
+static const char *target_find_char(struct target_span s, char c)
 {
     const void *p = memchr(s.begin, c, s.len);
     return (const char *)p;
 }
 
-static const char *find_last_char(struct span s, char c)
+static const char *target_find_last_char(struct target_span s, char c)
 {
     for (size_t i = s.len; i > 0; i--) {
         if (s.begin[i - 1] == c)
@@ -210,9 +198,9 @@ static const char *find_last_char(struct span s, char c)
 }
 
 /* user[:password]; the password may itself hold ':' (only the first one splits). */
-static void split_userinfo(struct span userinfo, struct url_parts *parts)
+static void target_split_userinfo(struct target_span userinfo, struct target_url_parts *parts)
 {
-    const char *colon = find_char(userinfo, ':');
+    const char *colon = target_find_char(userinfo, ':');
     parts->has_userinfo = true;
     parts->user = userinfo;
     if (colon != NULL) {
@@ -224,17 +212,17 @@ static void split_userinfo(struct span userinfo, struct url_parts *parts)
 }
 
 /* host[:port], where host may be a bracketed IPv6 literal holding colons itself. */
-static void split_hostport(struct span hostport, struct url_parts *parts)
+static void target_split_hostport(struct target_span hostport, struct target_url_parts *parts)
 {
-    struct span after_host = hostport;
+    struct target_span after_host = hostport;
     if (hostport.len > 0 && hostport.begin[0] == '[') {
-        const char *close = find_char(hostport, ']');
+        const char *close = target_find_char(hostport, ']');
         if (close != NULL) {
             after_host.begin = close + 1;
             after_host.len = hostport.len - (size_t)(after_host.begin - hostport.begin);
         }
     }
-    const char *colon = find_char(after_host, ':');
+    const char *colon = target_find_char(after_host, ':');
     parts->host = hostport;
     if (colon != NULL) {
         parts->has_port = true;
@@ -246,10 +234,10 @@ static void split_hostport(struct span hostport, struct url_parts *parts)
 
 /* A password with '/' in it: the authority ends early, at that '/', and holds the user and
  * the password's first piece; the rest runs to an '@' further on. */
-static void split_secret_past_slash(struct span authority, struct span all, struct url_parts *parts)
+static void target_split_secret_past_slash(struct target_span authority, struct target_span all, struct target_url_parts *parts)
 {
-    const char *colon = find_char(authority, ':');
-    const char *last_at = find_last_char(all, '@');
+    const char *colon = target_find_char(authority, ':');
+    const char *last_at = target_find_last_char(all, '@');
     if (colon == NULL || last_at == NULL || last_at < authority.begin + authority.len)
         return;
     parts->has_secret = true;
@@ -261,11 +249,11 @@ static void split_secret_past_slash(struct span authority, struct span all, stru
  * that what the module reads as the password is what redaction hides. The authority ends
  * at the first '/'; the userinfo ends at the authority's last '@' (a user or a password
  * may hold '@'); the password begins after the userinfo's first ':'. */
-static void target_split_url(const char *rest, size_t len, struct url_parts *parts)
+static void target_split_url(const char *rest, size_t len, struct target_url_parts *parts)
 {
-    struct span all = {rest, len};
-    struct span authority = all;
-    const char *slash = find_char(all, '/');
+    struct target_span all = {rest, len};
+    struct target_span authority = all;
+    const char *slash = target_find_char(all, '/');
     memset(parts, 0, sizeof *parts);
     if (slash != NULL) {
         authority.len = (size_t)(slash - rest);
@@ -273,164 +261,164 @@ static void target_split_url(const char *rest, size_t len, struct url_parts *par
         parts->path.begin = slash + 1;
         parts->path.len = len - authority.len - 1;
     }
-    struct span hostport = authority;
-    const char *at = find_last_char(authority, '@');
+    struct target_span hostport = authority;
+    const char *at = target_find_last_char(authority, '@');
     if (at != NULL) {
-        struct span userinfo = {authority.begin, (size_t)(at - authority.begin)};
-        split_userinfo(userinfo, parts);
+        struct target_span userinfo = {authority.begin, (size_t)(at - authority.begin)};
+        target_split_userinfo(userinfo, parts);
         hostport.begin = at + 1;
         hostport.len = authority.len - userinfo.len - 1;
         parts->has_secret = parts->has_password;
         parts->secret = parts->password;
     } else {
-        split_secret_past_slash(authority, all, parts);
+        target_split_secret_past_slash(authority, all, parts);
     }
-    split_hostport(hostport, parts);
+    target_split_hostport(hostport, parts);
 }
 
 /* Only ever prints the port's digits: a port that is not all digits is not echoed,
  * since a mistyped target could hold the password where the port should be. */
-static int check_port(struct span port, char *msg, size_t msg_size)
+static int target_check_port(struct target_span port, char *msg, size_t msg_size)
 {
     unsigned long value = 0;
     if (port.len == 0)
-        return refuse(msg, msg_size, "port is empty; give 1-65535 or leave out the ':'");
+        return target_refuse(msg, msg_size, "port is empty; give 1-65535 or leave out the ':'");
     for (size_t i = 0; i < port.len; i++) {
         char c = port.begin[i];
         if (c < '0' || c > '9')
-            return refuse(msg, msg_size, "port must be digits only (1-65535)");
+            return target_refuse(msg, msg_size, "port must be digits only (1-65535)");
         if (value <= PORT_MAX)
             value = value * 10UL + (unsigned long)(c - '0');
     }
     if (value < 1 || value > PORT_MAX)
-        return refuse(msg, msg_size, "port %.*s is outside 1-65535", (int)port.len, port.begin);
+        return target_refuse(msg, msg_size, "port %.*s is outside 1-65535", (int)port.len, port.begin);
     return DFOTA_OK;
 }
 
 /* No URL may carry a raw space before its path; and a space in a password would also
  * end it early for target_redact(), which must find the whole password in a log line. */
-static int check_no_space(const char *name, struct span part, char *msg, size_t msg_size)
+static int target_check_no_space(const char *name, struct target_span part, char *msg, size_t msg_size)
 {
-    if (find_char(part, ' ') != NULL)
-        return refuse(msg, msg_size, "%s contains a space", name);
+    if (target_find_char(part, ' ') != NULL)
+        return target_refuse(msg, msg_size, "%s contains a space", name);
     return DFOTA_OK;
 }
 
 #if DFOTA_WITH_FTP
 /* The module's FTP syntax is ftp://user:password@server:port/file_path with each part
  * limited; anonymous ftp://server/file_path is accepted too. */
-static int check_ftp_parts(const struct url_parts *parts, const struct target_rules *r, char *msg,
+static int target_check_ftp_parts(const struct target_url_parts *parts, const struct target_rules *r, char *msg,
                            size_t msg_size)
 {
     int rc;
     if (parts->has_userinfo) {
         if (parts->user.len == 0)
-            return refuse(msg, msg_size, "user is empty");
+            return target_refuse(msg, msg_size, "user is empty");
         if (!parts->has_password || parts->password.len == 0)
-            return refuse(msg, msg_size,
+            return target_refuse(msg, msg_size,
                           "password is missing; write ftp://user:password@host/file");
-        if ((rc = check_part_length("user", parts->user, r, msg, msg_size)) != DFOTA_OK)
+        if ((rc = target_check_part_length("user", parts->user, r, msg, msg_size)) != DFOTA_OK)
             return rc;
-        if ((rc = check_part_length("password", parts->password, r, msg, msg_size)) != DFOTA_OK)
+        if ((rc = target_check_part_length("password", parts->password, r, msg, msg_size)) != DFOTA_OK)
             return rc;
-        if ((rc = check_no_space("user", parts->user, msg, msg_size)) != DFOTA_OK)
+        if ((rc = target_check_no_space("user", parts->user, msg, msg_size)) != DFOTA_OK)
             return rc;
-        if ((rc = check_no_space("password", parts->password, msg, msg_size)) != DFOTA_OK)
+        if ((rc = target_check_no_space("password", parts->password, msg, msg_size)) != DFOTA_OK)
             return rc;
     }
     /* An '@' after the first '/' means a password with '/' in it (the module cannot tell
      * where it ends) or a misplaced '@'; either way the module would misread the URL. */
-    if (find_char(parts->path, '@') != NULL)
-        return refuse(msg, msg_size, "'@' after the first '/' (a password cannot contain '/')");
-    if ((rc = check_part_length("host", parts->host, r, msg, msg_size)) != DFOTA_OK)
+    if (target_find_char(parts->path, '@') != NULL)
+        return target_refuse(msg, msg_size, "'@' after the first '/' (a password cannot contain '/')");
+    if ((rc = target_check_part_length("host", parts->host, r, msg, msg_size)) != DFOTA_OK)
         return rc;
-    return check_part_length("file path", parts->path, r, msg, msg_size);
+    return target_check_part_length("file path", parts->path, r, msg, msg_size);
 }
 #endif
 
 /* Brackets enclose an IPv6 address and nothing else: "[::1]x" is no host a module can
  * resolve, and a lone bracket is a typing error. */
-static int target_check_brackets(struct span host, char *msg, size_t msg_size)
+static int target_check_brackets(struct target_span host, char *msg, size_t msg_size)
 {
-    struct span inner = host;
+    struct target_span inner = host;
     if (host.len > 0 && host.begin[0] == '[') {
         if (host.len < 3 || host.begin[host.len - 1] != ']')
-            return refuse(msg, msg_size,
+            return target_refuse(msg, msg_size,
                           "host: an IPv6 address in brackets must be followed by ':port' or "
                           "'/', nothing else");
         inner.begin = host.begin + 1;
         inner.len = host.len - 2;
     }
-    if (find_char(inner, '[') != NULL || find_char(inner, ']') != NULL)
-        return refuse(msg, msg_size, "host may hold '[' and ']' only around an IPv6 address");
+    if (target_find_char(inner, '[') != NULL || target_find_char(inner, ']') != NULL)
+        return target_refuse(msg, msg_size, "host may hold '[' and ']' only around an IPv6 address");
     return DFOTA_OK;
 }
 
-static int check_url(const char *target, size_t len, struct span scheme, enum dfota_via via,
+static int target_check_url(const char *target, size_t len, struct target_span scheme, enum dfota_via via,
                      const struct target_rules *r, char *msg, size_t msg_size)
 {
-    struct url_parts parts;
+    struct target_url_parts parts;
     int rc;
     size_t rest_at = scheme.len + 3; /* past "://" */
 
     if (len > r->url_max)
-        return refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
+        return target_refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
                       r->url_max);
     target_split_url(target + rest_at, len - rest_at, &parts);
     if (parts.has_userinfo && via != DFOTA_VIA_FTP)
-        return refuse(msg, msg_size, TARGET_NO_USERINFO);
+        return target_refuse(msg, msg_size, TARGET_NO_USERINFO);
     if (parts.host.len == 0)
-        return refuse(msg, msg_size, "host is empty");
-    if ((rc = check_no_space("host", parts.host, msg, msg_size)) != DFOTA_OK)
+        return target_refuse(msg, msg_size, "host is empty");
+    if ((rc = target_check_no_space("host", parts.host, msg, msg_size)) != DFOTA_OK)
         return rc;
     if ((rc = target_check_brackets(parts.host, msg, msg_size)) != DFOTA_OK)
         return rc;
-    if (parts.has_port && (rc = check_port(parts.port, msg, msg_size)) != DFOTA_OK)
+    if (parts.has_port && (rc = target_check_port(parts.port, msg, msg_size)) != DFOTA_OK)
         return rc;
     if (!parts.has_path)
-        return refuse(msg, msg_size, "file name is missing (the URL has no path)");
-    if (find_char(parts.path, ' ') != NULL)
-        return refuse(msg, msg_size, "file path contains a space; write it as %%20");
+        return target_refuse(msg, msg_size, "file name is missing (the URL has no path)");
+    if (target_find_char(parts.path, ' ') != NULL)
+        return target_refuse(msg, msg_size, "file path contains a space; write it as %%20");
 #if DFOTA_WITH_FTP
-    if (via == DFOTA_VIA_FTP && (rc = check_ftp_parts(&parts, r, msg, msg_size)) != DFOTA_OK)
+    if (via == DFOTA_VIA_FTP && (rc = target_check_ftp_parts(&parts, r, msg, msg_size)) != DFOTA_OK)
         return rc;
 #endif
-    return check_file_name(parts.path, msg, msg_size);
+    return target_check_file_name(parts.path, msg, msg_size);
 }
 
-static enum dfota_via via_of_scheme(struct span scheme)
+static enum dfota_via target_via_of_scheme(struct target_span scheme)
 {
-    if (span_equals_nocase(scheme, "ftp"))
+    if (target_span_equals_nocase(scheme, "ftp"))
         return DFOTA_VIA_FTP;
-    if (span_equals_nocase(scheme, "http"))
+    if (target_span_equals_nocase(scheme, "http"))
         return DFOTA_VIA_HTTP;
-    if (span_equals_nocase(scheme, "https"))
+    if (target_span_equals_nocase(scheme, "https"))
         return DFOTA_VIA_HTTPS;
     return DFOTA_VIA_NONE;
 }
 
-static int classify_and_check(const char *target, const struct target_rules *r, enum dfota_via *via,
+static int target_classify_and_check(const char *target, const struct target_rules *r, enum dfota_via *via,
                               char *msg, size_t msg_size)
 {
     size_t len = strlen(target);
-    if (is_local(target)) {
+    if (target_is_local(target)) {
         *via = DFOTA_VIA_FILE;
 #if DFOTA_WITH_LOCAL
-        return check_local(target, len, r, msg, msg_size);
+        return target_check_local(target, len, r, msg, msg_size);
 #else
-        return refuse(msg, msg_size, TARGET_URLS_ONLY);
+        return target_refuse(msg, msg_size, TARGET_URLS_ONLY);
 #endif
     }
     const char *sep = strstr(target, "://");
     if (sep == NULL)
-        return refuse(msg, msg_size, "target is " TARGET_KINDS);
-    struct span scheme = {target, (size_t)(sep - target)};
-    *via = via_of_scheme(scheme);
+        return target_refuse(msg, msg_size, "target is " TARGET_KINDS);
+    struct target_span scheme = {target, (size_t)(sep - target)};
+    *via = target_via_of_scheme(scheme);
     if (*via == DFOTA_VIA_NONE)
-        return refuse(msg, msg_size, "unknown scheme; use " TARGET_SCHEMES);
+        return target_refuse(msg, msg_size, "unknown scheme; use " TARGET_SCHEMES);
     if (!DFOTA_WITH_FTP && *via == DFOTA_VIA_FTP)
-        return refuse(msg, msg_size, "this build has no ftp:// (DFOTA_WITH_FTP=0)");
-    return check_url(target, len, scheme, *via, r, msg, msg_size);
+        return target_refuse(msg, msg_size, "this build has no ftp:// (DFOTA_WITH_FTP=0)");
+    return target_check_url(target, len, scheme, *via, r, msg, msg_size);
 }
 
 int target_check_rules(const char *target, const struct target_rules *rules, enum dfota_via *via,
@@ -444,14 +432,14 @@ int target_check_rules(const char *target, const struct target_rules *rules, enu
     if (via != NULL)
         *via = DFOTA_VIA_NONE;
     if (target == NULL)
-        return refuse(msg, msg_size, "target is missing (NULL)");
+        return target_refuse(msg, msg_size, "target is missing (NULL)");
     if (target[0] == '\0')
-        return refuse(msg, msg_size, "target is empty");
-    if ((rc = check_characters(target, msg, msg_size)) != DFOTA_OK)
+        return target_refuse(msg, msg_size, "target is empty");
+    if ((rc = target_check_characters(target, msg, msg_size)) != DFOTA_OK)
         return rc;
     if ((rc = target_check_ends(target, msg, msg_size)) != DFOTA_OK)
         return rc;
-    if ((rc = classify_and_check(target, rules, &found, msg, msg_size)) != DFOTA_OK)
+    if ((rc = target_classify_and_check(target, rules, &found, msg, msg_size)) != DFOTA_OK)
         return rc;
     if (via != NULL)
         *via = found;
@@ -473,35 +461,35 @@ int target_check(const char *target, const char *ufs_prefix, enum dfota_via *via
 /* ---- redaction ---------------------------------------------------------------------- */
 
 /* Bounded output: silently stops one byte short of the end so a NUL always fits. */
-struct writer {
+struct target_writer {
     char *out;
     size_t size;
     size_t len;
 };
 
-static void writer_put(struct writer *w, char c)
+static void target_writer_put(struct target_writer *w, char c)
 {
     if (w->len + 1 < w->size)
         w->out[w->len++] = c;
 }
 
-static void writer_puts(struct writer *w, const char *s)
+static void target_writer_puts(struct target_writer *w, const char *s)
 {
     while (*s != '\0')
-        writer_put(w, *s++);
+        target_writer_put(w, *s++);
 }
 
 /* A text cut short may have lost the '@' that ends a password: when a URL's authority holds
  * a ':' and no '@' follows anywhere, all after that ':' may be a password's beginning. */
-static void target_secret_to_end(const char *rest, struct url_parts *parts)
+static void target_secret_to_end(const char *rest, struct target_url_parts *parts)
 {
     size_t len = strlen(rest);
-    struct span all = {rest, len};
-    const char *slash = find_char(all, '/');
-    struct span authority = {rest, slash != NULL ? (size_t)(slash - rest) : len};
-    const char *colon = find_char(authority, ':');
+    struct target_span all = {rest, len};
+    const char *slash = target_find_char(all, '/');
+    struct target_span authority = {rest, slash != NULL ? (size_t)(slash - rest) : len};
+    const char *colon = target_find_char(authority, ':');
 
-    if (colon == NULL || find_char(all, '@') != NULL)
+    if (colon == NULL || target_find_char(all, '@') != NULL)
         return;
     parts->has_secret = true;
     parts->secret.begin = colon + 1;
@@ -514,24 +502,24 @@ static void target_secret_to_end(const char *rest, struct url_parts *parts)
  * target_split_url(), as validation splits it. */
 static void target_redact_text(const char *text, bool cut, char *out, size_t out_size)
 {
-    struct writer w = {out, out_size, 0};
+    struct target_writer w = {out, out_size, 0};
     if (out == NULL || out_size == 0)
         return;
     for (const char *p = text; p != NULL && *p != '\0';) {
-        struct url_parts parts;
+        struct target_url_parts parts;
         if (strncmp(p, "://", 3) == 0) {
             target_split_url(p + 3, strlen(p + 3), &parts);
             if (!parts.has_secret && cut)
                 target_secret_to_end(p + 3, &parts);
             if (parts.has_secret) {
                 while (p < parts.secret.begin)
-                    writer_put(&w, *p++);
-                writer_puts(&w, "***");
+                    target_writer_put(&w, *p++);
+                target_writer_puts(&w, "***");
                 p = parts.secret.begin + parts.secret.len;
                 continue;
             }
         }
-        writer_put(&w, *p++);
+        target_writer_put(&w, *p++);
     }
     out[w.len] = '\0';
 }
@@ -549,7 +537,7 @@ void target_redact_cut(const char *text, char *out, size_t out_size)
 bool target_secret_span(const char *target, size_t *at, size_t *len)
 {
     const char *scheme_end = strstr(target, "://");
-    struct url_parts parts;
+    struct target_url_parts parts;
 
     if (!scheme_end)
         return false;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "build_config.h"
+#include "at/fields.h"
 #include "at/target.h"
 
 #if DFOTA_WITH_CODE_MEANINGS
@@ -30,11 +31,6 @@ static const struct family_code family_note_codes[] = {
 };
 #endif
 
-static char family_upper(char c)
-{
-    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-}
-
 bool family_pattern_matches(const char *pattern, const char *text)
 {
     if (!text)
@@ -48,7 +44,7 @@ bool family_pattern_matches(const char *pattern, const char *text)
                     return false;
             }
         }
-        if (!*text || (*pattern != '?' && family_upper(*pattern) != family_upper(*text)))
+        if (!*text || (*pattern != '?' && fields_upper(*pattern) != fields_upper(*text)))
             return false;
     }
     return *text == '\0';
@@ -62,10 +58,8 @@ const struct family *family_generic(void)
 const struct family *family_by_name(const char *name)
 {
     for (size_t i = 0; name && i < family_count; i++) {
-        const char *a = family_table[i].name, *b = name;
-        while (*a && family_upper(*a) == family_upper(*b))
-            a++, b++;
-        if (!*a && !*b)
+        if (fields_starts_nocase(name, family_table[i].name) &&
+            name[strlen(family_table[i].name)] == '\0')
             return &family_table[i];
     }
     return NULL;

@@ -3,6 +3,7 @@
  * value of the nearest family that has one. Rows are tried in order: a model matching
  * two rows' patterns takes the first, so the narrower patterns come first (EC200U before
  * EC2x's "EC2*", EG06xK before EP06's "EG06*"). */
+#include "compiler.h"
 #include "build_config.h"
 #include "family/family.h"
 
@@ -33,14 +34,13 @@
 
 /* Local prefixes some rows share: unused in a build without those rows
  * (build_config.h, DFOTA_FAMILY_*), which is no mistake. */
-#define FAMILY_PREFIXES_SHARED __attribute__((unused))
-FAMILY_PREFIXES_SHARED static const char *const ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
-FAMILY_PREFIXES_SHARED static const char *const ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/",
+DFOTA_MAYBE_UNUSED static const char *const family_rows_ufs_usrdata[] = {"/usrdata/cache/ufs/", NULL};
+DFOTA_MAYBE_UNUSED static const char *const family_rows_ufs_cache[] = {"/cache/ufs/", "/usrdata/cache/ufs/",
                                                                NULL};
-static const char *const ufs_generic[] = {"/usrdata/cache/ufs/", "/cache/ufs/", "/data/ufs/",
+static const char *const family_rows_ufs_generic[] = {"/usrdata/cache/ufs/", "/cache/ufs/", "/data/ufs/",
                                           "UFS:", NULL};
-FAMILY_PREFIXES_SHARED static const char *const efs_bg96[] = {"/fota/update.zip", NULL};
-FAMILY_PREFIXES_SHARED static const char *const ufs_unisoc[] = {"UFS:", NULL};
+DFOTA_MAYBE_UNUSED static const char *const family_rows_efs_bg96[] = {"/fota/update.zip", NULL};
+DFOTA_MAYBE_UNUSED static const char *const family_rows_ufs_unisoc[] = {"UFS:", NULL};
 
 const struct family family_table[] = {
 #if DFOTA_FAMILY_EM060K
@@ -52,7 +52,7 @@ const struct family family_table[] = {
         .url_max = 100,
         .ftp_part_max = 50,
         .local_max = 100,
-        .local_prefixes = ufs_usrdata,
+        .local_prefixes = family_rows_ufs_usrdata,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = NO_SETUP,
@@ -72,7 +72,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_unisoc,
+        .local_prefixes = family_rows_ufs_unisoc,
         .url_form = FAMILY_URL_SUFFIX,
         .url_suffix = ",1,50,100",
         .local_form = FAMILY_LOCAL_QCFG,
@@ -94,7 +94,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_unisoc,
+        .local_prefixes = family_rows_ufs_unisoc,
         .url_form = FAMILY_URL_SUFFIX,
         .url_suffix = ",1,100,100",
         .local_form = FAMILY_LOCAL_QCFG,
@@ -115,7 +115,7 @@ const struct family family_table[] = {
         .url_max = 700,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_generic,
+        .local_prefixes = family_rows_ufs_generic,
         .url_form = FAMILY_URL_MODE_TIMEOUT,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = NO_SETUP,
@@ -142,7 +142,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_usrdata,
+        .local_prefixes = family_rows_ufs_usrdata,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = NO_SETUP,
@@ -162,7 +162,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_usrdata,
+        .local_prefixes = family_rows_ufs_usrdata,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = NO_SETUP,
@@ -183,7 +183,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_cache,
+        .local_prefixes = family_rows_ufs_cache,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = NO_SETUP,
@@ -204,7 +204,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 255,
-        .local_prefixes = ufs_cache,
+        .local_prefixes = family_rows_ufs_cache,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = {{"AT+QFOTAPID=%u", FAMILY_VALUE_PID, true}},
@@ -226,7 +226,7 @@ const struct family family_table[] = {
         .url_max = 255,
         .ftp_part_max = 0,
         .local_max = 16,
-        .local_prefixes = efs_bg96,
+        .local_prefixes = family_rows_efs_bg96,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_FIXED,
         .setup = NO_SETUP,
@@ -247,7 +247,7 @@ const struct family family_table[] = {
         .url_max = 700,
         .ftp_part_max = 0,
         .local_max = 700,
-        .local_prefixes = ufs_generic,
+        .local_prefixes = family_rows_ufs_generic,
         .url_form = FAMILY_URL_PLAIN,
         .local_form = FAMILY_LOCAL_PATH,
         .setup = NO_SETUP,

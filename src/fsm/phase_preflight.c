@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "at/fields.h"
 #include "fsm/phases.h"
 
 #if DFOTA_WITH_PREFLIGHT
 
 #define PREFLIGHT_WAIT_MS 30000 /* how long a busy SIM or a searching network is waited for */
 #define PREFLIGHT_AGAIN_MS 1000 /* between two questions while waiting */
+#define PREFLIGHT_NUMBER_MAX 100000 /* larger than any status, mode or rssi */
 
 enum preflight_verdict { PRE_OK, PRE_WARN, PRE_FAIL, PRE_AGAIN, PRE_ROUTE };
 
@@ -62,21 +64,19 @@ static const char *preflight_value(const struct fsm *m)
     return v;
 }
 
-/* Reads "<a>,<b>" (decimal, as in "+CEREG: 0,1"); false when that is not what is there.
- * Hand-made: sscanf() would drag a stdio input stack into firmware. */
+/* Reads "<a>,<b>" (decimal, as in "+CEREG: 0,1"); false when that is not what is there. */
 static bool preflight_two_numbers(const char *v, unsigned *a, unsigned *b)
 {
-    unsigned *out[2] = {a, b};
+    struct fields it;
+    uint32_t x, y;
 
-    for (int i = 0; i < 2; i++) {
-        if (*v < '0' || *v > '9')
-            return false;
-        for (*out[i] = 0; *v >= '0' && *v <= '9' && *out[i] < 100000; v++)
-            *out[i] = *out[i] * 10 + (unsigned)(*v - '0');
-        if (i == 0 && *v++ != ',')
-            return false;
-    }
-    return *v == '\0' || *v == ',';
+    fields_start(&it, v);
+    if (!fields_next_number(&it, PREFLIGHT_NUMBER_MAX, &x) ||
+        !fields_next_number(&it, PREFLIGHT_NUMBER_MAX, &y))
+        return false;
+    *a = (unsigned)x;
+    *b = (unsigned)y;
+    return true;
 }
 
 /* Reads "\"urcport\",\"<port>\"" into port; false when that is not what is there. */

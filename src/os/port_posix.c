@@ -22,12 +22,12 @@
  * just before poll() starts must not wait for the write's whole timeout. */
 #define PORT_POSIX_CANCEL_SLICE_MS 200
 
-struct baud_speed {
+struct port_posix_baud {
     uint32_t baud;
     speed_t speed;
 };
 
-static const struct baud_speed baud_speeds[] = {
+static const struct port_posix_baud port_posix_bauds[] = {
     {1200, B1200},       {2400, B2400},   {4800, B4800},     {9600, B9600},     {19200, B19200},
     {38400, B38400},     {57600, B57600}, {115200, B115200}, {230400, B230400},
 #ifdef B460800
@@ -50,13 +50,13 @@ static const struct baud_speed baud_speeds[] = {
 #endif
 };
 
-#define PORT_POSIX_BAUD_COUNT (sizeof baud_speeds / sizeof baud_speeds[0])
+#define PORT_POSIX_BAUD_COUNT (sizeof port_posix_bauds / sizeof port_posix_bauds[0])
 
 static bool port_posix_speed_for_baud(uint32_t baud, speed_t *speed)
 {
     for (size_t i = 0; i < PORT_POSIX_BAUD_COUNT; i++) {
-        if (baud_speeds[i].baud == baud) {
-            *speed = baud_speeds[i].speed;
+        if (port_posix_bauds[i].baud == baud) {
+            *speed = port_posix_bauds[i].speed;
             return true;
         }
     }
@@ -77,7 +77,7 @@ void port_posix_baud_list(char *text, size_t size)
     text[0] = '\0';
     for (size_t i = 0; i < PORT_POSIX_BAUD_COUNT && used < size; i++) {
         int n = snprintf(text + used, size - used, "%s%lu", i > 0 ? ", " : "",
-                         (unsigned long)baud_speeds[i].baud);
+                         (unsigned long)port_posix_bauds[i].baud);
         if (n < 0)
             return;
         used += (size_t)n;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compiler.h"
 #include "os/port_linux.h"
 #include "os/port_posix.h"
 #include "os/port_watch.h"
@@ -58,9 +59,7 @@ struct port_sys {
     struct port_watch watch;
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+DFOTA_PRINTF(3, 4)
 static void
 port_sys_log(const struct port_sys *p, enum dfota_log_level level, const char *fmt, ...)
 {
@@ -77,9 +76,7 @@ port_sys_log(const struct port_sys *p, enum dfota_log_level level, const char *f
 /* Why this open failed: kept for the caller of the first open, which reports it
  * (dfota_open), and logged for a reopen, which nobody else reports; once until an open
  * succeeds, not at every retry while the module reboots. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+DFOTA_PRINTF(2, 3)
 static void
 port_sys_fail(struct port_sys *p, const char *fmt, ...)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "at/hex.h"
+#include "at/fields.h"
 
 #define USB_ID_MAIN_AT_INTERFACE 2
 
@@ -18,20 +18,15 @@ static void usb_id_set_msg(char *msg, size_t msg_size, const char *text)
  * after the digits, or NULL when the field is empty, too long or not hex. */
 static const char *usb_id_parse_hex16(const char *p, uint16_t *out)
 {
-    unsigned value = 0;
-    int digits = 0;
-    while (*p != '\0' && *p != ':') {
-        int d = hex_digit_value(*p);
-        if (d < 0 || digits == 4)
-            return NULL;
-        value = value * 16u + (unsigned)d;
-        digits++;
-        p++;
-    }
-    if (digits == 0)
+    const char *end = strchr(p, ':');
+    uint32_t value;
+
+    if (!end)
+        end = p + strlen(p);
+    if (!fields_hex((struct fields_span){p, end}, 4, &value))
         return NULL;
     *out = (uint16_t)value;
-    return p;
+    return end;
 }
 
 /* A serial number is matched byte for byte; control characters and spaces cannot come

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "at/hex.h"
+#include "at/fields.h"
 
 void qfupl_sum_init(struct qfupl_sum *sum)
 {
@@ -68,16 +68,10 @@ void qfupl_sum_format(uint16_t value, char *out)
 
 bool qfupl_sum_parse(const char *text, size_t len, uint16_t *value)
 {
-    unsigned v = 0;
+    uint32_t v;
 
-    if (len == 0 || len > 4)
+    if (!fields_hex((struct fields_span){text, text + len}, 4, &v))
         return false;
-    for (size_t i = 0; i < len; i++) {
-        int d = hex_digit_value(text[i]);
-        if (d < 0)
-            return false;
-        v = v << 4 | (unsigned)d;
-    }
     *value = (uint16_t)v;
     return true;
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "at/fields.h"
+
 #define UPLOAD_ACK_BYTE 'A'
 
 static void upload_push(struct upload *m, const struct upload_out *out)
@@ -174,45 +176,13 @@ void upload_cancel(struct upload *m)
         upload_begin(m);
 }
 
-/* Reads an unsigned decimal number after optional spaces; advances *p. */
-static bool upload_parse_number(const char **p, uint64_t *value)
-{
-    const char *s = *p;
-    uint64_t v = 0;
-
-    while (*s == ' ')
-        s++;
-    if (*s < '0' || *s > '9')
-        return false;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return false;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *p = s;
-    *value = v;
-    return true;
-}
-
-static bool upload_parse_comma(const char **p)
-{
-    while (**p == ' ')
-        (*p)++;
-    if (**p != ',')
-        return false;
-    (*p)++;
-    while (**p == ' ')
-        (*p)++;
-    return true;
-}
-
 /* "+QFLDS: <free>,<total>" */
-static void upload_read_space(struct upload *m, const char *args)
+static void upload_read_space(struct upload *m, struct fields *it)
 {
-    uint64_t free_bytes, total;
+    uint32_t free_bytes, total;
 
-    if (upload_parse_number(&args, &free_bytes) && upload_parse_comma(&args) &&
-        upload_parse_number(&args, &total)) {
+    if (fields_next_number(it, UINT32_MAX, &free_bytes) &&
+        fields_next_number(it, UINT32_MAX, &total)) {
         m->ufs_free = free_bytes;
         m->ufs_total = total;
         m->have_space = true;
@@ -220,34 +190,27 @@ static void upload_read_space(struct upload *m, const char *args)
 }
 
 /* "+QFLST: "UFS:<name>",<size>" (or without "UFS:"): the stale file's size. */
-static void upload_read_listing(struct upload *m, const char *args)
+static void upload_read_listing(struct upload *m, struct fields *it)
 {
-    size_t name_len = strlen(m->name);
-    uint64_t size;
+    struct fields_span name = fields_next(it);
+    uint32_t size;
 
-    while (*args == ' ')
-        args++;
-    if (*args++ != '"')
-        return;
-    if (strncmp(args, "UFS:", 4) == 0)
-        args += 4;
-    if (strncmp(args, m->name, name_len) != 0 || args[name_len] != '"')
-        return;
-    args += name_len + 1;
-    if (upload_parse_comma(&args) && upload_parse_number(&args, &size) && size <= SIZE_MAX)
+    if (fields_starts_nocase(name.begin, "UFS:") && name.end - name.begin >= 4)
+        name.begin += 4;
+    if (fields_is(name, m->name) && fields_next_number(it, UINT32_MAX, &size))
         m->stale_size = (size_t)size;
 }
 
 /* "+QFUPL: <count>,<checksum>" */
-static void upload_read_result(struct upload *m, const char *args)
+static void upload_read_result(struct upload *m, struct fields *it)
 {
-    uint64_t count;
-    size_t hex_len;
+    uint32_t count;
+    struct fields_span sum;
 
-    if (!upload_parse_number(&args, &count) || !upload_parse_comma(&args) || count > SIZE_MAX)
+    if (!fields_next_number(it, UINT32_MAX, &count) || !fields_more(it))
         return;
-    hex_len = strcspn(args, " \r\n");
-    if (!qfupl_sum_parse(args, hex_len, &m->module_sum))
+    sum = fields_next(it);
+    if (!qfupl_sum_parse(sum.begin, (size_t)(sum.end - sum.begin), &m->module_sum))
         return;
     m->module_count = (size_t)count;
     m->have_count = true;
@@ -256,17 +219,18 @@ static void upload_read_result(struct upload *m, const char *args)
 void upload_on_response(struct upload *m, const char *line)
 {
     const char *colon = strchr(line, ':');
-    const char *args = colon ? colon + 1 : line;
+    struct fields it;
 
+    fields_start(&it, colon ? colon + 1 : line);
     switch (m->state) {
     case UPLOAD_SPACE:
-        upload_read_space(m, args);
+        upload_read_space(m, &it);
         break;
     case UPLOAD_LIST_STALE:
-        upload_read_listing(m, args);
+        upload_read_listing(m, &it);
         break;
     case UPLOAD_SENDING:
-        upload_read_result(m, args);
+        upload_read_result(m, &it);
         break;
     default:
         break;
