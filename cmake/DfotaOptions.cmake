@@ -6,7 +6,10 @@
 # The families of src/family/family_rows.c that a build may leave out (generic always stays).
 set(DFOTA_KNOWN_FAMILIES em060k ec200u eg915u ec800k ep06 ec2x eg18 rm500q bg96)
 # The parts of the library a build may leave out: DFOTA_WITH_<part>.
-set(DFOTA_OPTIONAL_PARTS UPLOAD FAMILY_SOURCES PREFLIGHT LOG FTP LOCAL CODE_MEANINGS)
+set(DFOTA_OPTIONAL_PARTS UPLOAD PREFLIGHT TEXTS FTP)
+# Choices of earlier versions, now parts of those above or always in.
+# FORMER=NOW, or FORMER=- for a part every build has.
+set(DFOTA_FORMER_PARTS LOCAL=UPLOAD LOG=TEXTS CODE_MEANINGS=TEXTS FAMILY_SOURCES=TEXTS)
 
 # Declares the options with the defaults of the build at hand (a firmware's are not the
 # library's): URL_MAX <bytes>, FAMILIES <all or a list>, OFF <parts off by default>; the
@@ -17,18 +20,35 @@ function(dfota_declare_options)
       "Longest target (URL or local path) in bytes, 100-4000")
   set(DFOTA_FAMILIES "${ARG_FAMILIES}" CACHE STRING
       "The families built in: all, or a list of ${DFOTA_KNOWN_FAMILIES} (generic always)")
-  set(UPLOAD_DOC "The host-side upload of a package into the module (needs LOCAL)")
-  set(FAMILY_SOURCES_DOC "Each family's source text (dfota families)")
+  set(UPLOAD_DOC "The host-side upload of a package, local targets, raw transfers")
   set(PREFLIGHT_DOC "The checks before AT+QFOTADL (SIM, network, URC port, package)")
-  set(LOG_DOC "Lines for the on_log callback")
+  set(TEXTS_DOC "Log lines, the meanings of error codes, the families' sources")
   set(FTP_DOC "ftp:// targets")
-  set(LOCAL_DOC "Targets in the module's file system")
-  set(CODE_MEANINGS_DOC "The meanings of the modules' error codes, in texts")
+  dfota_refuse_former_parts()
   foreach(part ${DFOTA_OPTIONAL_PARTS})
     if(part IN_LIST ARG_OFF)
       option(DFOTA_WITH_${part} "${${part}_DOC}" OFF)
     else()
       option(DFOTA_WITH_${part} "${${part}_DOC}" ON)
+    endif()
+  endforeach()
+endfunction()
+
+# A former choice left ON in a cache is dropped; one set OFF fails the configuration,
+# naming the choice that took its place.
+function(dfota_refuse_former_parts)
+  foreach(pair ${DFOTA_FORMER_PARTS})
+    string(REPLACE "=" ";" pair ${pair})
+    list(GET pair 0 old)
+    list(GET pair 1 now)
+    if(DEFINED DFOTA_WITH_${old})
+      if(NOT DFOTA_WITH_${old} AND NOT now STREQUAL "-")
+        message(FATAL_ERROR "DFOTA_WITH_${old} is no build choice any more: it is part of "
+                            "DFOTA_WITH_${now} (src/build_config.h)")
+      elseif(NOT DFOTA_WITH_${old})
+        message(FATAL_ERROR "DFOTA_WITH_${old} is no build choice any more: every build has it")
+      endif()
+      unset(DFOTA_WITH_${old} CACHE)
     endif()
   endforeach()
 endfunction()
@@ -43,10 +63,6 @@ function(dfota_config_definitions out_var)
       list(APPEND defs DFOTA_WITH_${part}=0)
     endif()
   endforeach()
-  if(DFOTA_WITH_UPLOAD AND NOT DFOTA_WITH_LOCAL)
-    message(FATAL_ERROR "DFOTA_WITH_UPLOAD needs DFOTA_WITH_LOCAL: an uploaded package is "
-                        "a local target")
-  endif()
   if(NOT DFOTA_FAMILIES STREQUAL "all")
     foreach(name ${DFOTA_FAMILIES})
       if(NOT name IN_LIST DFOTA_KNOWN_FAMILIES)

@@ -69,7 +69,7 @@ DFOTA_API const char *dfota_strerror(int result);
 /** Returns the meaning of a module error code (505, 601, 701, ...) in the application
  *  note's table (the EG06xK/Ex120K/EM060K family), or NULL if it has none. A session's
  *  messages use the meanings of the module's own family. A library built without the
- *  meanings (DFOTA_WITH_CODE_MEANINGS=0, README "Build options") returns NULL for every
+ *  meanings (DFOTA_WITH_TEXTS=0, README "Build options") returns NULL for every
  *  code but 0, and its messages give the bare code. */
 DFOTA_API const char *dfota_code_meaning(int code);
 
@@ -219,7 +219,7 @@ struct dfota_config {
     uint64_t (*now_ms)(void *user);
     /** Local package prefix in the module's file system. NULL (default): the family's
      *  ("/usrdata/cache/ufs/" on the application note's family, "/cache/ufs/" on EG18...).
-     *  A library that takes URLs only (DFOTA_WITH_LOCAL=0) refuses it at open. */
+     *  A library that takes URLs only (DFOTA_WITH_UPLOAD=0) refuses it at open. */
     const char *ufs_prefix;
     /* Timings. 0 takes the family's own where it has one, else the library's default. */
     uint32_t first_urc_timeout_ms;  /**< After the reboot, for the first URC. Default 90000. */
@@ -229,7 +229,7 @@ struct dfota_config {
     uint32_t download_timeout_ms;   /**< From the command to the download's end. Default 1800000. */
     dfota_event_cb on_event;        /**< Receives the events; may be NULL. */
     dfota_log_cb on_log;            /**< Receives the log lines; may be NULL. Never called by a
-                                         library built without log lines (DFOTA_WITH_LOG=0). */
+                                         library built without log lines (DFOTA_WITH_TEXTS=0). */
     enum dfota_log_level log_level; /**< Most verbose level passed to on_log. Default INFO. */
     void *user;                     /**< Passed to the callbacks and now_ms. */
     /** Forces a module family by name (see dfota_family_get()); NULL (default): chosen by
@@ -278,7 +278,7 @@ DFOTA_API void dfota_config_init(struct dfota_config *cfg);
 /** Checks a target (URL or local path) against the module's rules without a session.
  *  Returns DFOTA_OK or DFOTA_ERR_INVALID; on error writes the broken rule into msg
  *  (NUL-terminated, truncated to msg_size; msg may be NULL). A library built without
- *  ftp:// or local packages (DFOTA_WITH_FTP=0, DFOTA_WITH_LOCAL=0) refuses those,
+ *  ftp:// or local packages (DFOTA_WITH_FTP=0, DFOTA_WITH_UPLOAD=0) refuses those,
  *  naming the choice. */
 DFOTA_API int dfota_check_target(const char *target, const char *ufs_prefix, char *msg,
                                  size_t msg_size);

@@ -20,11 +20,18 @@
 #error "DFOTA_URL_MAX must be 100..4000 (100: the smallest family limit, EM060K's)"
 #endif
 
-/* 1: the host-side upload of a package into the module's file system (upload.c). A
- * firmware whose module downloads its package itself builds with 0. */
+/* A build chooses the URL limit above, the parts below and the family rows further down
+ * (README "Build options"). Every other part is always in. */
+
+/* 1: the host-side upload of a package into the module's file system (upload/), and
+ * with it targets already in that file system (/usrdata/cache/ufs/pkg.zip, UFS:pkg.zip)
+ * and the AT engine's raw transfers; 0: a firmware whose module downloads its package
+ * itself from a URL: a local target is refused, saying so. */
 #ifndef DFOTA_WITH_UPLOAD
 #define DFOTA_WITH_UPLOAD 1
 #endif
+/* The raw transfers (bytes after CONNECT, acknowledged in blocks) go with the upload. */
+#define DFOTA_WITH_AT_RAW DFOTA_WITH_UPLOAD
 
 /* 1: ftp:// targets, with the module's FTP rules (user and password, each part's
  * limit); 0: an ftp:// target is refused, saying so, and http:// and https:// remain. */
@@ -32,53 +39,24 @@
 #define DFOTA_WITH_FTP 1
 #endif
 
-/* 1: targets in the module's file system (/usrdata/cache/ufs/pkg.zip, UFS:pkg.zip) and
- * the families' forms for them; 0: such a target is refused, saying so, and the module
- * downloads every package from a URL. The upload puts a package there, so it needs 1. */
-#ifndef DFOTA_WITH_LOCAL
-#define DFOTA_WITH_LOCAL 1
-#endif
-#if DFOTA_WITH_UPLOAD && !DFOTA_WITH_LOCAL
-#error "DFOTA_WITH_UPLOAD needs DFOTA_WITH_LOCAL (an uploaded package is a local target)"
-#endif
-
-/* 1: the meanings of the modules' error codes, in texts (the application note's table,
- * each family's own; dfota_code_meaning()); 0: a result says "code 505" and
- * dfota_code_meaning() gives NULL: the code is what a firmware reports, its meaning
- * looked up where a person reads it. */
-#ifndef DFOTA_WITH_CODE_MEANINGS
-#define DFOTA_WITH_CODE_MEANINGS 1
-#endif
-
-/* 1: the AT engine's raw transfers (bytes after CONNECT, acknowledged in blocks); only
- * the upload sends one, so a build without the upload leaves them out. */
-#ifndef DFOTA_WITH_AT_RAW
-#define DFOTA_WITH_AT_RAW DFOTA_WITH_UPLOAD
-#endif
-#if DFOTA_WITH_UPLOAD && !DFOTA_WITH_AT_RAW
-#error "DFOTA_WITH_UPLOAD needs DFOTA_WITH_AT_RAW (AT+QFUPL is a raw transfer)"
-#endif
-
-/* 1: each family's `source` (where its facts come from, dfota_family_get()) is kept;
- * 0: it reads "" and its text stays out of the image. */
-#ifndef DFOTA_WITH_FAMILY_SOURCES
-#define DFOTA_WITH_FAMILY_SOURCES 1
-#endif
-
 /* 1: the checks before AT+QFOTADL (SIM, network, signal, where URCs go, the package;
- * phase_preflight.c). A firmware that runs the module itself knows its SIM and network
- * and routes the URCs to its own port (AT+QURCCFG="urcport",...) before it asks for an
- * upgrade; it may build with 0: the upgrade then goes without the checks, as with
- * dfota_config's no_preflight, no CHECK event comes, and set_urcport is refused. */
+ * fsm/phase_preflight.c), and the cleanup that puts the URC port back. A firmware that
+ * runs the module itself knows its SIM and network and routes the URCs to its own port
+ * before it asks for an upgrade; it may build with 0: the upgrade then goes without the
+ * checks, as with dfota_config's no_preflight, no CHECK event comes, and set_urcport is
+ * refused. */
 #ifndef DFOTA_WITH_PREFLIGHT
 #define DFOTA_WITH_PREFLIGHT 1
 #endif
 
-/* 1: lines for dfota_config's on_log (the dialogue, warnings, repeats counted); 0: no
- * line is formatted and on_log is never called, and what the session has to say goes
- * only into its events, its result text and dfota_open_msg(). */
-#ifndef DFOTA_WITH_LOG
-#define DFOTA_WITH_LOG 1
+/* 1: the texts for a person: lines for dfota_config's on_log (the dialogue, warnings,
+ * repeats counted), the meanings of the modules' error codes (dfota_code_meaning()) and
+ * each family's source (dfota_family_get()); 0: on_log is never called, a result says
+ * "code 505", dfota_code_meaning() gives NULL and a family's source reads "": a firmware
+ * reports codes to its backend, where a person looks their meanings up. What the
+ * session has to say still goes into its events, its result text and dfota_open_msg(). */
+#ifndef DFOTA_WITH_TEXTS
+#define DFOTA_WITH_TEXTS 1
 #endif
 
 /* The family rows built in (family_rows.c), each 1 unless the build says 0 (CMake:

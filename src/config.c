@@ -54,7 +54,7 @@ static const char *config_fault(const struct dfota_config *cfg)
     if (!DFOTA_WITH_PREFLIGHT && cfg->set_urcport) /* the checks route the URCs */
         return "set_urcport: this build has no checks before the upgrade "
                "(DFOTA_WITH_PREFLIGHT=0)";
-    if (!DFOTA_WITH_LOCAL && cfg->ufs_prefix && cfg->ufs_prefix[0])
+    if (!DFOTA_WITH_UPLOAD && cfg->ufs_prefix && cfg->ufs_prefix[0])
         return "ufs_prefix: " TARGET_URLS_ONLY;
     if (cfg->asr_mode > 1)
         return "asr_mode must be 0 (manual reboot) or 1 (automatic)";

@@ -48,13 +48,13 @@ struct dfota {
     uint64_t now;
     struct at_engine at;
     struct fsm fota;
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     struct secret secret; /* the target's password, hidden in every log line */
 #endif
     int result;
     int code;
     char error[CORE_DONE_MAX + 56];
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     struct log_repeat warnings;
 #endif
 #if DFOTA_WITH_UPLOAD
@@ -64,7 +64,7 @@ struct dfota {
 
 /* ---- logging and events ------------------------------------------------------------- */
 
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
 /* A warning repeated (line noise) is said once, then counted; see log_repeat.h. */
 static void session_say(struct dfota *s, enum dfota_log_level level, const char *clean)
 {
@@ -88,7 +88,7 @@ static void session_say(struct dfota *s, enum dfota_log_level level, const char 
  * opens) into the reason dfota_open() gives. */
 static bool session_log_wanted(const struct dfota *s, enum dfota_log_level level)
 {
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     if (s->cfg.on_log && level <= s->cfg.log_level)
         return true;
 #endif
@@ -107,7 +107,7 @@ session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt,
 
     if (s->opening && level <= DFOTA_LOG_WARN)
         redact(raw, s->error, sizeof(s->error));
-#if DFOTA_WITH_LOG /* a line for the log callback */
+#if DFOTA_WITH_TEXTS /* a line for the log callback */
     char clean[SESSION_LOG_MAX];
     secret_hide(&s->secret, raw, clean, sizeof(clean)); /* pieces of it too */
     if (strlen(clean) + 1 == sizeof(clean))
@@ -128,10 +128,10 @@ static void session_log(struct dfota *s, enum dfota_log_level level, const char 
     va_end(ap);
 }
 
-/* A line only for the log callback: a build without log lines (DFOTA_WITH_LOG=0) neither
+/* A line only for the log callback: a build without log lines (DFOTA_WITH_TEXTS=0) neither
  * formats it nor keeps its text. The port's lines while it opens go through session_log()
  * in every build: they are the reason dfota_open_msg() gives. */
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
 #define session_note session_log
 #else
 #define session_note(s, level, ...) ((void)(s), (void)(level))
@@ -140,7 +140,7 @@ static void session_log(struct dfota *s, enum dfota_log_level level, const char 
 /* Says how often the last warning repeated since it was last said, if at all. */
 static void session_log_repeats(struct dfota *s)
 {
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     struct log_repeat_out repeat;
 
     log_repeat_flush(&s->warnings, s->now, &repeat);
@@ -501,7 +501,7 @@ static void session_init_engines(struct dfota *s)
                               session_on_response,
                               session_on_final,
                               session_on_urc,
-                              DFOTA_WITH_LOG && s->cfg.on_log ? session_log_cb : NULL,
+                              DFOTA_WITH_TEXTS && s->cfg.on_log ? session_log_cb : NULL,
                               s};
     struct fsm_settings set;
 
@@ -518,7 +518,7 @@ static void session_init_engines(struct dfota *s)
     set.values.asr_timeout = s->cfg.asr_timeout;
     snprintf(set.expect_version, sizeof(set.expect_version), "%s",
              s->cfg.expect_version ? s->cfg.expect_version : "");
-    if (DFOTA_WITH_LOCAL) /* where local packages are */
+    if (DFOTA_WITH_UPLOAD) /* where local packages are */
         snprintf(set.ufs_prefix, sizeof(set.ufs_prefix), "%s",
                  s->cfg.ufs_prefix ? s->cfg.ufs_prefix : "");
     set.no_preflight = s->cfg.no_preflight;
@@ -527,7 +527,7 @@ static void session_init_engines(struct dfota *s)
         snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
     at_init(&s->at, &cb);
     fsm_init(&s->fota, &set);
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     log_repeat_init(&s->warnings);
 #endif
 }
@@ -630,7 +630,7 @@ static int session_begin(struct dfota *s, enum fsm_mode mode, const char *target
     s->started = true;
     s->now = session_now(s);
     fsm_begin(&s->fota, mode, target, via == DFOTA_VIA_FILE, via, s->now);
-#if DFOTA_WITH_LOG /* before the first line is logged: its echo holds the target */
+#if DFOTA_WITH_TEXTS /* before the first line is logged: its echo holds the target */
     (void)secret_find(&s->secret, target ? s->fota.target : NULL);
 #endif
     if (!s->port_open) /* watching a module that is rebooting right now */

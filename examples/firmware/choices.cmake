@@ -8,15 +8,12 @@
 #   The firmware runs the module: it knows its SIM and network, and routes the URCs to
 #   its own UART (AT+QURCCFG="urcport","uart1"), before it asks for an upgrade: no checks.
 #   It reports the result and the module's code to its backend, not log lines or texts
-#   for a person: no log lines, no code meanings, no family sources.
+#   for a person: no texts (log lines, code meanings, family sources).
 # The firmware's build includes it; a host build of the core with the same choices takes
 # it as an initial cache: cmake -C examples/firmware/choices.cmake -S . -B build-choices.
 set(DFOTA_URL_MAX 255 CACHE STRING "")
 set(DFOTA_FAMILIES em060k CACHE STRING "")
 set(DFOTA_WITH_UPLOAD OFF CACHE BOOL "")
-set(DFOTA_WITH_LOCAL OFF CACHE BOOL "")
 set(DFOTA_WITH_FTP OFF CACHE BOOL "")
 set(DFOTA_WITH_PREFLIGHT OFF CACHE BOOL "")
-set(DFOTA_WITH_LOG OFF CACHE BOOL "")
-set(DFOTA_WITH_CODE_MEANINGS OFF CACHE BOOL "")
-set(DFOTA_WITH_FAMILY_SOURCES OFF CACHE BOOL "")
+set(DFOTA_WITH_TEXTS OFF CACHE BOOL "")

@@ -24,7 +24,7 @@ static bool at_equals_nocase(const char *s, const char *word)
     return fields_starts_nocase(s, word) && s[strlen(word)] == '\0';
 }
 
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
 static void at_log(struct at_engine *at, enum dfota_log_level level, const char *fmt_prefix,
                    const char *text)
 {

@@ -25,7 +25,7 @@
 #define TARGET_NO_USERINFO                                                                         \
     "a URL holds no user or password: this build has no ftp:// (DFOTA_WITH_FTP=0)"
 #endif
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 #define TARGET_KINDS "neither a URL (" TARGET_SCHEMES ") nor a local path (/..., UFS:...)"
 #else
 #define TARGET_KINDS "not a URL (" TARGET_SCHEMES ")"
@@ -124,7 +124,7 @@ static int target_check_file_name(struct target_span path, char *msg, size_t msg
 
 /* ---- local files in the module's file system ---------------------------------------- */
 
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 /* "/cache/ufs" and "/cache/ufs/" name the same directory; "UFS:" is a drive. */
 static bool target_prefix_is_directory(const char *prefix, size_t len)
 {
@@ -149,7 +149,7 @@ static bool target_is_local(const char *target)
     return target[0] == '/' || strncmp(target, "UFS:", 4) == 0;
 }
 
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 static int target_check_local(const char *target, size_t len, const struct target_rules *r, char *msg,
                        size_t msg_size)
 {
@@ -403,7 +403,7 @@ static int target_classify_and_check(const char *target, const struct target_rul
     size_t len = strlen(target);
     if (target_is_local(target)) {
         *via = DFOTA_VIA_FILE;
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
         return target_check_local(target, len, r, msg, msg_size);
 #else
         return target_refuse(msg, msg_size, TARGET_URLS_ONLY);

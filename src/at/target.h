@@ -10,8 +10,8 @@
 #define TARGET_MAX_LEN 100 /* whole target, bytes */
 #define TARGET_MAX_PART 50 /* FTP URLs: user, password, server, file path, each */
 #define TARGET_DEFAULT_UFS_PREFIX "/usrdata/cache/ufs/"
-/* What a build without local packages (DFOTA_WITH_LOCAL=0) says of one. */
-#define TARGET_URLS_ONLY "this build takes URLs only (DFOTA_WITH_LOCAL=0)"
+/* What a build without local packages (DFOTA_WITH_UPLOAD=0) says of one. */
+#define TARGET_URLS_ONLY "this build takes URLs only (DFOTA_WITH_UPLOAD=0)"
 
 /* The limits a target is checked against: a family's, or the loosest (every family's). */
 struct target_rules {

@@ -8,7 +8,7 @@
 #include "at/fields.h"
 #include "at/target.h"
 
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
 /* The application note's codes, which most families share. */
 static const struct family_code family_note_codes[] = {
     {FAMILY_AT_UPDATE, 502, 502, "unpredictable error; the module retries, five times at most"},
@@ -99,7 +99,7 @@ const struct family *family_for_model(const char *model, const char *version)
     return f ? f : family_matching(version);
 }
 
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
 static const char *family_lookup(const struct family_code *rows, enum family_context at, int code)
 {
     for (; rows->meaning; rows++) {
@@ -116,7 +116,7 @@ const char *family_code_meaning(const struct family *f, enum family_context at, 
 
     if (code == 0) /* every family: the download or the upgrade succeeded */
         return "success";
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
     meaning = family_lookup(f->codes, at, code);
     if (!meaning && f->note_codes)
         meaning = family_lookup(family_note_codes, at, code);
@@ -132,7 +132,7 @@ const char *family_note_meaning(int code)
 
     if (code == 0)
         return "success";
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
     static const enum family_context contexts[] = {FAMILY_AT_UPDATE, FAMILY_AT_FTP, FAMILY_AT_HTTP};
     for (size_t i = 0; i < 3 && !meaning; i++)
         meaning = family_lookup(family_note_codes, contexts[i], code);
@@ -145,13 +145,13 @@ void family_describe_code(const struct family *f, enum family_context at, int co
 {
     const char *meaning = family_code_meaning(f, at, code);
 
-    if (!DFOTA_WITH_CODE_MEANINGS && code != 0)
+    if (!DFOTA_WITH_TEXTS && code != 0)
         snprintf(out, size, "code %d", code); /* whether it has a meaning is not known here */
     else
         snprintf(out, size, "code %d (%s)", code, meaning ? meaning : "no published meaning");
 }
 
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 /* The file name of a local target: what follows the family's prefix. */
 static const char *family_local_file(const struct family *f, const char *target)
 {
@@ -190,7 +190,7 @@ static int family_url_command(const struct family *f, const struct family_values
 bool family_command(const struct family *f, const struct family_values *v, const char *target,
                     bool local, char *out, size_t size)
 {
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     int n = local ? family_local_command(f, target, out, size)
                   : family_url_command(f, v, target, out, size);
 #else
@@ -221,7 +221,7 @@ bool family_setup_command(const struct family *f, const struct family_values *v,
         n = snprintf(out, size, s->format, (unsigned)value);
         return n > 0 && (size_t)n < size;
     }
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     if (i == rows && local && f->local_form == FAMILY_LOCAL_QCFG) {
         n = snprintf(out, size, "AT+QCFG=\"fota/path\",\"UFS:%s\"", family_local_file(f, target));
         return n > 0 && (size_t)n < size;
@@ -239,7 +239,7 @@ size_t family_setup_count(const struct family *f)
 
     while (rows < FAMILY_SETUP_MAX && f->setup[rows].format)
         rows++;
-    return rows + (DFOTA_WITH_LOCAL && f->local_form == FAMILY_LOCAL_QCFG ? 1 : 0);
+    return rows + (DFOTA_WITH_UPLOAD && f->local_form == FAMILY_LOCAL_QCFG ? 1 : 0);
 }
 
 /* Where any family keeps local packages, before the module said which it is: a path
@@ -260,7 +260,7 @@ void family_target_rules(const struct family *f, const char *ufs_prefix, struct 
     r->local_prefixes = f ? f->local_prefixes : family_any_local;
     r->local_fixed = f && f->local_form == FAMILY_LOCAL_FIXED;
     /* The user's prefix: the user knows better (only where local packages are built in). */
-    if (DFOTA_WITH_LOCAL && ufs_prefix && ufs_prefix[0] && !r->local_fixed) {
+    if (DFOTA_WITH_UPLOAD && ufs_prefix && ufs_prefix[0] && !r->local_fixed) {
         one[0] = ufs_prefix;
         one[1] = NULL;
         r->local_prefixes = one;

@@ -8,8 +8,8 @@
 #include "family/family.h"
 
 /* Where the facts come from: documentation, shown by `dfota families`; a firmware
- * build leaves the texts out (DFOTA_WITH_FAMILY_SOURCES=0). */
-#if DFOTA_WITH_FAMILY_SOURCES
+ * build leaves the texts out (DFOTA_WITH_TEXTS=0). */
+#if DFOTA_WITH_TEXTS
 #define SOURCE(text) text
 #else
 #define SOURCE(text) ""
@@ -18,9 +18,9 @@
 #define PIDS(...) ((const uint16_t[]){__VA_ARGS__, 0})
 #define NO_PIDS ((const uint16_t[]){0})
 #define NO_CODES ((const struct family_code[]){{FAMILY_AT_UPDATE, 0, 0, NULL}})
-/* A family's own code meanings; a build without the texts (DFOTA_WITH_CODE_MEANINGS=0)
+/* A family's own code meanings; a build without the texts (DFOTA_WITH_TEXTS=0)
  * leaves them out. */
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
 #define CODES(...) ((const struct family_code[]){__VA_ARGS__, {FAMILY_AT_UPDATE, 0, 0, NULL}})
 #else
 #define CODES(...) NO_CODES

@@ -102,7 +102,7 @@ void core_check(struct core *c, const char *name, int status, const char *detail
     snprintf(o->text, sizeof(o->text), "%s", detail);
 }
 
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
 void core_warn(struct core *c, const char *text)
 {
     struct core_out *o = c->done ? NULL : core_push(c, CORE_OUT_WARN);

@@ -76,7 +76,7 @@ void core_emit_bytes(struct core *c, enum dfota_event_type type, int percent, ui
 void core_check(struct core *c, const char *name, int status, const char *detail);
 /* A warning for the log; a build without log lines (build_config.h) keeps none of their
  * texts. */
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
 void core_warn(struct core *c, const char *text);
 #else
 #define core_warn(c, text) ((void)(c))

@@ -23,7 +23,7 @@ static void identify_pick_family(struct fsm *m)
     m->family_known = f != NULL;
     if (!f) {
         f = family_generic();
-        if (DFOTA_WITH_LOG) { /* the warning's text is for the log only */
+        if (DFOTA_WITH_TEXTS) { /* the warning's text is for the log only */
             snprintf(text, sizeof(text), "unknown model '%.40s': using the generic family's limits",
                      m->before.model[0] ? m->before.model : "?");
             core_warn(&m->core, text);

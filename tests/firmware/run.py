@@ -43,9 +43,11 @@ CASES = {
     "silent_after_reboot": (["--silent-after-reboot"], 1000, "timeout", 0),
     "url_over_build_limit": ([], 90000, "invalid", 0),
     "ftp_left_out": ([], 90000, "invalid", 0),
+    "local_left_out": ([], 90000, "invalid", 0),
 }
 # What a refusal names: the build choice whose limit the target broke.
-REFUSAL_NAMES = {"url_over_build_limit": "(DFOTA_URL_MAX)", "ftp_left_out": "(DFOTA_WITH_FTP=0)"}
+REFUSAL_NAMES = {"url_over_build_limit": "(DFOTA_URL_MAX)", "ftp_left_out": "(DFOTA_WITH_FTP=0)",
+                 "local_left_out": "(DFOTA_WITH_UPLOAD=0)"}
 FTP_PASSWORD = "fw-s3cret"
 
 
@@ -55,6 +57,8 @@ def case_target(name, servers):
     a password, which a build without ftp:// refuses and never prints."""
     if name == "ftp_left_out":
         return "ftp://fw:%s@127.0.0.1/update.zip" % FTP_PASSWORD
+    if name == "local_left_out":  # a package in the module's file system: the upload's part
+        return "/usrdata/cache/ufs/update.zip"
     url = servers.target("http")
     if name == "url_over_build_limit":
         url = url.replace("/update", "/" + "d" * (URL_MAX - len(url)) + "/update", 1)
@@ -276,17 +280,13 @@ LIBRARY_DEFAULTS = {"DFOTA_URL_MAX": "700", "DFOTA_FAMILIES": "all"}
 
 
 def choices_turned_on():
-    """[options] that turn each of the firmware's choices (choices.cmake) back on; the
-    upload with the local packages it needs."""
+    """[options] that turn each of the firmware's choices (choices.cmake) back on."""
     with open(os.path.join(FIRMWARE_SOURCE, "choices.cmake")) as f:
         choices = re.findall(r"^set\((DFOTA_\w+) (\S+) CACHE", f.read(), re.M)
     turned_on = []
     for name, value in choices:
         on = "ON" if value == "OFF" else LIBRARY_DEFAULTS[name]
-        options = ["-D%s=%s" % (name, on)]
-        if name == "DFOTA_WITH_UPLOAD":
-            options.append("-DDFOTA_WITH_LOCAL=ON")
-        turned_on.append(options)
+        turned_on.append(["-D%s=%s" % (name, on)])
     return turned_on
 
 

@@ -184,7 +184,7 @@ static void test_close_in_event_callback(void **state)
     closer_done(r);
 }
 
-#if DFOTA_WITH_LOG /* log lines */
+#if DFOTA_WITH_TEXTS /* log lines */
 /* Closed on a URC's log line in the middle of the update, through dfota_process(). */
 static void test_close_in_log_callback(void **state)
 {
@@ -226,7 +226,7 @@ static void test_close_in_done_callback(void **state)
     closer_done(r);
 }
 
-#if DFOTA_WITH_LOG /* log lines */
+#if DFOTA_WITH_TEXTS /* log lines */
 /* Closed from the log line dfota_start() itself writes: nothing at all is sent. */
 static void test_close_in_start(void **state)
 {
@@ -245,7 +245,7 @@ static void test_close_in_start(void **state)
 
 /* ---- line noise: a repeated warning is said once, then counted ----------------------- */
 
-#if DFOTA_WITH_LOG /* said in log lines */
+#if DFOTA_WITH_TEXTS /* said in log lines */
 
 static int count_lines(const char *log, const char *line)
 {
@@ -340,11 +340,11 @@ int main(void)
         cmocka_unit_test(test_null_session_calls),
         cmocka_unit_test(test_open_msg_says_why),
         cmocka_unit_test(test_close_in_event_callback),
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
         cmocka_unit_test(test_close_in_log_callback),
 #endif
         cmocka_unit_test(test_close_in_done_callback),
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
         cmocka_unit_test(test_close_in_start),
         cmocka_unit_test(test_noise_flood_rate_limited),
         cmocka_unit_test(test_noise_count_said_at_end),

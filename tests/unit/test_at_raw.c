@@ -285,7 +285,7 @@ static void test_raw_upload_source_gives_out(void **state)
     assert_string_equal(r->fp.out, "AT+QFUPL=\"f\",12,5,1\r123456");
     assert_true(at_raw_stopped(&r->at));
     assert_int_equal(at_raw_sent(&r->at), 6);
-    assert_int_equal(r->warnings, DFOTA_WITH_LOG ? 1 : 0); /* a warning is a log line */
+    assert_int_equal(r->warnings, DFOTA_WITH_TEXTS ? 1 : 0); /* a warning is a log line */
     assert_true(at_busy(&r->at));
     assert_int_equal(at_deadline(&r->at), 400);
     fake_port_push(&r->fp, "\r\n+QFUPL: 6,1234\r\n\r\nOK\r\n");

@@ -67,7 +67,7 @@ static void test_ftp_targets(void **state)
     assert_int_equal(dfota_check_target(URL, NULL, msg, sizeof(msg)), DFOTA_OK);
 }
 
-/* ---- DFOTA_WITH_LOCAL ---------------------------------------------------------------- */
+/* ---- DFOTA_WITH_UPLOAD: local targets --------------------------------------------- */
 
 /* What a target that is neither kind is told names what this build takes. */
 #if DFOTA_WITH_FTP
@@ -75,7 +75,7 @@ static void test_ftp_targets(void **state)
 #else
 #define SCHEMES "http:// or https://"
 #endif
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 #define NOT_A_TARGET "target is neither a URL (" SCHEMES ") nor a local path (/..., UFS:...)"
 #else
 #define NOT_A_TARGET "target is not a URL (" SCHEMES ")"
@@ -86,7 +86,7 @@ static void test_local_targets(void **state)
     char msg[128];
 
     (void)state;
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     struct session_rig *r = rig_create();
 
     assert_int_equal(dfota_check_target(LOCAL_PATH, NULL, msg, sizeof(msg)), DFOTA_OK);
@@ -98,11 +98,11 @@ static void test_local_targets(void **state)
     rig_destroy(r);
 #else
     assert_int_equal(dfota_check_target(LOCAL_PATH, NULL, msg, sizeof(msg)), DFOTA_ERR_INVALID);
-    assert_string_equal(msg, "this build takes URLs only (DFOTA_WITH_LOCAL=0)");
+    assert_string_equal(msg, "this build takes URLs only (DFOTA_WITH_UPLOAD=0)");
     assert_int_equal(dfota_check_target_family("generic", "UFS:update.zip", NULL, msg, sizeof(msg)),
                      DFOTA_ERR_INVALID);
-    assert_string_equal(msg, "this build takes URLs only (DFOTA_WITH_LOCAL=0)");
-    expect_start_refused(LOCAL_PATH, "this build takes URLs only (DFOTA_WITH_LOCAL=0)");
+    assert_string_equal(msg, "this build takes URLs only (DFOTA_WITH_UPLOAD=0)");
+    expect_start_refused(LOCAL_PATH, "this build takes URLs only (DFOTA_WITH_UPLOAD=0)");
 #endif
     assert_int_equal(dfota_check_target("host/update.zip", NULL, msg, sizeof(msg)),
                      DFOTA_ERR_INVALID);
@@ -110,7 +110,7 @@ static void test_local_targets(void **state)
     expect_start_refused("sftp://10.0.0.1/update.zip", "unknown scheme; use " SCHEMES);
 }
 
-/* ---- DFOTA_WITH_CODE_MEANINGS -------------------------------------------------------- */
+/* ---- DFOTA_WITH_TEXTS: code meanings ---------------------------------------------- */
 
 /* An upgrade whose update ends with END,code: returns the session's result text. */
 static void update_fails_with(int code, char *text, size_t size)
@@ -136,7 +136,7 @@ static void test_code_meanings(void **state)
 
     (void)state;
     update_fails_with(505, text, sizeof(text));
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
     assert_string_equal(dfota_code_meaning(505), "package version does not match this module");
     assert_string_equal(dfota_code_meaning(701), "HTTP(S) unknown error");
     assert_string_equal(text, "update failed: module code 505 (package version does not match this "
@@ -197,7 +197,7 @@ static void test_preflight_without_a_sim(void **state)
     rig_destroy(r);
 }
 
-/* ---- DFOTA_WITH_LOG ------------------------------------------------------------------ */
+/* ---- DFOTA_WITH_TEXTS: log lines -------------------------------------------------- */
 
 static void test_log(void **state)
 {
@@ -208,7 +208,7 @@ static void test_log(void **state)
     (void)state;
     script_download_fails(&r->fm, QIND("HTTPSTART"), QINDN("HTTPEND", 701));
     assert_int_equal(rig_upgrade(r, URL), DFOTA_ERR_DOWNLOAD); /* on_log set, DEBUG level */
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     assert_non_null(strstr(r->log, "upgrading from " URL));
     assert_non_null(strstr(r->log, "AT+QFOTADL"));
 #else
@@ -221,7 +221,7 @@ static void test_log(void **state)
     r->cfg.port_ops = NULL;
     assert_int_equal(dfota_open_msg(&s, &r->cfg, msg, sizeof(msg)), DFOTA_ERR_INVALID);
     assert_string_equal(msg, "no port: set port, usb or port_ops");
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
     assert_non_null(strstr(r->log, "no port: set port, usb or port_ops"));
 #else
     assert_string_equal(r->log, "");
@@ -229,7 +229,7 @@ static void test_log(void **state)
     rig_destroy(r);
 }
 
-/* ---- DFOTA_FAMILIES and DFOTA_WITH_FAMILY_SOURCES ------------------------------------ */
+/* ---- DFOTA_FAMILIES, and DFOTA_WITH_TEXTS: family sources ------------------------- */
 
 /* The rows this build has, in the table's order, generic last. */
 static const char built_families[] = ""
@@ -272,7 +272,7 @@ static void test_family_list(void **state)
     for (i = 0; dfota_family_get(i, &info) == DFOTA_OK; i++) {
         size_t used = strlen(names);
         snprintf(names + used, sizeof(names) - used, "%s%s", i ? " " : "", info.name);
-#if DFOTA_WITH_FAMILY_SOURCES
+#if DFOTA_WITH_TEXTS
         assert_true(strlen(info.source) > 0);
 #else
         assert_string_equal(info.source, "");
@@ -351,7 +351,7 @@ static void test_left_out_family_is_generic(void **state)
     rig_destroy(r);
 }
 
-/* ---- DFOTA_WITH_UPLOAD --------------------------------------------------------------- */
+/* ---- DFOTA_WITH_UPLOAD: the upload ------------------------------------------------ */
 
 static int read_zeros(void *user, size_t offset, uint8_t *buf, size_t len, size_t *got)
 {

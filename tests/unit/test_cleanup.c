@@ -120,7 +120,7 @@ static void test_put_back_after_a_timeout(void **state)
     rig_destroy(r);
 }
 
-#if DFOTA_WITH_LOCAL /* a local target: its package is the check after the routing */
+#if DFOTA_WITH_UPLOAD /* a local target: its package is the check after the routing */
 /* A check after the routing fails: the module never got the command, and is put back. */
 static void test_put_back_after_a_failed_check(void **state)
 {
@@ -196,7 +196,7 @@ int main(void)
         cmocka_unit_test(test_put_back_after_a_failed_download),
         cmocka_unit_test(test_put_back_after_a_failed_update),
         cmocka_unit_test(test_put_back_after_a_timeout),
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
         cmocka_unit_test(test_put_back_after_a_failed_check),
 #endif
         cmocka_unit_test(test_put_back_after_a_cancel),

@@ -50,7 +50,7 @@ static void test_bg96_restore_is_the_way_to_success(void **state)
     rig_destroy(r);
 }
 
-#if DFOTA_WITH_LOCAL /* a local target */
+#if DFOTA_WITH_UPLOAD /* a local target */
 static void test_bg96_local_package_is_sent_as_1(void **state)
 {
     struct session_rig *r = rig_model("BG96");
@@ -464,7 +464,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bg96_restore_is_the_way_to_success),
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
         cmocka_unit_test(test_bg96_local_package_is_sent_as_1),
 #endif
         cmocka_unit_test(test_bg96_power_loss_resume),

@@ -143,7 +143,7 @@ static void test_ftp_parts(void **state)
 }
 #endif
 
-#if DFOTA_WITH_LOCAL /* targets in the module's file system */
+#if DFOTA_WITH_UPLOAD /* targets in the module's file system */
 struct local_case {
     const char *family;
     const char *target;
@@ -212,17 +212,17 @@ static void test_command_forms(void **state)
 {
     (void)state;
     command_of("em060k", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     command_of("em060k", "/usrdata/cache/ufs/f.zip", true,
                "AT+QFOTADL=\"/usrdata/cache/ufs/f.zip\"");
 #endif
     command_of("ec200u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,50,100");
     command_of("eg915u", "http://h/f.pac", false, "AT+QFOTADL=\"http://h/f.pac\",1,100,100");
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     command_of("ec200u", "UFS:f.pac", true, "AT+QFOTADL=\"UFS:f.pac\",1,50,100");
 #endif
     command_of("ec800k", "http://h/f.bin", false, "AT+QFOTADL=\"http://h/f.bin\",1,50");
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     command_of("bg96", "/fota/update.zip", true, "AT+QFOTADL=1");
 #endif
     command_of("bg96", "http://h/f.zip", false, "AT+QFOTADL=\"http://h/f.zip\"");
@@ -237,11 +237,11 @@ static void test_setup_commands(void **state)
     (void)state;
     assert_int_equal(family_setup_count(family_by_name("em060k")), 0);
     /* cid, and fota/path for a local one in a build that has them */
-    assert_int_equal(family_setup_count(unisoc), DFOTA_WITH_LOCAL ? 2 : 1);
+    assert_int_equal(family_setup_count(unisoc), DFOTA_WITH_UPLOAD ? 2 : 1);
     assert_true(family_setup_command(unisoc, &values, 0, "http://h/f", false, out, sizeof(out)));
     assert_string_equal(out, "AT+QCFG=\"fota/cid\",3");
     assert_false(family_setup_command(unisoc, &values, 1, "http://h/f", false, out, sizeof(out)));
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     assert_true(family_setup_command(unisoc, &values, 1, "UFS:f.pac", true, out, sizeof(out)));
     assert_string_equal(out, "AT+QCFG=\"fota/path\",\"UFS:f.pac\"");
 #endif
@@ -252,7 +252,7 @@ static void test_setup_commands(void **state)
     assert_string_equal(out, "AT+QFOTAPID=2");
 }
 
-#if DFOTA_WITH_CODE_MEANINGS /* the meanings' texts */
+#if DFOTA_WITH_TEXTS /* the meanings' texts */
 static void test_code_meanings(void **state)
 {
     const struct family *note = family_by_name("em060k"), *unisoc = family_by_name("ec200u");
@@ -304,13 +304,13 @@ int main(void)
 #if DFOTA_WITH_FTP
         cmocka_unit_test(test_ftp_parts),
 #endif
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
         cmocka_unit_test(test_local_forms),
 #endif
         cmocka_unit_test(test_family_for_model),
         cmocka_unit_test(test_command_forms),
         cmocka_unit_test(test_setup_commands),
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
         cmocka_unit_test(test_code_meanings),
 #endif
         cmocka_unit_test(test_restore_and_flow),

@@ -85,7 +85,7 @@ static void test_info_unknown_model(void **state)
     assert_true(fsm_done(&d.m));
     assert_int_equal(d.done_result, DFOTA_OK);
     /* the unknown model's warning is a log line: a build without them pushes one less */
-    assert_int_equal(d.most, CORE_OUT_WORST - (DFOTA_WITH_LOG ? 0 : 1));
+    assert_int_equal(d.most, CORE_OUT_WORST - (DFOTA_WITH_TEXTS ? 0 : 1));
 }
 
 /* An upgrade without checks whose target breaks the family's limit: the identity, the

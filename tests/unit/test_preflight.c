@@ -193,7 +193,7 @@ static void test_urcs_routed_and_put_back(void **state)
     rig_destroy(r);
 }
 
-#if DFOTA_WITH_LOCAL /* a local target */
+#if DFOTA_WITH_UPLOAD /* a local target */
 static void script_local(struct fake_module *fm)
 {
     fake_module_reboot(fm, 200, 1000);
@@ -269,7 +269,7 @@ int main(void)
         cmocka_unit_test(test_urcs_go_elsewhere),
         cmocka_unit_test(test_urcport_named_by_the_user),
         cmocka_unit_test(test_urcs_routed_and_put_back),
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
         cmocka_unit_test(test_local_package_present),
         cmocka_unit_test(test_local_package_missing),
 #endif

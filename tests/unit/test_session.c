@@ -88,7 +88,7 @@ static void test_https_ok_with_https_spelling(void **state)
     rig_destroy(r);
 }
 
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 static void test_local_file_ok(void **state)
 {
     struct session_rig *r = rig_create();
@@ -713,7 +713,7 @@ int main(void)
         cmocka_unit_test(test_ftp_ok_password_never_written),
 #endif
         cmocka_unit_test(test_https_ok_with_https_spelling),
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
         cmocka_unit_test(test_local_file_ok),
 #endif
         cmocka_unit_test(test_rejected),

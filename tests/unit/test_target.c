@@ -18,7 +18,7 @@
 
 /* What a target that is neither kind is told: a build without local targets knows URLs
  * only. */
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
 #define SAID_NOT_URL "neither a URL"
 #define SAID_NOT_LOCAL "nor a local path"
 #else
@@ -225,8 +225,8 @@ static struct check_case as_built(const struct check_case *c)
 
     if (!DFOTA_WITH_FTP && is_ftp(c->head))
         refusal = "this build has no ftp:// (DFOTA_WITH_FTP=0)";
-    if (!DFOTA_WITH_LOCAL && c->head[0] == '/')
-        refusal = "this build takes URLs only (DFOTA_WITH_LOCAL=0)";
+    if (!DFOTA_WITH_UPLOAD && c->head[0] == '/')
+        refusal = "this build takes URLs only (DFOTA_WITH_UPLOAD=0)";
     if (refusal && !breaks_shared_rule(c)) {
         built.rc = BAD;
         built.via = DFOTA_VIA_NONE;
@@ -305,13 +305,13 @@ static void test_public_check_target(void **state)
     char msg[128];
     assert_int_equal(dfota_check_target("https://h/f.zip", NULL, msg, sizeof msg), OK);
     assert_string_equal(msg, "");
-#if DFOTA_WITH_LOCAL
+#if DFOTA_WITH_UPLOAD
     assert_int_equal(dfota_check_target("/cache/ufs/f", "/cache/ufs", msg, sizeof msg), OK);
     assert_int_equal(dfota_check_target("/cache/ufs/f", NULL, msg, sizeof msg), BAD);
     assert_string_equal(msg, "local path must start with /usrdata/cache/ufs/");
 #else
     assert_int_equal(dfota_check_target("/cache/ufs/f", "/cache/ufs", msg, sizeof msg), BAD);
-    assert_string_equal(msg, "this build takes URLs only (DFOTA_WITH_LOCAL=0)");
+    assert_string_equal(msg, "this build takes URLs only (DFOTA_WITH_UPLOAD=0)");
 #endif
 }
 

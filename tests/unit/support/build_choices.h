@@ -18,7 +18,7 @@
 
 /* A code's meaning in a text: the text in a build with the meanings, "" in one without
  * (the code itself is said in both). */
-#if DFOTA_WITH_CODE_MEANINGS
+#if DFOTA_WITH_TEXTS
 #define BUILT_MEANING(text) text
 #else
 #define BUILT_MEANING(text) ""
@@ -26,7 +26,7 @@
 
 /* The log holds text; a build without log lines calls on_log never, so its log stays
  * empty. */
-#if DFOTA_WITH_LOG
+#if DFOTA_WITH_TEXTS
 #define BUILT_LOG_HAS(log, text) assert_non_null(strstr((log), (text)))
 #else
 #define BUILT_LOG_HAS(log, text) assert_string_equal((log), "")
