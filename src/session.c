@@ -287,13 +287,13 @@ static void session_drain(struct dfota *s)
             session_emit(s, &out.event);
             break;
         case CORE_OUT_SEND:
-            session_send(s, &out.cmd);
+            session_send(s, &out.u.cmd);
             break;
         case CORE_OUT_REOPEN:
             session_try_reopen(s);
             break;
         case CORE_OUT_WARN:
-            session_note(s, DFOTA_LOG_WARN, "%s", out.text);
+            session_note(s, DFOTA_LOG_WARN, "%s", out.u.text);
             break;
         case CORE_OUT_DONE:
             session_finish(s, &out);

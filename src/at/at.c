@@ -85,9 +85,7 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
     if (!DFOTA_WITH_AT_RAW && cmd->raw.read) /* a build without raw transfers */
         return DFOTA_ERR_INVALID;
     len = strlen(cmd->text);
-    memcpy(at->cmd_text, cmd->text, len + 1);
-    at->cmd = *cmd;
-    at->cmd.text = at->cmd_text;
+    at->cmd = *cmd; /* its text stays the caller's until the final result (at.h) */
     at->echo_allowed = true;
     at->mode = AT_MODE_LINE;
     at->raw_sent = 0;
@@ -95,17 +93,17 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
     at->raw_started = false;
     at->raw_stopped = false;
     at->deadline = now + cmd->timeout_ms;
-    at_log(at, DFOTA_LOG_DEBUG, ">> ", at->cmd_text);
+    at_log(at, DFOTA_LOG_DEBUG, ">> ", cmd->text);
 
-    /* The command and its CR in one write, from the engine's copy: no stack copy of up to
-     * AT_CMD_MAX bytes. */
-    at->cmd_text[len] = '\r';
-    written = at->cb.write(at->cb.user, (const uint8_t *)at->cmd_text, len + 1);
-    at->cmd_text[len] = '\0';
+    /* The command, then its CR: the engine keeps no copy of up to AT_CMD_MAX bytes to
+     * write them in one. */
+    written = at->cb.write(at->cb.user, (const uint8_t *)cmd->text, len);
+    if (written == DFOTA_PORT_OK)
+        written = at->cb.write(at->cb.user, (const uint8_t *)"\r", 1);
     if (written == DFOTA_PORT_TIMEOUT) {
         /* The module does not read (flow control holds the line): no answer can come.
          * The command ends as a timeout at the next tick, not as a lost port. */
-        at_log(at, DFOTA_LOG_WARN, "the module does not take ", at->cmd_text);
+        at_log(at, DFOTA_LOG_WARN, "the module does not take ", at->cmd.text);
         at->echo_allowed = false;
         at->deadline = now;
     } else if (written != DFOTA_PORT_OK) {
@@ -189,7 +187,7 @@ static bool at_is_named_line(const char *line)
 
 static bool at_is_echo(const struct at_engine *at, const char *line)
 {
-    return at->echo_allowed && at_equals_nocase(line, at->cmd_text);
+    return at->echo_allowed && at_equals_nocase(line, at->cmd.text);
 }
 
 /* The one place that decides what a line is. */
@@ -430,7 +428,7 @@ void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now
 void at_tick(struct at_engine *at, uint64_t now)
 {
     if (at->pending && now >= at->deadline) {
-        at_log(at, DFOTA_LOG_WARN, "no answer to ", at->cmd_text);
+        at_log(at, DFOTA_LOG_WARN, "no answer to ", at->cmd.text);
         at_finish(at, AT_RESULT_TIMEOUT, -1);
     }
 }

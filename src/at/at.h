@@ -68,7 +68,8 @@ struct at_raw {
 };
 
 struct at_cmd {
-    const char *text; /* "AT+QGMR"; the engine appends CR */
+    const char *text; /* "AT+QGMR"; the engine appends CR. Not copied: it must stay valid
+                       * until the command's final result */
     enum at_resp resp;
     const char *prefix; /* for AT_RESP_PREFIX */
     uint32_t timeout_ms;
@@ -102,7 +103,6 @@ struct at_engine {
     /* the command in flight */
     bool pending;
     struct at_cmd cmd;
-    char cmd_text[AT_CMD_MAX + 2]; /* + the CR while it is written */
     bool echo_allowed;
     uint64_t deadline;
     /* raw transfer */

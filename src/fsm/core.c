@@ -38,7 +38,9 @@ bool core_next_output(struct core *c, struct core_out *out)
     if (c->out_count == 0)
         return false;
     *out = c->out[c->out_head];
-    out->event.text = out->kind == CORE_OUT_DONE ? c->done_text : out->text;
+    out->event.text = out->kind == CORE_OUT_DONE   ? c->done_text
+                      : out->kind == CORE_OUT_SEND ? ""
+                                                   : out->u.text;
     c->out_head = (c->out_head + 1) % CORE_OUT_MAX;
     c->out_count--;
     return true;
@@ -57,7 +59,7 @@ void core_emit(struct core *c, enum dfota_event_type type, int percent, int code
     o->event.type = type;
     o->event.percent = percent;
     o->event.code = code;
-    snprintf(o->text, sizeof(o->text), "%s", text ? text : "");
+    snprintf(o->u.text, sizeof(o->u.text), "%s", text ? text : "");
 }
 
 void core_emit_bytes(struct core *c, enum dfota_event_type type, int percent, uint64_t bytes,
@@ -71,7 +73,7 @@ void core_emit_bytes(struct core *c, enum dfota_event_type type, int percent, ui
     o->event.percent = percent;
     o->event.bytes = bytes;
     o->event.ok = ok;
-    snprintf(o->text, sizeof(o->text), "%s", text ? text : "");
+    snprintf(o->u.text, sizeof(o->u.text), "%s", text ? text : "");
 }
 
 void core_send(struct core *c, const char *text, enum at_resp resp, const char *prefix,
@@ -84,10 +86,10 @@ void core_send(struct core *c, const char *text, enum at_resp resp, const char *
     o = core_push(c, CORE_OUT_SEND);
     if (!o)
         return;
-    o->cmd.text = text;
-    o->cmd.prefix = prefix;
-    o->cmd.resp = resp;
-    o->cmd.timeout_ms = timeout_ms;
+    o->u.cmd.text = text;
+    o->u.cmd.prefix = prefix;
+    o->u.cmd.resp = resp;
+    o->u.cmd.timeout_ms = timeout_ms;
 }
 
 void core_check(struct core *c, const char *name, int status, const char *detail)
@@ -99,7 +101,7 @@ void core_check(struct core *c, const char *name, int status, const char *detail
     o->event.type = DFOTA_EVENT_CHECK;
     o->event.check = name;
     o->event.status = status;
-    snprintf(o->text, sizeof(o->text), "%s", detail);
+    snprintf(o->u.text, sizeof(o->u.text), "%s", detail);
 }
 
 #if DFOTA_WITH_TEXTS
@@ -108,7 +110,7 @@ void core_warn(struct core *c, const char *text)
     struct core_out *o = c->done ? NULL : core_push(c, CORE_OUT_WARN);
 
     if (o)
-        snprintf(o->text, sizeof(o->text), "%s", text);
+        snprintf(o->u.text, sizeof(o->u.text), "%s", text);
 }
 #endif
 
@@ -117,7 +119,7 @@ void core_send_cmd(struct core *c, const struct at_cmd *cmd)
     struct core_out *o = c->done ? NULL : core_push(c, CORE_OUT_SEND);
 
     if (o)
-        o->cmd = *cmd;
+        o->u.cmd = *cmd;
 }
 
 void core_reopen(struct core *c)

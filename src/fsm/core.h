@@ -40,8 +40,10 @@ enum core_out_kind {
 struct core_out {
     enum core_out_kind kind;
     struct dfota_event event; /* EVENT, DONE (event.result, event.code, event.text) */
-    struct at_cmd cmd;        /* SEND */
-    char text[CORE_TEXT_MAX];
+    union {
+        struct at_cmd cmd;         /* SEND */
+        char text[CORE_TEXT_MAX]; /* EVENT, WARN: the text, copied */
+    } u;
 };
 
 struct core {

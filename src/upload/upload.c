@@ -30,7 +30,7 @@ static void upload_finish(struct upload *m, enum upload_verdict verdict, int cod
     out.kind = UPLOAD_OUT_DONE;
     out.verdict = verdict;
     out.code = code;
-    memcpy(out.text, m->text, sizeof(out.text));
+    out.text = m->text;
     upload_push(m, &out);
 }
 

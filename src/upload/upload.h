@@ -66,6 +66,8 @@
  * (QUECTEL-DFOTA.md gives none for the name alone; the local path that AT+QFOTADL takes
  * is at most 100 bytes, UPLOAD_PATH_MAX, and that is checked too). */
 #define UPLOAD_NAME_MAX 64
+/* The longest command: AT+QFUPL="<name>",<size>,<timeout>,<ack mode>. */
+#define UPLOAD_CMD_MAX (UPLOAD_NAME_MAX + 48)
 #define UPLOAD_PATH_MAX 100
 #define UPLOAD_TEXT_MAX 160
 #define UPLOAD_ACK_BLOCK 1024 /* the module's block in ack mode */
@@ -119,7 +121,7 @@ struct upload_out {
     bool ok;                     /* END: count and checksum match */
     enum upload_verdict verdict; /* DONE */
     int code;                    /* DONE: the module's CME code, or -1 */
-    char text[UPLOAD_TEXT_MAX];  /* DONE: why, in words */
+    const char *text;            /* DONE: why, in words (the machine's, valid while it is) */
 };
 
 enum upload_state {
@@ -136,7 +138,7 @@ enum upload_state {
 struct upload {
     struct upload_params p;
     char name[UPLOAD_NAME_MAX + 1];
-    char command[AT_CMD_MAX + 1]; /* the command in flight */
+    char command[UPLOAD_CMD_MAX + 1]; /* the command in flight */
     enum upload_state state;
     int attempt; /* 1-based AT+QFUPL attempt */
     bool cancelled;

@@ -36,7 +36,7 @@ static void drive_take(struct drive *d)
     while (fsm_next_output(&d->m, &out)) {
         n++;
         if (out.kind == CORE_OUT_SEND)
-            d->sent = out.cmd.text;
+            d->sent = out.u.cmd.text;
         if (out.kind == CORE_OUT_DONE)
             d->done_result = out.event.result;
     }

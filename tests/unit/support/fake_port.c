@@ -138,11 +138,35 @@ static void fake_close(void *ctx)
     fp->in_len = fp->in_pos = 0;
 }
 
+static void fake_port_respond(struct fake_port *fp, const char *data, size_t len)
+{
+    if (fp->responder)
+        fp->responder(fp, data, len, fp->responder_user);
+}
+
+/* A held command goes to the responder as it is: no CR came, or the port is read. */
+static void fake_port_flush_held(struct fake_port *fp)
+{
+    size_t n = fp->held_len;
+
+    fp->held_len = 0;
+    if (n > 0)
+        fake_port_respond(fp, fp->held, n);
+}
+
+/* Whether a write is a command line without its CR ("AT..."), to be held for it. */
+static bool fake_port_holds(const uint8_t *buf, size_t len)
+{
+    return len >= 2 && len < FAKE_PORT_HELD_MAX && (buf[0] | 0x20) == 'a' &&
+           (buf[1] | 0x20) == 't' && buf[len - 1] != '\r';
+}
+
 static int fake_read(void *ctx, uint8_t *buf, size_t len)
 {
     struct fake_port *fp = ctx;
     size_t avail;
 
+    fake_port_flush_held(fp);
     if (!fp->is_open)
         return DFOTA_PORT_ERROR;
     fake_port_run_due(fp);
@@ -172,8 +196,18 @@ static int fake_write(void *ctx, const uint8_t *buf, size_t len, uint32_t timeou
     memcpy(fp->out + fp->out_len, buf, len < room ? len : room);
     fp->out_len += len < room ? len : room;
     fp->out[fp->out_len] = '\0';
-    if (fp->responder)
-        fp->responder(fp, (const char *)buf, len, fp->responder_user);
+    if (fp->held_len > 0 && len == 1 && buf[0] == '\r') {
+        fp->held[fp->held_len++] = '\r';
+        fake_port_flush_held(fp);
+        return DFOTA_PORT_OK;
+    }
+    fake_port_flush_held(fp);
+    if (fake_port_holds(buf, len)) {
+        memcpy(fp->held, buf, len);
+        fp->held_len = len;
+        return DFOTA_PORT_OK;
+    }
+    fake_port_respond(fp, (const char *)buf, len);
     return DFOTA_PORT_OK;
 }
 
@@ -189,6 +223,7 @@ static int fake_wait(void *ctx, uint32_t timeout_ms)
     struct fake_port *fp = ctx;
     uint64_t until = fp->now + timeout_ms;
 
+    fake_port_flush_held(fp);
     fp->wait_calls++;
     fake_port_run_due(fp);
     while (!fake_port_ready(fp) && fp->step_count > 0 && fp->steps[0].at_ms <= until) {

@@ -28,6 +28,8 @@ struct fake_port;
 /* Called with each write (a whole command line or raw block); may push input. */
 typedef void (*fake_responder)(struct fake_port *fp, const char *data, size_t len, void *user);
 
+#define FAKE_PORT_HELD_MAX 1024
+
 struct fake_port {
     uint64_t now;
     struct fake_step steps[FAKE_PORT_STEPS];
@@ -46,6 +48,10 @@ struct fake_port {
     uint32_t min_write_timeout_ms; /* the shortest timeout a write was given; UINT32_MAX: none */
     fake_responder responder;
     void *responder_user;
+    /* A command written without its CR, held until the CR comes (the AT engine writes
+     * them apart), so that the responder hears one line as a module reads it. */
+    char held[FAKE_PORT_HELD_MAX];
+    size_t held_len;
 };
 
 extern const struct dfota_port_ops fake_port_ops;
