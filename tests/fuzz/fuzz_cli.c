@@ -13,7 +13,7 @@
  * '/', the userinfo at the authority's last '@', the password begins after its first ':').
  *
  * Each message is made twice: from the command line as it is, and with every byte of that
- * password that no rule looks at replaced by another (see disguise()), which changes no
+ * password that no rule looks at replaced by another (see fuzz_disguise()), which changes no
  * rule and no split. A message that showed any piece of the password would differ between
  * the two, so every message must come out the same: it depends on no byte of the password.
  * This is stronger than looking for the password as a substring, which the fixed words of a
@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "at/target.h"
+#include "fuzz_redaction.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -52,66 +53,6 @@ struct printed {
     char log_start[CLI_TEXT_MAX];
     char log_command[CLI_TEXT_MAX];
 };
-
-static const char *find_in(const char *begin, const char *end, char c)
-{
-    for (const char *p = begin; p < end; p++) {
-        if (*p == c)
-            return p;
-    }
-    return NULL;
-}
-
-static const char *find_last_in(const char *begin, const char *end, char c)
-{
-    for (const char *p = end; p > begin; p--) {
-        if (p[-1] == c)
-            return p - 1;
-    }
-    return NULL;
-}
-
-/* The password of the word's first "://" URL, as the module splits it. */
-static bool password_span(const char *word, size_t *begin, size_t *len)
-{
-    const char *sep = strstr(word, "://");
-    if (sep == NULL)
-        return false;
-    const char *rest = sep + 3;
-    const char *end = rest + strlen(rest);
-    const char *slash = find_in(rest, end, '/');
-    const char *at = find_last_in(rest, slash != NULL ? slash : end, '@');
-    const char *colon = at != NULL ? find_in(rest, at, ':') : NULL;
-    if (colon == NULL)
-        return false;
-    *begin = (size_t)(colon + 1 - word);
-    *len = (size_t)(at - (colon + 1));
-    return true;
-}
-
-/* Another byte that plays the same part in every rule: letters and digits stay letters and
- * digits, other punctuation swaps within pairs, bytes above 0x7f stay above. Bytes that
- * some rule or split looks at (':', '@', '/', brackets, quotes, blank, '.', '-', '=', '%',
- * '\\', control bytes) stay as they are. */
-static char disguise(char c)
-{
-    static const char pairs[] = "!~#$&*()+,;<>?^_`|{}";
-    unsigned char u = (unsigned char)c;
-
-    if (c >= 'a' && c <= 'z')
-        return (char)('a' + (c - 'a' + 13) % 26);
-    if (c >= 'A' && c <= 'Z')
-        return (char)('A' + (c - 'A' + 13) % 26);
-    if (c >= '0' && c <= '9')
-        return (char)('0' + (c - '0' + 5) % 10);
-    if (u >= 0x80)
-        return (char)(u ^ 1U);
-    const char *p = c != '\0' ? strchr(pairs, c) : NULL;
-    if (p == NULL)
-        return c;
-    size_t i = (size_t)(p - pairs);
-    return pairs[i ^ 1U];
-}
 
 /* The library's own line when a port cannot be opened quotes the port's path. */
 static void print_open_failure(const struct cli_options *opt, char *out, size_t size)
@@ -231,11 +172,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argv2[argc] = NULL;
 
     size_t pw_begin, pw_len, changed = 0;
-    bool has_password = password_span(secret, &pw_begin, &pw_len);
-    for (size_t i = 0; has_password && i < pw_len; i++) {
-        hidden[pw_begin + i] = disguise(hidden[pw_begin + i]);
-        changed += hidden[pw_begin + i] != secret[pw_begin + i];
-    }
+    bool has_password = fuzz_password_span(secret, &pw_begin, &pw_len);
+    if (has_password)
+        changed = fuzz_disguise_span(hidden, pw_begin, pw_len);
 
     struct printed *plain = malloc(sizeof(*plain));
     struct printed *masked = malloc(sizeof(*masked));

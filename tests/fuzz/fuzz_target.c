@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "at/target.h"
+#include "fuzz_redaction.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -55,24 +56,6 @@ static bool scheme_is(const char *text, size_t len, const char *word)
     return true;
 }
 
-static const char *find_in(const char *begin, const char *end, char c)
-{
-    for (const char *p = begin; p < end; p++) {
-        if (*p == c)
-            return p;
-    }
-    return NULL;
-}
-
-static const char *find_last_in(const char *begin, const char *end, char c)
-{
-    for (const char *p = end; p > begin; p--) {
-        if (p[-1] == c)
-            return p - 1;
-    }
-    return NULL;
-}
-
 /* An accepted URL, split here without the library's code: scheme "://" authority "/" path,
  * the authority's userinfo ending at its last '@', the port after the first ':' that
  * follows a bracketed IPv6 host. */
@@ -87,38 +70,38 @@ static void check_accepted_url(const char *target, const char *sep, enum dfota_v
 
     const char *rest = sep + 3;
     const char *end = rest + strlen(rest);
-    const char *slash = find_in(rest, end, '/');
+    const char *slash = fuzz_find(rest, end, '/');
     CHECK(slash != NULL); /* a path is required */
     const char *path = slash + 1;
     CHECK(path < end && end[-1] != '/'); /* with a file name */
 
     const char *host = rest;
-    const char *at = find_last_in(rest, slash, '@');
+    const char *at = fuzz_find_last(rest, slash, '@');
     if (at != NULL) {
         CHECK(via == DFOTA_VIA_FTP);
-        const char *colon = find_in(rest, at, ':');
+        const char *colon = fuzz_find(rest, at, ':');
         CHECK(colon != NULL);
         CHECK(colon > rest && (size_t)(colon - rest) <= TARGET_MAX_PART);       /* user */
         CHECK(at > colon + 1 && (size_t)(at - (colon + 1)) <= TARGET_MAX_PART); /* password */
-        CHECK(find_in(rest, at, ' ') == NULL);
+        CHECK(fuzz_find(rest, at, ' ') == NULL);
         host = at + 1;
     }
     const char *after_host = host;
     if (host < slash && *host == '[') {
-        const char *close = find_in(host, slash, ']');
+        const char *close = fuzz_find(host, slash, ']');
         if (close != NULL)
             after_host = close + 1;
     }
-    const char *port = find_in(after_host, slash, ':');
+    const char *port = fuzz_find(after_host, slash, ':');
     const char *host_end = port != NULL ? port : slash;
     CHECK(host_end > host);
-    CHECK(find_in(rest, end, ' ') == NULL); /* no blank in a URL */
+    CHECK(fuzz_find(rest, end, ' ') == NULL); /* no blank in a URL */
     if (*host == '[')
-        CHECK(host_end[-1] == ']' && find_in(host + 1, host_end - 1, '[') == NULL &&
-              find_in(host + 1, host_end - 1, ']') == NULL);
+        CHECK(host_end[-1] == ']' && fuzz_find(host + 1, host_end - 1, '[') == NULL &&
+              fuzz_find(host + 1, host_end - 1, ']') == NULL);
     else
-        CHECK(find_in(host, host_end, '[') == NULL && find_in(host, host_end, ']') == NULL);
-    CHECK(find_in(host, host_end, ' ') == NULL);
+        CHECK(fuzz_find(host, host_end, '[') == NULL && fuzz_find(host, host_end, ']') == NULL);
+    CHECK(fuzz_find(host, host_end, ' ') == NULL);
     if (port != NULL) {
         unsigned long value = 0;
         CHECK(port + 1 < slash);
@@ -167,28 +150,6 @@ static void check_accepted(const char *target, const char *prefix, enum dfota_vi
     check_accepted_url(target, sep, via);
 }
 
-/* The password of the first "scheme://user:password@" as target_check splits it: after the
- * first ':' of the authority, up to its last '@'. Returns false when there is none. */
-static bool check_password_span(const char *text, size_t *begin, size_t *len)
-{
-    const char *sep = strstr(text, "://");
-    if (sep == NULL || sep == text)
-        return false;
-    const char *rest = sep + 3;
-    const char *end = rest + strlen(rest);
-    const char *slash = find_in(rest, end, '/');
-    const char *auth_end = slash != NULL ? slash : end;
-    const char *at = find_last_in(rest, auth_end, '@');
-    if (at == NULL)
-        return false;
-    const char *colon = find_in(rest, at, ':');
-    if (colon == NULL)
-        return false;
-    *begin = (size_t)(colon + 1 - text);
-    *len = (size_t)(at - (colon + 1));
-    return true;
-}
-
 /* The password of the first "scheme://user:password@" as a log line shows it: a user
  * without '@', '/', blank, quote or control byte, then ':', then the password up to the
  * next '@', holding no blank, quote or control byte. */
@@ -224,17 +185,6 @@ static size_t count_in(const char *text, const char *needle, size_t needle_len)
             count++;
     }
     return count;
-}
-
-static char disguise(char c)
-{
-    if (c >= 'a' && c <= 'z')
-        return (char)('a' + (c - 'a' + 13) % 26);
-    if (c >= 'A' && c <= 'Z')
-        return (char)('A' + (c - 'A' + 13) % 26);
-    if (c >= '0' && c <= '9')
-        return (char)('0' + (c - '0' + 5) % 10);
-    return c;
 }
 
 static void check_redacted_alike(const char *target, const char *disguised)
@@ -283,10 +233,9 @@ static void fuzz_check(const char *text, size_t len, const char *prefix, size_t 
 
     size_t pw_begin;
     size_t pw_len;
-    if (check_password_span(text, &pw_begin, &pw_len) && pw_len >= 4) {
+    if (fuzz_password_span(text, &pw_begin, &pw_len) && pw_len >= 4) {
         memcpy(copy, text, len + 1);
-        for (size_t i = pw_begin; i < pw_begin + pw_len; i++)
-            copy[i] = disguise(copy[i]);
+        (void)fuzz_disguise_span(copy, pw_begin, pw_len);
         enum dfota_via via2 = (enum dfota_via)77;
         int rc2 = target_check(copy, prefix, &via2, msg_size > 0 ? msg2 : NULL, msg_size);
         CHECK(rc2 == rc && via2 == via);
