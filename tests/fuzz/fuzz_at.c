@@ -122,6 +122,7 @@ struct harness {
     const struct fuzz_cmd *cmd; /* the pending command (or the one being sent) */
     uint64_t sent_at;
     uint64_t last_deadline;
+    size_t line_out;       /* bytes of the command line written (its text, then its CR) */
     size_t raw_out;        /* raw bytes written for the pending command */
     size_t raw_hooked;     /* raw bytes reported through the sent hook */
     bool finals_this_call; /* a final ran during the current engine call */
@@ -207,10 +208,13 @@ static int on_write(void *user, const uint8_t *buf, size_t len)
 
     CHECK(buf != NULL && len > 0);
     if (h->ctx == CTX_SEND && !h->pending) {
-        /* the command line itself: its text and one CR */
+        /* the command line itself: its text whole, then one CR, each written once */
         size_t n = strlen(h->cmd->cmd.text);
-        CHECK(len == n + 1);
-        CHECK(memcmp(buf, h->cmd->cmd.text, n) == 0 && buf[n] == '\r');
+        if (h->line_out == 0)
+            CHECK(len == n && memcmp(buf, h->cmd->cmd.text, n) == 0);
+        else
+            CHECK(h->line_out == n && len == 1 && buf[0] == '\r');
+        h->line_out += len;
     } else {
         /* raw transfer: only after CONNECT (read from the port), in order, within the
          * payload, one block at a time in ack mode */
@@ -348,6 +352,7 @@ static void send_command(struct harness *h, size_t index)
 
     if (!was_pending)
         h->cmd = c;
+    h->line_out = 0;
     h->ctx = CTX_SEND;
     int rc = at_send(&h->at, &c->cmd, h->now);
     h->ctx = outer;
@@ -370,6 +375,7 @@ static void send_command(struct harness *h, size_t index)
     }
     CHECK(at_busy(&h->at));
     CHECK(at_deadline(&h->at) == h->now + c->cmd.timeout_ms);
+    CHECK(h->line_out == strlen(c->cmd.text) + 1); /* the whole line went out */
     h->pending = true;
     h->sent_at = h->now;
     h->last_deadline = at_deadline(&h->at);
