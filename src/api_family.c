@@ -11,7 +11,7 @@ static void api_family_usb_ids(const struct family *f, char *out, size_t size)
     size_t used = 0;
 
     out[0] = '\0';
-    for (const uint16_t *pid = f->usb_pids; *pid && used + 12 < size; pid++)
+    for (const uint16_t *pid = f->usb_pids; pid && *pid && used + 12 < size; pid++)
         used += (size_t)snprintf(out + used, size - used, "%s2c7c:%04x", used ? " " : "", *pid);
 }
 

@@ -207,8 +207,8 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
     if (at->cmd.raw.read && !at->raw_started && fields_starts_nocase(line, "CONNECT"))
         return AT_LINE_CONNECT;
 #endif
-    wanted_prefix =
-        at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix && fields_starts_nocase(line, at->cmd.prefix);
+    wanted_prefix = at->cmd.resp == AT_RESP_PREFIX && at->cmd.prefix &&
+                    fields_starts_nocase(line, at->cmd.prefix);
     if (wanted_prefix)
         return AT_LINE_RESPONSE;
     if (at_is_named_line(line) || at_is_bare_urc(line))
@@ -337,7 +337,6 @@ static void at_append(struct at_engine *at, const uint8_t *bytes, size_t n)
     at->line_len += n;
     at->frame = AT_FRAME_LINE;
 }
-
 
 /* Length of the run before the first CR, LF or NUL. Lines are mostly plain text: it
  * looks at eight bytes at a time and jumps to the first byte below 14 in a word. */

@@ -56,8 +56,7 @@ struct target_url_parts {
 };
 
 DFOTA_PRINTF(3, 4)
-static int
-target_refuse(char *msg, size_t msg_size, const char *fmt, ...)
+static int target_refuse(char *msg, size_t msg_size, const char *fmt, ...)
 {
     if (msg != NULL && msg_size > 0) {
         va_list args;
@@ -87,7 +86,8 @@ static int target_check_characters(const char *target, char *msg, size_t msg_siz
         if (c == '"')
             return target_refuse(msg, msg_size, "target contains a double quote at byte %zu", i);
         if (target_is_control(c))
-            return target_refuse(msg, msg_size, "target contains a control character at byte %zu", i);
+            return target_refuse(msg, msg_size, "target contains a control character at byte %zu",
+                                 i);
     }
     return DFOTA_OK;
 }
@@ -104,12 +104,12 @@ static int target_check_ends(const char *target, char *msg, size_t msg_size)
 }
 
 #if DFOTA_WITH_FTP
-static int target_check_part_length(const char *name, struct target_span part, const struct target_rules *r,
-                             char *msg, size_t msg_size)
+static int target_check_part_length(const char *name, struct target_span part,
+                                    const struct target_rules *r, char *msg, size_t msg_size)
 {
     if (r->ftp_part_max > 0 && part.len > r->ftp_part_max)
-        return target_refuse(msg, msg_size, "%s is %zu bytes; %s accepts at most %zu", name, part.len,
-                      r->who, r->ftp_part_max);
+        return target_refuse(msg, msg_size, "%s is %zu bytes; %s accepts at most %zu", name,
+                             part.len, r->who, r->ftp_part_max);
     return DFOTA_OK;
 }
 #endif
@@ -118,7 +118,8 @@ static int target_check_part_length(const char *name, struct target_span part, c
 static int target_check_file_name(struct target_span path, char *msg, size_t msg_size)
 {
     if (path.len == 0 || path.begin[path.len - 1] == '/')
-        return target_refuse(msg, msg_size, "file name is missing (the path is empty or ends with '/')");
+        return target_refuse(msg, msg_size,
+                             "file name is missing (the path is empty or ends with '/')");
     return DFOTA_OK;
 }
 
@@ -150,16 +151,16 @@ static bool target_is_local(const char *target)
 }
 
 #if DFOTA_WITH_UPLOAD
-static int target_check_local(const char *target, size_t len, const struct target_rules *r, char *msg,
-                       size_t msg_size)
+static int target_check_local(const char *target, size_t len, const struct target_rules *r,
+                              char *msg, size_t msg_size)
 {
     if (len > r->local_max)
-        return target_refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len, r->who,
-                      r->local_max);
+        return target_refuse(msg, msg_size, "local path is %zu bytes; %s accepts at most %zu", len,
+                             r->who, r->local_max);
     if (r->local_fixed) {
         if (strcmp(target, r->local_prefixes[0]) != 0)
             return target_refuse(msg, msg_size, "%s takes one local package: %s", r->who,
-                          r->local_prefixes[0]);
+                                 r->local_prefixes[0]);
         return DFOTA_OK;
     }
     if (r->local_prefixes == NULL) {
@@ -169,8 +170,8 @@ static int target_check_local(const char *target, size_t len, const struct targe
     for (const char *const *p = r->local_prefixes; *p != NULL; p++) {
         const char *name = target_name_after_prefix(target, *p);
         if (name != NULL)
-            return target_check_file_name((struct target_span){name, len - (size_t)(name - target)}, msg,
-                                   msg_size);
+            return target_check_file_name((struct target_span){name, len - (size_t)(name - target)},
+                                          msg, msg_size);
     }
     return target_refuse(
         msg, msg_size, "local path must start with %s%s%s%s%s", r->local_prefixes[0],
@@ -234,7 +235,8 @@ static void target_split_hostport(struct target_span hostport, struct target_url
 
 /* A password with '/' in it: the authority ends early, at that '/', and holds the user and
  * the password's first piece; the rest runs to an '@' further on. */
-static void target_split_secret_past_slash(struct target_span authority, struct target_span all, struct target_url_parts *parts)
+static void target_split_secret_past_slash(struct target_span authority, struct target_span all,
+                                           struct target_url_parts *parts)
 {
     const char *colon = target_find_char(authority, ':');
     const char *last_at = target_find_last_char(all, '@');
@@ -291,13 +293,15 @@ static int target_check_port(struct target_span port, char *msg, size_t msg_size
             value = value * 10UL + (unsigned long)(c - '0');
     }
     if (value < 1 || value > PORT_MAX)
-        return target_refuse(msg, msg_size, "port %.*s is outside 1-65535", (int)port.len, port.begin);
+        return target_refuse(msg, msg_size, "port %.*s is outside 1-65535", (int)port.len,
+                             port.begin);
     return DFOTA_OK;
 }
 
 /* No URL may carry a raw space before its path; and a space in a password would also
  * end it early for target_redact(), which must find the whole password in a log line. */
-static int target_check_no_space(const char *name, struct target_span part, char *msg, size_t msg_size)
+static int target_check_no_space(const char *name, struct target_span part, char *msg,
+                                 size_t msg_size)
 {
     if (target_find_char(part, ' ') != NULL)
         return target_refuse(msg, msg_size, "%s contains a space", name);
@@ -307,8 +311,8 @@ static int target_check_no_space(const char *name, struct target_span part, char
 #if DFOTA_WITH_FTP
 /* The module's FTP syntax is ftp://user:password@server:port/file_path with each part
  * limited; anonymous ftp://server/file_path is accepted too. */
-static int target_check_ftp_parts(const struct target_url_parts *parts, const struct target_rules *r, char *msg,
-                           size_t msg_size)
+static int target_check_ftp_parts(const struct target_url_parts *parts,
+                                  const struct target_rules *r, char *msg, size_t msg_size)
 {
     int rc;
     if (parts->has_userinfo) {
@@ -316,10 +320,11 @@ static int target_check_ftp_parts(const struct target_url_parts *parts, const st
             return target_refuse(msg, msg_size, "user is empty");
         if (!parts->has_password || parts->password.len == 0)
             return target_refuse(msg, msg_size,
-                          "password is missing; write ftp://user:password@host/file");
+                                 "password is missing; write ftp://user:password@host/file");
         if ((rc = target_check_part_length("user", parts->user, r, msg, msg_size)) != DFOTA_OK)
             return rc;
-        if ((rc = target_check_part_length("password", parts->password, r, msg, msg_size)) != DFOTA_OK)
+        if ((rc = target_check_part_length("password", parts->password, r, msg, msg_size)) !=
+            DFOTA_OK)
             return rc;
         if ((rc = target_check_no_space("user", parts->user, msg, msg_size)) != DFOTA_OK)
             return rc;
@@ -329,7 +334,8 @@ static int target_check_ftp_parts(const struct target_url_parts *parts, const st
     /* An '@' after the first '/' means a password with '/' in it (the module cannot tell
      * where it ends) or a misplaced '@'; either way the module would misread the URL. */
     if (target_find_char(parts->path, '@') != NULL)
-        return target_refuse(msg, msg_size, "'@' after the first '/' (a password cannot contain '/')");
+        return target_refuse(msg, msg_size,
+                             "'@' after the first '/' (a password cannot contain '/')");
     if ((rc = target_check_part_length("host", parts->host, r, msg, msg_size)) != DFOTA_OK)
         return rc;
     return target_check_part_length("file path", parts->path, r, msg, msg_size);
@@ -344,18 +350,20 @@ static int target_check_brackets(struct target_span host, char *msg, size_t msg_
     if (host.len > 0 && host.begin[0] == '[') {
         if (host.len < 3 || host.begin[host.len - 1] != ']')
             return target_refuse(msg, msg_size,
-                          "host: an IPv6 address in brackets must be followed by ':port' or "
-                          "'/', nothing else");
+                                 "host: an IPv6 address in brackets must be followed by ':port' or "
+                                 "'/', nothing else");
         inner.begin = host.begin + 1;
         inner.len = host.len - 2;
     }
     if (target_find_char(inner, '[') != NULL || target_find_char(inner, ']') != NULL)
-        return target_refuse(msg, msg_size, "host may hold '[' and ']' only around an IPv6 address");
+        return target_refuse(msg, msg_size,
+                             "host may hold '[' and ']' only around an IPv6 address");
     return DFOTA_OK;
 }
 
-static int target_check_url(const char *target, size_t len, struct target_span scheme, enum dfota_via via,
-                     const struct target_rules *r, char *msg, size_t msg_size)
+static int target_check_url(const char *target, size_t len, struct target_span scheme,
+                            enum dfota_via via, const struct target_rules *r, char *msg,
+                            size_t msg_size)
 {
     struct target_url_parts parts;
     int rc;
@@ -363,7 +371,7 @@ static int target_check_url(const char *target, size_t len, struct target_span s
 
     if (len > r->url_max)
         return target_refuse(msg, msg_size, "URL is %zu bytes; %s accepts at most %zu", len, r->who,
-                      r->url_max);
+                             r->url_max);
     target_split_url(target + rest_at, len - rest_at, &parts);
     if (parts.has_userinfo && via != DFOTA_VIA_FTP)
         return target_refuse(msg, msg_size, TARGET_NO_USERINFO);
@@ -397,8 +405,8 @@ static enum dfota_via target_via_of_scheme(struct target_span scheme)
     return DFOTA_VIA_NONE;
 }
 
-static int target_classify_and_check(const char *target, const struct target_rules *r, enum dfota_via *via,
-                              char *msg, size_t msg_size)
+static int target_classify_and_check(const char *target, const struct target_rules *r,
+                                     enum dfota_via *via, char *msg, size_t msg_size)
 {
     size_t len = strlen(target);
     if (target_is_local(target)) {

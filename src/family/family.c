@@ -102,7 +102,7 @@ const struct family *family_for_model(const char *model, const char *version)
 #if DFOTA_WITH_TEXTS
 static const char *family_lookup(const struct family_code *rows, enum family_context at, int code)
 {
-    for (; rows->meaning; rows++) {
+    for (; rows && rows->meaning; rows++) {
         if (rows->context == at && code >= rows->first && code <= rows->last)
             return rows->meaning;
     }
@@ -118,7 +118,7 @@ const char *family_code_meaning(const struct family *f, enum family_context at, 
         return "success";
 #if DFOTA_WITH_TEXTS
     meaning = family_lookup(f->codes, at, code);
-    if (!meaning && f->note_codes)
+    if (!meaning && !f->no_note_codes)
         meaning = family_lookup(family_note_codes, at, code);
 #else
     (void)f, (void)at; /* a build without the texts: the number says it */

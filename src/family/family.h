@@ -60,7 +60,7 @@ struct family {
     const char *name;                  /* what --family takes: "eg18" */
     const char *title;                 /* the models as people write them: "EG12/EM12/EG18" */
     const char *const *models;         /* patterns matched against the model and the version */
-    const uint16_t *usb_pids;          /* Quectel (0x2c7c) product ids, 0-terminated */
+    const uint16_t *usb_pids;          /* Quectel (0x2c7c) product ids, 0-terminated; NULL: none */
     size_t url_max;                    /* whole URL, bytes */
     size_t ftp_part_max;               /* FTP user, password, host, path each; 0: no limit */
     size_t local_max;                  /* a local path, bytes */
@@ -69,11 +69,9 @@ struct family {
     const char *url_suffix; /* FAMILY_URL_SUFFIX */
     enum family_local_form local_form;
     struct family_setup setup[FAMILY_SETUP_MAX]; /* sent in order before AT+QFOTADL */
-    const struct family_code *codes; /* this family's meanings, ended by a NULL meaning */
-    bool note_codes;                 /* also the application note's table */
+    const struct family_code *codes; /* this family's meanings, ended by a NULL meaning; NULL */
+    bool no_note_codes;              /* not the application note's table (other chipsets) */
     enum family_restore restore;
-    bool sends_start;        /* false: UPDATING comes without START */
-    bool reboots_mid_update; /* reboots inside UPDATING and resumes the same attempt */
     struct family_timing timing;
     const char *source; /* where the facts come from */
 };

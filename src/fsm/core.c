@@ -46,8 +46,7 @@ bool core_next_output(struct core *c, struct core_out *out)
     return true;
 }
 
-void core_emit(struct core *c, enum dfota_event_type type, int percent, int code,
-                  const char *text)
+void core_emit(struct core *c, enum dfota_event_type type, int percent, int code, const char *text)
 {
     struct core_out *o;
 
@@ -63,7 +62,7 @@ void core_emit(struct core *c, enum dfota_event_type type, int percent, int code
 }
 
 void core_emit_bytes(struct core *c, enum dfota_event_type type, int percent, uint64_t bytes,
-                        bool ok, const char *text)
+                     bool ok, const char *text)
 {
     struct core_out *o = c->done ? NULL : core_push(c, CORE_OUT_EVENT);
 
@@ -77,7 +76,7 @@ void core_emit_bytes(struct core *c, enum dfota_event_type type, int percent, ui
 }
 
 void core_send(struct core *c, const char *text, enum at_resp resp, const char *prefix,
-                  uint32_t timeout_ms)
+               uint32_t timeout_ms)
 {
     struct core_out *o;
 

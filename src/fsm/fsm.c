@@ -42,7 +42,7 @@ struct fsm_plan {
     size_t len;
 };
 
-#define FSM_PLAN(p)                                                                               \
+#define FSM_PLAN(p)                                                                                \
     {                                                                                              \
         p, sizeof(p) / sizeof(p[0])                                                                \
     }
@@ -132,7 +132,7 @@ static bool fsm_advance(struct fsm *m, enum fsm_verdict v, uint64_t now)
 }
 
 void fsm_begin(struct fsm *m, enum fsm_mode mode, const char *target, bool local,
-                enum dfota_via via, uint64_t now)
+               enum dfota_via via, uint64_t now)
 {
     m->mode = mode;
     m->core.via = via;
@@ -190,7 +190,7 @@ static void fsm_on_port(struct fsm *m, bool lost, uint64_t now)
     if (!p->on_port) { /* a phase before the module is at work: the session ends */
         if (lost)
             core_finish(&m->core, DFOTA_ERR_PORT, -1,
-                           "the port went away before the upgrade began");
+                        "the port went away before the upgrade began");
         return;
     }
     if (fsm_advance(m, p->on_port(m, lost, now), now) && fsm_current(m)->on_port)

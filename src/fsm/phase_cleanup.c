@@ -31,8 +31,7 @@ static enum fsm_verdict cleanup_enter(struct fsm *m, uint64_t now)
     return FSM_STAY;
 }
 
-static enum fsm_verdict cleanup_answer(struct fsm *m, enum at_result result, int code,
-                                        uint64_t now)
+static enum fsm_verdict cleanup_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
 {
     (void)code;
     (void)now;

@@ -71,8 +71,7 @@ static void command_refused(struct fsm *m, const char *what, enum at_result resu
     core_finish(&m->core, DFOTA_ERR_REJECTED, code, text);
 }
 
-static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code,
-                                        uint64_t now)
+static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
 {
     bool download = command_in_flight(m);
     char what[48];
@@ -83,8 +82,8 @@ static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int
     snprintf(what, sizeof(what), "%.40s", download ? "AT+QFOTADL" : m->cmdline);
     if (result == AT_RESULT_TIMEOUT && download) {
         core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1,
-                       "no answer to AT+QFOTADL; the module may be upgrading anyway: "
-                       "'dfota watch' can follow it");
+                    "no answer to AT+QFOTADL; the module may be upgrading anyway: "
+                    "'dfota watch' can follow it");
     } else if (result == AT_RESULT_TIMEOUT) {
         char text[CORE_DONE_MAX];
         snprintf(text, sizeof(text), "no answer to %s", what);

@@ -11,8 +11,8 @@
 #include "fsm/phases.h"
 
 /* Arms the one timer a state runs on, and tells the user the phase. */
-static void follow_enter(struct fsm *m, enum fsm_follow_state state, enum core_timer t,
-                         uint64_t at, enum dfota_phase phase)
+static void follow_enter(struct fsm *m, enum fsm_follow_state state, enum core_timer t, uint64_t at,
+                         enum dfota_phase phase)
 {
     core_disarm_all(&m->core);
     m->follow.state = state;
@@ -170,7 +170,7 @@ static enum fsm_verdict follow_restore(struct fsm *m, int percent, uint64_t now)
         core_emit(&m->core, DFOTA_EVENT_RESTORE, percent, -1, NULL);
     if (percent >= 100 && m->follow.fails_502 > 0) {
         core_finish(&m->core, DFOTA_ERR_UPDATE, 502,
-                       "update failed: module error 502; it restored its original firmware");
+                    "update failed: module error 502; it restored its original firmware");
         return FSM_DONE;
     }
     follow_enter(m, FOLLOW_WINDOW, CORE_TIMER_WINDOW, now + m->timing.stall_ms, m->core.phase);

@@ -44,7 +44,7 @@ static enum fsm_verdict identify_done(struct fsm *m)
 }
 
 static enum fsm_verdict identify_answer(struct fsm *m, enum at_result result, int code,
-                                         uint64_t now)
+                                        uint64_t now)
 {
     (void)code;
     switch (ident_on_answer(m, result, now)) {

@@ -11,8 +11,8 @@
 
 #if DFOTA_WITH_PREFLIGHT
 
-#define PREFLIGHT_WAIT_MS 30000 /* how long a busy SIM or a searching network is waited for */
-#define PREFLIGHT_AGAIN_MS 1000 /* between two questions while waiting */
+#define PREFLIGHT_WAIT_MS 30000     /* how long a busy SIM or a searching network is waited for */
+#define PREFLIGHT_AGAIN_MS 1000     /* between two questions while waiting */
 #define PREFLIGHT_NUMBER_MAX 100000 /* larger than any status, mode or rssi */
 
 enum preflight_verdict { PRE_OK, PRE_WARN, PRE_FAIL, PRE_AGAIN, PRE_ROUTE };
@@ -326,7 +326,7 @@ static enum fsm_verdict preflight_routed(struct fsm *m, enum at_result result, u
 }
 
 static enum fsm_verdict preflight_answer(struct fsm *m, enum at_result result, int code,
-                                          uint64_t now)
+                                         uint64_t now)
 {
     const struct preflight_row *row = &preflight_rows[m->pre.row];
     char detail[CORE_TEXT_MAX], text[CORE_DONE_MAX];
@@ -346,10 +346,10 @@ static enum fsm_verdict preflight_answer(struct fsm *m, enum at_result result, i
         return FSM_STAY;
     }
     core_check(&m->core, row->name,
-                  v == PRE_OK     ? DFOTA_CHECK_OK
-                  : v == PRE_WARN ? DFOTA_CHECK_WARN
-                                  : DFOTA_CHECK_FAIL,
-                  detail);
+               v == PRE_OK     ? DFOTA_CHECK_OK
+               : v == PRE_WARN ? DFOTA_CHECK_WARN
+                               : DFOTA_CHECK_FAIL,
+               detail);
     if (v == PRE_FAIL || v == PRE_AGAIN) {
         snprintf(text, sizeof(text), "not ready: %s: %s", row->name, detail);
         core_finish(&m->core, DFOTA_ERR_NOT_READY, code, text);

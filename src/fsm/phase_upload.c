@@ -44,7 +44,7 @@ static enum fsm_verdict upload_phase_pump(struct fsm *m)
             break;
         case UPLOAD_OUT_PROGRESS:
             core_emit_bytes(&m->core, DFOTA_EVENT_UPLOAD_PROGRESS, (int)out.percent, out.bytes,
-                               false, NULL);
+                            false, NULL);
             break;
         case UPLOAD_OUT_END:
             upload_phase_end(m, &out);
@@ -107,7 +107,7 @@ static void upload_phase_line(struct fsm *m, const char *line)
 }
 
 static enum fsm_verdict upload_phase_answer(struct fsm *m, enum at_result result, int code,
-                                             uint64_t now)
+                                            uint64_t now)
 {
     (void)now;
     upload_on_result(&m->up, result, code);

@@ -86,8 +86,7 @@ static enum fsm_verdict verify_judge(struct fsm *m)
     return FSM_DONE;
 }
 
-static enum fsm_verdict verify_answer(struct fsm *m, enum at_result result, int code,
-                                       uint64_t now)
+static enum fsm_verdict verify_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
 {
     enum ident_status st;
 

@@ -286,10 +286,10 @@ static void test_restore_and_flow(void **state)
     (void)state;
     for (size_t i = 0; i < family_count; i++) {
         const struct family *f = &family_table[i];
-        bool bg96 = strcmp(f->name, "bg96") == 0, asr = strcmp(f->name, "ec800k") == 0;
+        bool bg96 = strcmp(f->name, "bg96") == 0;
         assert_int_equal(f->restore, bg96 ? FAMILY_RESTORE_INSTALL : FAMILY_RESTORE_ROLLBACK);
-        assert_int_equal(f->sends_start, !asr);
-        assert_int_equal(f->reboots_mid_update, asr);
+        /* ASR's flow (no START, a reboot inside UPDATING) is behaviour, not a value of
+         * its row: test_dialects' test_ec800k_reboot_inside_the_attempt pins it. */
         assert_non_null(f->source);
         assert_non_null(f->local_prefixes[0]);
     }
