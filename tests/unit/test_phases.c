@@ -176,6 +176,40 @@ static void drive_story(const struct story *s)
 #define URC(kind) "urc +QIND: \"FOTA\",\"" kind "\""
 #define URCN(kind, n) "urc +QIND: \"FOTA\",\"" kind "\"," n
 
+/* The trace of IDENTIFY("EM060K-GL", V1), of CHECKS and of the command taken, the
+ * download done and the first attempt begun: the stories' common beginnings. */
+#define TRACE_IDENTIFIED                                                                           \
+    "phase 0\n"                                                                                    \
+    "> AT\n"                                                                                       \
+    "> ATE0\n"                                                                                     \
+    "> ATI\n"                                                                                      \
+    "> AT+QGMR\n"                                                                                  \
+    "model attempt 0 percent -1 code -1 EM060K-GL\n"                                               \
+    "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"                     \
+    "family attempt 0 percent -1 code -1 em060k\n"
+#define TRACE_CHECKED                                                                              \
+    "> AT+CPIN?\n"                                                                                 \
+    "check sim 0 ready\n"                                                                          \
+    "> AT+CEREG?\n"                                                                                \
+    "check network 0 registered (home)\n"                                                          \
+    "> AT+CSQ\n"                                                                                   \
+    "check signal 0 rssi 20 (about -73 dBm)\n"                                                     \
+    "> AT+QURCCFG=\"urcport\"\n"                                                                   \
+    "> AT+QURCCFG=\"urcport\",\"usbat\"\n"                                                         \
+    "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
+#define TRACE_UPDATING                                                                             \
+    "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"                                                \
+    "phase 1\n"                                                                                    \
+    "download_start attempt 0 percent -1 code -1 \n"                                               \
+    "download_end attempt 0 percent -1 code 0 \n"                                                  \
+    "phase 2\n"                                                                                    \
+    "port_lost attempt 0 percent -1 code -1 \n"                                                    \
+    "reopen\n"                                                                                     \
+    "port_back attempt 0 percent -1 code -1 \n"                                                    \
+    "phase 3\n"                                                                                    \
+    "update_start attempt 1 percent -1 code -1 \n"                                                 \
+    "phase 4\n"
+
 #define URL "http://10.0.0.1/update.zip"
 #define V1 "EM060KGLAAR01A07M4G_01.001.01.001"
 #define V2 "EM060KGLAAR01A07M4G_01.002.01.002"
@@ -269,25 +303,7 @@ static void test_stories(void **state)
 {
     static const struct story stories[] =
     { {"END,502 then success", false, URL, script_502_then_ok,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       TRACE_IDENTIFIED TRACE_UPDATING
        "progress attempt 1 percent 40 code -1 \n"
        "update_end attempt 1 percent -1 code 502 \n"
        "phase 2\n"
@@ -320,18 +336,7 @@ static void test_stories(void **state)
        "> AT+QGMR\n"
        "model attempt 0 percent -1 code -1 BG96\n"
        "version attempt 0 percent -1 code -1 BG96MAR02A07M1G_01.007.01.007\n"
-       "family attempt 0 percent -1 code -1 bg96\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       "family attempt 0 percent -1 code -1 bg96\n" TRACE_UPDATING
        "progress attempt 1 percent 100 code -1 \n"
        "install attempt 1 percent 50 code -1 \n"
        "install attempt 1 percent 100 code -1 \n"
@@ -349,25 +354,7 @@ static void test_stories(void **state)
        "done 0 code 0 upgraded BG96MAR02A07M1G_01.007.01.007 -> BG96MAR02A07M1G_01.008.01.008\n"},
 #endif
       {"a reboot in the middle of UPDATING", false, URL, script_reboot_mid_update,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       TRACE_IDENTIFIED TRACE_UPDATING
        "progress attempt 1 percent 30 code -1 \n"
        "port_lost attempt 1 percent -1 code -1 \n"
        "phase 2\n"
@@ -391,68 +378,14 @@ static void test_stories(void **state)
        "EM060KGLAAR01A07M4G_01.002.01.002\n"},
 #if DFOTA_WITH_PREFLIGHT /* the checks route the URCs; the cleanup puts them back */
       {"cleanup after END,505", true, URL, script_cleanup_after_505,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+CPIN?\n"
-       "check sim 0 ready\n"
-       "> AT+CEREG?\n"
-       "check network 0 registered (home)\n"
-       "> AT+CSQ\n"
-       "check signal 0 rssi 20 (about -73 dBm)\n"
-       "> AT+QURCCFG=\"urcport\"\n"
-       "> AT+QURCCFG=\"urcport\",\"usbat\"\n"
-       "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       TRACE_IDENTIFIED TRACE_CHECKED TRACE_UPDATING
        "progress attempt 1 percent 10 code -1 \n"
        "update_end attempt 1 percent -1 code 505 \n"
        "> AT+QURCCFG=\"urcport\",\"usbmodem\"\n"
        "phase 6\n"
        "done -5 code 505 update failed: module code 505" MEANING_505 "\n"},
       {"cleanup after success", true, URL, script_cleanup_after_success,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+CPIN?\n"
-       "check sim 0 ready\n"
-       "> AT+CEREG?\n"
-       "check network 0 registered (home)\n"
-       "> AT+CSQ\n"
-       "check signal 0 rssi 20 (about -73 dBm)\n"
-       "> AT+QURCCFG=\"urcport\"\n"
-       "> AT+QURCCFG=\"urcport\",\"usbat\"\n"
-       "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       TRACE_IDENTIFIED TRACE_CHECKED TRACE_UPDATING
        "progress attempt 1 percent 10 code -1 \n"
        "progress attempt 1 percent 100 code -1 \n"
        "update_end attempt 1 percent -1 code 0 \n"
@@ -470,58 +403,14 @@ static void test_stories(void **state)
        "done 0 code 0 upgraded EM060KGLAAR01A07M4G_01.001.01.001 -> "
        "EM060KGLAAR01A07M4G_01.002.01.002\n"},
       {"cleanup after a cancel", true, URL, script_cleanup_after_cancel,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+CPIN?\n"
-       "check sim 0 ready\n"
-       "> AT+CEREG?\n"
-       "check network 0 registered (home)\n"
-       "> AT+CSQ\n"
-       "check signal 0 rssi 20 (about -73 dBm)\n"
-       "> AT+QURCCFG=\"urcport\"\n"
-       "> AT+QURCCFG=\"urcport\",\"usbat\"\n"
-       "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "> AT+QURCCFG=\"urcport\",\"usbmodem\"\n"
-       "phase 6\n"
-       "done -7 code -1 cancelled\n"},
+       TRACE_IDENTIFIED TRACE_CHECKED "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
+                                      "phase 1\n"
+                                      "download_start attempt 0 percent -1 code -1 \n"
+                                      "> AT+QURCCFG=\"urcport\",\"usbmodem\"\n"
+                                      "phase 6\n"
+                                      "done -7 code -1 cancelled\n"},
       {"cleanup across a reboot", true, URL, script_cleanup_across_a_reboot,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+CPIN?\n"
-       "check sim 0 ready\n"
-       "> AT+CEREG?\n"
-       "check network 0 registered (home)\n"
-       "> AT+CSQ\n"
-       "check signal 0 rssi 20 (about -73 dBm)\n"
-       "> AT+QURCCFG=\"urcport\"\n"
-       "> AT+QURCCFG=\"urcport\",\"usbat\"\n"
-       "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       TRACE_IDENTIFIED TRACE_CHECKED TRACE_UPDATING
        "progress attempt 1 percent 10 code -1 \n"
        "update_end attempt 1 percent -1 code 505 \n"
        "> AT+QURCCFG=\"urcport\",\"usbmodem\"\n"
@@ -532,34 +421,7 @@ static void test_stories(void **state)
        "phase 6\n"
        "done -5 code 505 update failed: module code 505" MEANING_505 "\n"},
       {"cleanup unanswered", true, URL, script_cleanup_unanswered,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+CPIN?\n"
-       "check sim 0 ready\n"
-       "> AT+CEREG?\n"
-       "check network 0 registered (home)\n"
-       "> AT+CSQ\n"
-       "check signal 0 rssi 20 (about -73 dBm)\n"
-       "> AT+QURCCFG=\"urcport\"\n"
-       "> AT+QURCCFG=\"urcport\",\"usbat\"\n"
-       "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
-       "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
-       "phase 1\n"
-       "download_start attempt 0 percent -1 code -1 \n"
-       "download_end attempt 0 percent -1 code 0 \n"
-       "phase 2\n"
-       "port_lost attempt 0 percent -1 code -1 \n"
-       "reopen\n"
-       "port_back attempt 0 percent -1 code -1 \n"
-       "phase 3\n"
-       "update_start attempt 1 percent -1 code -1 \n"
-       "phase 4\n"
+       TRACE_IDENTIFIED TRACE_CHECKED TRACE_UPDATING
        "progress attempt 1 percent 10 code -1 \n"
        "update_end attempt 1 percent -1 code 505 \n"
        "> AT+QURCCFG=\"urcport\",\"usbmodem\"\n" WARNED(
@@ -569,23 +431,7 @@ static void test_stories(void **state)
                                                                            "code 505" MEANING_505
                                                                            "\n"},
       {"cleanup after a refusal", true, URL, script_cleanup_after_rejected,
-       "phase 0\n"
-       "> AT\n"
-       "> ATE0\n"
-       "> ATI\n"
-       "> AT+QGMR\n"
-       "model attempt 0 percent -1 code -1 EM060K-GL\n"
-       "version attempt 0 percent -1 code -1 EM060KGLAAR01A07M4G_01.001.01.001\n"
-       "family attempt 0 percent -1 code -1 em060k\n"
-       "> AT+CPIN?\n"
-       "check sim 0 ready\n"
-       "> AT+CEREG?\n"
-       "check network 0 registered (home)\n"
-       "> AT+CSQ\n"
-       "check signal 0 rssi 20 (about -73 dBm)\n"
-       "> AT+QURCCFG=\"urcport\"\n"
-       "> AT+QURCCFG=\"urcport\",\"usbat\"\n"
-       "check urcport 0 URCs routed from usbmodem to usbat for the upgrade\n"
+       TRACE_IDENTIFIED TRACE_CHECKED
        "> AT+QFOTADL=\"http://10.0.0.1/update.zip\"\n"
        "> AT+QURCCFG=\"urcport\",\"usbmodem\"\n"
        "phase 6\n"
