@@ -3,8 +3,8 @@
 # prefix: the whole name of the file (port_posix_open in port_posix.c), or the part
 # before or after its first '_' (follow_enter in phase_follow.c, family_rows_ in
 # family_rows.c). Read from the objects' symbol tables (nm); a static inside a function
-# (nm's "name.N") and the compiler's own symbols ("_...", reserved to it: a sanitizer's
-# constructors) are not the file's names. Usage:
+# (nm's "name.N"), the compiler's own symbols ("_...", reserved to it: a sanitizer's
+# constructors) and Arm's mapping symbols ("$t", "$d", "$x") are not the file's names. Usage:
 #   check_names.sh OBJECT...    the objects to check
 #   check_names.sh --self-test  proves a name without its file's prefix fails the check
 set -eu
@@ -17,7 +17,7 @@ names_without_prefix() {
     head=${file%%_*}
     tail=${file#*_}
     nm "$1" | awk -v file="$file" -v head="$head" -v tail="$tail" '
-        NF == 3 && $2 ~ /^[TtDdBbRr]$/ && $3 !~ /[.]/ && $3 !~ /^_/ && $3 !~ /^CSWTCH/ {
+        NF == 3 && $2 ~ /^[TtDdBbRr]$/ && $3 !~ /[.]/ && $3 !~ /^[_$]/ && $3 !~ /^CSWTCH/ {
             n = $3
             if (index(n, file "_") == 1 || index(n, head "_") == 1 || index(n, tail "_") == 1)
                 next
