@@ -20,7 +20,7 @@
 
 /* The index of the lowest set bit of a nonzero word, where the compiler counts it in one
  * instruction; DFOTA_HAVE_CTZ64 says whether it does. */
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&                    \
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&                        \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define DFOTA_HAVE_CTZ64 1
 #define DFOTA_CTZ64(word) ((unsigned)__builtin_ctzll(word))

@@ -97,8 +97,8 @@ static bool session_log_wanted(const struct dfota *s, enum dfota_log_level level
 
 /* Apart from session_log() and never inlined: its two lines take 768 bytes of stack,
  * which a session without a log callback never reserves. */
-DFOTA_NOINLINE static void
-session_log_format(struct dfota *s, enum dfota_log_level level, const char *fmt, va_list ap)
+DFOTA_NOINLINE static void session_log_format(struct dfota *s, enum dfota_log_level level,
+                                              const char *fmt, va_list ap)
 {
     char raw[SESSION_LOG_MAX];
     bool cut = vsnprintf(raw, sizeof(raw), fmt, ap) >= (int)sizeof(raw);
@@ -713,8 +713,7 @@ static int session_start_upload(struct dfota *s, const struct dfota_package *pkg
 }
 #endif
 
-static int session_upload_call(struct dfota *s, const struct dfota_package *pkg,
-                               enum fsm_mode mode)
+static int session_upload_call(struct dfota *s, const struct dfota_package *pkg, enum fsm_mode mode)
 {
 #if DFOTA_WITH_UPLOAD
     return session_start_upload(s, pkg, mode);

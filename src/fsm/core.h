@@ -41,7 +41,7 @@ struct core_out {
     enum core_out_kind kind;
     struct dfota_event event; /* EVENT, DONE (event.result, event.code, event.text) */
     union {
-        struct at_cmd cmd;         /* SEND */
+        struct at_cmd cmd;        /* SEND */
         char text[CORE_TEXT_MAX]; /* EVENT, WARN: the text, copied */
     } u;
 };
@@ -65,15 +65,14 @@ struct core {
 void core_init(struct core *c);
 
 /* An event for the user; text may be NULL. */
-void core_emit(struct core *c, enum dfota_event_type type, int percent, int code,
-                  const char *text);
+void core_emit(struct core *c, enum dfota_event_type type, int percent, int code, const char *text);
 /* A command to send. text and prefix (the response prefix for AT_RESP_PREFIX, or NULL)
  * are not copied: they must stay valid until the output is taken. */
 void core_send(struct core *c, const char *text, enum at_resp resp, const char *prefix,
-                  uint32_t timeout_ms);
+               uint32_t timeout_ms);
 /* An event that counts bytes (the upload's). */
 void core_emit_bytes(struct core *c, enum dfota_event_type type, int percent, uint64_t bytes,
-                        bool ok, const char *text);
+                     bool ok, const char *text);
 /* A check before the upgrade: name (static), status (enum dfota_check_status), detail. */
 void core_check(struct core *c, const char *name, int status, const char *detail);
 /* A warning for the log; a build without log lines (build_config.h) keeps none of their

@@ -48,7 +48,7 @@ struct fsm_settings {
     char ufs_prefix[FSM_ID_MAX];     /* overrides the family's local prefix */
     bool no_preflight;
     char urcport[FSM_URCPORT_MAX]; /* the port we listen on, as the module names it */
-    bool set_urcport;               /* route URCs to it for the upgrade */
+    bool set_urcport;              /* route URCs to it for the upgrade */
 };
 
 enum fsm_mode {
@@ -190,7 +190,7 @@ void fsm_set_upload(struct fsm *m, const struct fsm_upload_job *job);
 /* Begins. For FSM_MODE_UPGRADE, target must already pass the checks every family
  * shares; local says it names a package in the module's file system. */
 void fsm_begin(struct fsm *m, enum fsm_mode mode, const char *target, bool local,
-                enum dfota_via via, uint64_t now);
+               enum dfota_via via, uint64_t now);
 
 void fsm_on_response(struct fsm *m, const char *line);
 void fsm_on_result(struct fsm *m, enum at_result result, int code, uint64_t now);

@@ -60,8 +60,7 @@ struct port_sys {
 };
 
 DFOTA_PRINTF(3, 4)
-static void
-port_sys_log(const struct port_sys *p, enum dfota_log_level level, const char *fmt, ...)
+static void port_sys_log(const struct port_sys *p, enum dfota_log_level level, const char *fmt, ...)
 {
     if (p->cfg.log == NULL)
         return;
@@ -77,8 +76,7 @@ port_sys_log(const struct port_sys *p, enum dfota_log_level level, const char *f
  * (dfota_open), and logged for a reopen, which nobody else reports; once until an open
  * succeeds, not at every retry while the module reboots. */
 DFOTA_PRINTF(2, 3)
-static void
-port_sys_fail(struct port_sys *p, const char *fmt, ...)
+static void port_sys_fail(struct port_sys *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
