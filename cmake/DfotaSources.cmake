@@ -6,7 +6,7 @@ get_filename_component(DFOTA_SOURCE_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 # The session and the public calls (src/).
 set(DFOTA_LAYER_SESSION session.c config.c package.c log_repeat.c api_family.c api_text.c)
 # The state machine (src/fsm/): no I/O, no clock reads.
-set(DFOTA_LAYER_FSM fsm/fsm.c fsm/core.c fsm/settings.c fsm/ident.c fsm/phase_identify.c
+set(DFOTA_LAYER_FSM fsm/fsm.c fsm/core.c fsm/runner.c fsm/settings.c fsm/ident.c fsm/phase_identify.c
     fsm/phase_preflight.c fsm/phase_upload.c fsm/phase_command.c fsm/phase_follow.c
     fsm/phase_verify.c fsm/phase_cleanup.c)
 # The families as data, and their lookups (src/family/).

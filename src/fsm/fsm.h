@@ -17,6 +17,7 @@
 #include "dfota.h"
 #include "family/family.h"
 #include "fsm/core.h"
+#include "fsm/runner.h"
 #include "at/qind.h"
 
 /* The host's upload (phase_upload.c); a firmware whose module downloads by itself may
@@ -98,13 +99,10 @@ struct fsm_identity {
     char full[FSM_ID_MAX];     /* AT+QGMR */
 };
 
-/* The dialogue that reads an identity (ident.c). */
+/* The identity the rows of ident.c read (ident.c). */
 struct fsm_ident_run {
-    struct fsm_identity *into;
-    size_t step;
-    int tries;
-    bool until_deadline; /* AT is asked again until CORE_TIMER_VERIFY, not 3 times */
-    bool answered;       /* AT was answered */
+    struct fsm_identity *into; /* where the rows put what they read */
+    bool window;               /* AT asked until CORE_TIMER_VERIFY (ident_run()) */
 };
 
 enum fsm_follow_state {
@@ -128,11 +126,9 @@ struct fsm_follow {
 
 /* The checks before the command (phase_preflight.c). */
 struct fsm_preflight {
-    size_t row;
     bool cereg_unsupported; /* AT+CEREG? answered ERROR: ask AT+CGREG? */
-    bool routing;           /* AT+QURCCFG="urcport",<ours> in flight */
+    bool route;             /* URCs go elsewhere: AT+QURCCFG="urcport",<ours> next */
     bool package_found;
-    uint64_t wait_until; /* a SIM busy or a network searching is asked again until then */
     char line[CORE_TEXT_MAX];
     char urcport_before[FSM_URCPORT_MAX]; /* what the module said before it was routed */
 };
@@ -163,7 +159,7 @@ struct fsm {
     const struct fsm_phase *const *plan;
     size_t plan_len;
     size_t step;
-    size_t setup_index;
+    struct runner run; /* the dialogue in flight (runner.h) */
     struct fsm_ident_run ident;
     struct fsm_preflight pre;
     struct fsm_identity before, after;

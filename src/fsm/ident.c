@@ -3,19 +3,6 @@
 
 #include <string.h>
 
-#define IDENT_SYNC_TRIES 3
-#define IDENT_SYNC_TIMEOUT_MS 2000
-/* Between AT tries: a module that answers ERROR at once is not asked thousands of times. */
-#define IDENT_SYNC_PAUSE_MS 500
-
-struct ident_step {
-    const char *command;
-    enum at_resp resp;
-    bool sync; /* must be answered OK, asked again until it is */
-    void (*line)(struct fsm_identity *id, const char *line);
-    void (*failed)(struct fsm_identity *id);
-};
-
 /* Copies src into dst (FSM_ID_MAX bytes) if it has the shape of a model or firmware
  * name: letters, digits and "-_.", a letter first and a digit somewhere (EM060K-GL, BG96,
  * EM060KGLAAR01A07M4G_01.001.01.001); else leaves dst empty and returns false. What a
@@ -44,9 +31,10 @@ static bool ident_take(char *dst, const char *src)
 
 /* ATI: the manufacturer ("Quectel", "Quectel_Ltd"), the model, "Revision: <version>".
  * Some firmware prefix the model with the manufacturer ("Quectel_BC660K-GL"). */
-static void ident_ati_line(struct fsm_identity *id, const char *line)
+static void ident_ati_line(struct fsm *m, const char *line)
 {
     static const char revision[] = "Revision:", maker[] = "Quectel_";
+    struct fsm_identity *id = m->ident.into;
 
     if (strncmp(line, revision, sizeof(revision) - 1) == 0) {
         line += sizeof(revision) - 1;
@@ -60,86 +48,61 @@ static void ident_ati_line(struct fsm_identity *id, const char *line)
     }
 }
 
-static void ident_ati_failed(struct fsm_identity *id)
+static enum runner_verdict ident_ati_judge(struct fsm *m, enum at_result r, int code, bool last)
 {
-    id->model[0] = '\0';
-    id->revision[0] = '\0';
+    (void)code;
+    (void)last;
+    if (r != AT_RESULT_OK) { /* what came before an error is no answer */
+        m->ident.into->model[0] = '\0';
+        m->ident.into->revision[0] = '\0';
+    }
+    return RUNNER_GO;
 }
 
-static void ident_qgmr_line(struct fsm_identity *id, const char *line)
+static void ident_qgmr_line(struct fsm *m, const char *line)
 {
-    if (!id->full[0])
-        (void)ident_take(id->full, line);
+    if (!m->ident.into->full[0])
+        (void)ident_take(m->ident.into->full, line);
 }
 
-static void ident_qgmr_failed(struct fsm_identity *id)
+static enum runner_verdict ident_qgmr_judge(struct fsm *m, enum at_result r, int code, bool last)
 {
-    id->full[0] = '\0';
+    (void)code;
+    (void)last;
+    if (r != AT_RESULT_OK)
+        m->ident.into->full[0] = '\0';
+    return RUNNER_GO;
 }
 
-static const struct ident_step ident_steps[] = {
-    {"AT", AT_RESP_NONE, true, NULL, NULL},
-    {"ATE0", AT_RESP_NONE, false, NULL, NULL},
-    {"ATI", AT_RESP_TEXT, false, ident_ati_line, ident_ati_failed},
-    {"AT+QGMR", AT_RESP_TEXT, false, ident_qgmr_line, ident_qgmr_failed},
+static enum runner_verdict ident_sync_judge(struct fsm *m, enum at_result r, int code, bool last)
+{
+    (void)code;
+    if (r == AT_RESULT_OK) {
+        if (m->ident.window) /* the window was for that: each command has its own timeout now */
+            core_disarm(&m->core, CORE_TIMER_VERIFY);
+        return RUNNER_GO;
+    }
+    if (m->ident.window || !last)
+        return RUNNER_AGAIN;
+    core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1, "the module does not answer AT");
+    return RUNNER_STOP;
+}
+
+/* Between AT tries a pause: a module that answers ERROR at once is not asked thousands of
+ * times. */
+static const struct runner_row ident_rows[] = {
+    {.command = "AT", .timeout_ms = 2000, .pause_ms = 500, .tries = 3, .judge = ident_sync_judge},
+    {.command = "ATE0"},
+    {.command = "ATI", .resp = AT_RESP_TEXT, .line = ident_ati_line, .judge = ident_ati_judge},
+    {.command = "AT+QGMR", .resp = AT_RESP_TEXT, .line = ident_qgmr_line, .judge = ident_qgmr_judge},
 };
 
-#define IDENT_STEPS (sizeof(ident_steps) / sizeof(ident_steps[0]))
-
-static void ident_send(struct fsm *m)
-{
-    const struct ident_step *st = &ident_steps[m->ident.step];
-    uint32_t timeout = m->timing.command_ms;
-
-    if (st->sync && timeout > IDENT_SYNC_TIMEOUT_MS)
-        timeout = IDENT_SYNC_TIMEOUT_MS;
-    core_send(&m->core, st->command, st->resp, NULL, timeout);
-}
-
-void ident_start(struct fsm *m, struct fsm_identity *slot, bool until_deadline)
+enum runner_status ident_run(struct fsm *m, struct fsm_identity *slot, bool window, uint64_t now)
 {
     memset(slot, 0, sizeof(*slot));
     m->ident.into = slot;
-    m->ident.step = 0;
-    m->ident.tries = 0;
-    m->ident.until_deadline = until_deadline;
-    m->ident.answered = false;
-    ident_send(m);
-}
-
-void ident_on_line(struct fsm *m, const char *line)
-{
-    const struct ident_step *st = &ident_steps[m->ident.step];
-
-    if (st->line)
-        st->line(m->ident.into, line);
-}
-
-void ident_on_pause(struct fsm *m)
-{
-    ident_send(m);
-}
-
-enum ident_status ident_on_answer(struct fsm *m, enum at_result result, uint64_t now)
-{
-    const struct ident_step *st = &ident_steps[m->ident.step];
-    bool ok = result == AT_RESULT_OK;
-
-    if (st->sync && !ok) {
-        m->ident.tries++;
-        if (!m->ident.until_deadline && m->ident.tries >= IDENT_SYNC_TRIES)
-            return IDENT_NO_ANSWER;
-        core_arm(&m->core, CORE_TIMER_PAUSE, now + IDENT_SYNC_PAUSE_MS);
-        return IDENT_RUNNING;
-    }
-    if (st->sync)
-        m->ident.answered = true;
-    if (!ok && st->failed)
-        st->failed(m->ident.into);
-    if (++m->ident.step == IDENT_STEPS)
-        return IDENT_DONE;
-    ident_send(m);
-    return IDENT_RUNNING;
+    m->ident.window = window;
+    return runner_start(m, ident_rows, sizeof(ident_rows) / sizeof(ident_rows[0]), now);
 }
 
 const char *ident_version(const struct fsm_identity *id)

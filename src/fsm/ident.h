@@ -1,21 +1,20 @@
-/* The dialogue that reads what a module says of itself: AT until it answers, ATE0, ATI
- * (model, revision), AT+QGMR (the full version). Const steps run by a small runner;
- * used before the command (identify) and after the final reboot (verify). */
+/* What a module says of itself: AT until it answers, ATE0, ATI (model, revision), AT+QGMR
+ * (the full version), as rows of the dialogue runner (runner.h) that the identify phase
+ * runs before the command and the verify phase after the final reboot; and how two
+ * identities compare. */
 #ifndef DFOTA_IDENT_H
 #define DFOTA_IDENT_H
 
 #include "fsm/fsm.h"
+#include "fsm/runner.h"
 
-enum ident_status { IDENT_RUNNING, IDENT_DONE, IDENT_NO_ANSWER };
-
-/* Starts reading into slot. until_deadline: ask AT again until CORE_TIMER_VERIFY
- * (armed by the caller) instead of three times. */
-void ident_start(struct fsm *m, struct fsm_identity *slot, bool until_deadline);
-
-void ident_on_line(struct fsm *m, const char *line);
-enum ident_status ident_on_answer(struct fsm *m, enum at_result result, uint64_t now);
-/* CORE_TIMER_PAUSE fired: AT again. */
-void ident_on_pause(struct fsm *m);
+/* Reads what the module says of itself into slot (emptied first): AT until it answers,
+ * then echo off, ATI's model and revision, AT+QGMR's full version; what these last three
+ * answer, the dialogue goes on. window: AT is asked until the phase's CORE_TIMER_VERIFY
+ * ends it, and disarms it once answered (after the final reboot); else three times,
+ * and a module that never answers ends the session. Returns the runner's status; the
+ * phase hands the runner its answers and the pause timer. */
+enum runner_status ident_run(struct fsm *m, struct fsm_identity *slot, bool window, uint64_t now);
 
 /* The version to show: the full one, else the revision; "" when none was read. */
 const char *ident_version(const struct fsm_identity *id);

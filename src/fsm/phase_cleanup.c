@@ -8,12 +8,6 @@
 
 /* Only a build with the checks routes the URCs, and so has something to put back. */
 #if DFOTA_WITH_PREFLIGHT
-static void cleanup_send(struct fsm *m)
-{
-    snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"", m->clean.urcport);
-    core_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
-}
-
 static enum fsm_verdict cleanup_give(struct fsm *m, const char *warning)
 {
     if (warning)
@@ -22,22 +16,43 @@ static enum fsm_verdict cleanup_give(struct fsm *m, const char *warning)
     return FSM_DONE;
 }
 
+static enum runner_build cleanup_build(struct fsm *m, const struct runner_row *row, char *out,
+                                       size_t size)
+{
+    (void)row;
+    snprintf(out, size, "AT+QURCCFG=\"urcport\",\"%s\"", m->clean.urcport);
+    return RUNNER_BUILT;
+}
+
+static enum runner_verdict cleanup_judge(struct fsm *m, enum at_result result, int code, bool last)
+{
+    (void)code;
+    (void)last;
+    (void)cleanup_give(m, result == AT_RESULT_OK
+                              ? NULL
+                              : "could not put the URC port back; it stays where dfota set it");
+    return RUNNER_GO;
+}
+
+static const struct runner_row cleanup_rows[] = {{.build = cleanup_build, .judge = cleanup_judge}};
+
+static void cleanup_send(struct fsm *m, uint64_t now)
+{
+    (void)runner_start(m, cleanup_rows, 1, now);
+}
+
 static enum fsm_verdict cleanup_enter(struct fsm *m, uint64_t now)
 {
-    (void)now;
     if (m->port_away) /* the module cannot hear: it keeps dfota's routing */
         return cleanup_give(m, "the port is away: the URC port stays where dfota set it");
-    cleanup_send(m);
+    cleanup_send(m, now);
     return FSM_STAY;
 }
 
 static enum fsm_verdict cleanup_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
 {
-    (void)code;
-    (void)now;
-    return cleanup_give(m, result == AT_RESULT_OK
-                               ? NULL
-                               : "could not put the URC port back; it stays where dfota set it");
+    (void)runner_on_answer(m, result, code, now);
+    return FSM_DONE;
 }
 
 /* The module may reboot on the command (or be rebooting): put it back once it is back. */
@@ -51,7 +66,7 @@ static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint64_t now)
     }
     core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     core_disarm(&m->core, CORE_TIMER_PORT);
-    cleanup_send(m);
+    cleanup_send(m, now);
     return FSM_STAY;
 }
 

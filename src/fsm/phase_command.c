@@ -21,42 +21,54 @@ static bool command_target_fits(struct fsm *m)
     return false;
 }
 
-/* The next setup command, or AT+QFOTADL when they are all sent. */
-static enum fsm_verdict command_send_next(struct fsm *m)
+/* The family's setup command runner_index(), skipped when it keeps a value of 0. */
+static enum runner_build command_build_setup(struct fsm *m, const struct runner_row *row,
+                                             char *out, size_t size)
 {
-    size_t count = family_setup_count(m->family);
+    unsigned i = runner_index(m);
 
-    while (m->setup_index < count) {
-        size_t i = m->setup_index++;
-        if (family_setup_command(m->family, &m->set.values, i, m->target, m->local, m->cmdline,
-                                 sizeof(m->cmdline))) {
-            core_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
-            return FSM_STAY;
-        }
-    }
-    if (!family_command(m->family, &m->set.values, m->target, m->local, m->cmdline,
-                        sizeof(m->cmdline))) {
-        core_finish(&m->core, DFOTA_ERR_INVALID, -1, "the command does not fit the line");
-        return FSM_DONE;
-    }
-    m->setup_index = count + 1; /* the command itself is in flight */
-    core_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
-    return FSM_STAY;
+    (void)row;
+    if (i >= family_setup_count(m->family) ||
+        !family_setup_command(m->family, &m->set.values, i, m->target, m->local, out, size))
+        return RUNNER_SKIP;
+    return RUNNER_BUILT;
 }
+
+static enum runner_build command_build_download(struct fsm *m, const struct runner_row *row,
+                                                char *out, size_t size)
+{
+    (void)row;
+    if (family_command(m->family, &m->set.values, m->target, m->local, out, size))
+        return RUNNER_BUILT;
+    core_finish(&m->core, DFOTA_ERR_INVALID, -1, "the command does not fit the line");
+    return RUNNER_FAILED;
+}
+
+static enum runner_verdict command_judge(struct fsm *m, enum at_result r, int code, bool last);
+
+/* The family's setup commands (FAMILY_SETUP_MAX, and the local package's path), then
+ * AT+QFOTADL in the family's form. */
+static const struct runner_row command_rows[] = {
+    {.count = FAMILY_SETUP_MAX + 1, .build = command_build_setup, .judge = command_judge},
+    {.build = command_build_download, .judge = command_judge},
+};
+
+#define COMMAND_DOWNLOAD_ROW (&command_rows[1])
 
 static bool command_in_flight(const struct fsm *m)
 {
-    return m->setup_index > family_setup_count(m->family);
+    return runner_current(m) == COMMAND_DOWNLOAD_ROW;
 }
 
 static enum fsm_verdict command_enter(struct fsm *m, uint64_t now)
 {
-    (void)now;
     core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
     if (!command_target_fits(m))
         return FSM_DONE;
-    m->setup_index = 0;
-    return command_send_next(m);
+    return runner_start(m, command_rows, sizeof(command_rows) / sizeof(command_rows[0]), now) ==
+                   RUNNER_RUNNING
+               ? FSM_STAY
+               : FSM_DONE;
 }
 
 static void command_refused(struct fsm *m, const char *what, enum at_result result, int code)
@@ -71,14 +83,15 @@ static void command_refused(struct fsm *m, const char *what, enum at_result resu
     core_finish(&m->core, DFOTA_ERR_REJECTED, code, text);
 }
 
-static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
+static enum runner_verdict command_judge(struct fsm *m, enum at_result result, int code,
+                                         bool last)
 {
     bool download = command_in_flight(m);
     char what[48];
 
-    (void)now;
+    (void)last;
     if (result == AT_RESULT_OK)
-        return download ? FSM_NEXT : command_send_next(m);
+        return RUNNER_GO;
     snprintf(what, sizeof(what), "%.40s", download ? "AT+QFOTADL" : m->cmdline);
     if (result == AT_RESULT_TIMEOUT && download) {
         core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1,
@@ -91,7 +104,21 @@ static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int
     } else {
         command_refused(m, what, result, code);
     }
-    return FSM_DONE;
+    return RUNNER_STOP;
+}
+
+static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code,
+                                       uint64_t now)
+{
+    switch (runner_on_answer(m, result, code, now)) {
+    case RUNNER_DONE: /* AT+QFOTADL was taken */
+        return FSM_NEXT;
+    case RUNNER_STOPPED:
+        return FSM_DONE;
+    case RUNNER_RUNNING:
+        break;
+    }
+    return FSM_STAY;
 }
 
 /* Once AT+QFOTADL is out, a port loss or a FOTA URC is the module at work: the follow

@@ -7,9 +7,8 @@
 
 static enum fsm_verdict identify_enter(struct fsm *m, uint64_t now)
 {
-    (void)now;
     core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
-    ident_start(m, &m->before, false);
+    (void)ident_run(m, &m->before, false, now);
     return FSM_STAY;
 }
 
@@ -46,14 +45,12 @@ static enum fsm_verdict identify_done(struct fsm *m)
 static enum fsm_verdict identify_answer(struct fsm *m, enum at_result result, int code,
                                         uint64_t now)
 {
-    (void)code;
-    switch (ident_on_answer(m, result, now)) {
-    case IDENT_DONE:
+    switch (runner_on_answer(m, result, code, now)) {
+    case RUNNER_DONE:
         return identify_done(m);
-    case IDENT_NO_ANSWER:
-        core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1, "the module does not answer AT");
+    case RUNNER_STOPPED:
         return FSM_DONE;
-    case IDENT_RUNNING:
+    case RUNNER_RUNNING:
         break;
     }
     return FSM_STAY;
@@ -63,13 +60,13 @@ static enum fsm_verdict identify_timer(struct fsm *m, enum core_timer t, uint64_
 {
     (void)now;
     if (t == CORE_TIMER_PAUSE)
-        ident_on_pause(m);
+        runner_on_pause(m);
     return FSM_STAY;
 }
 
 const struct fsm_phase phase_identify = {
     .enter = identify_enter,
-    .on_line = ident_on_line,
+    .on_line = runner_on_line,
     .on_answer = identify_answer,
     .on_timer = identify_timer,
 };

@@ -11,17 +11,15 @@
 
 #if DFOTA_WITH_PREFLIGHT
 
-#define PREFLIGHT_WAIT_MS 30000     /* how long a busy SIM or a searching network is waited for */
-#define PREFLIGHT_AGAIN_MS 1000     /* between two questions while waiting */
+#define PREFLIGHT_WAIT_MS 30000 /* how long a busy SIM or a searching network is waited for */
+#define PREFLIGHT_AGAIN_MS 1000 /* between two questions while waiting */
 #define PREFLIGHT_NUMBER_MAX 100000 /* larger than any status, mode or rssi */
 
 enum preflight_verdict { PRE_OK, PRE_WARN, PRE_FAIL, PRE_AGAIN, PRE_ROUTE };
 
-struct preflight_row {
+/* A check: its name in the CHECK event, and what its answer says. */
+struct preflight_check {
     const char *name;
-    const char *command;
-    const char *prefix;
-    bool (*applies)(const struct fsm *m);
     enum preflight_verdict (*judge)(struct fsm *m, enum at_result r, int code, char *detail,
                                     size_t size);
 };
@@ -29,25 +27,28 @@ struct preflight_row {
 /* ---- when a row applies -------------------------------------------------------------- */
 
 /* The module downloads a URL itself: it needs its SIM and the network. */
-static bool preflight_downloads(const struct fsm *m)
+static bool preflight_downloads(const struct fsm *m, const struct runner_row *row)
 {
+    (void)row;
     return !m->local;
 }
 
-static bool preflight_cgreg_needed(const struct fsm *m)
+static bool preflight_cgreg_needed(const struct fsm *m, const struct runner_row *row)
 {
+    (void)row;
     return !m->local && m->pre.cereg_unsupported;
 }
 
-static bool preflight_always(const struct fsm *m)
+static bool preflight_route_needed(const struct fsm *m, const struct runner_row *row)
 {
-    (void)m;
-    return true;
+    (void)row;
+    return m->pre.route;
 }
 
 /* A package already there (not one the host uploads next). */
-static bool preflight_has_package_list(const struct fsm *m)
+static bool preflight_has_package_list(const struct fsm *m, const struct runner_row *row)
 {
+    (void)row;
     return m->local && m->mode == FSM_MODE_UPGRADE && m->family->local_form != FAMILY_LOCAL_FIXED;
 }
 
@@ -245,67 +246,61 @@ static enum preflight_verdict preflight_judge_package(struct fsm *m, enum at_res
     return PRE_OK;
 }
 
-static const struct preflight_row preflight_rows[] = {
-    {"sim", "AT+CPIN?", "+CPIN:", preflight_downloads, preflight_judge_sim},
-    {"network", "AT+CEREG?", "+CEREG:", preflight_downloads, preflight_judge_cereg},
-    {"network", "AT+CGREG?", "+CGREG:", preflight_cgreg_needed, preflight_judge_cgreg},
-    {"signal", "AT+CSQ", "+CSQ:", preflight_downloads, preflight_judge_signal},
-    {"urcport", "AT+QURCCFG=\"urcport\"", "+QURCCFG:", preflight_always, preflight_judge_urcport},
-    {"package", "AT+QFLST=\"*\"", "+QFLST:", preflight_has_package_list, preflight_judge_package},
+enum preflight_which { PRE_SIM, PRE_CEREG, PRE_CGREG, PRE_SIGNAL, PRE_URCPORT, PRE_PACKAGE };
+
+static const struct preflight_check preflight_checks[] = {
+    [PRE_SIM] = {"sim", preflight_judge_sim},
+    [PRE_CEREG] = {"network", preflight_judge_cereg},
+    [PRE_CGREG] = {"network", preflight_judge_cgreg},
+    [PRE_SIGNAL] = {"signal", preflight_judge_signal},
+    [PRE_URCPORT] = {"urcport", preflight_judge_urcport},
+    [PRE_PACKAGE] = {"package", preflight_judge_package},
 };
 
-#define PREFLIGHT_ROWS (sizeof(preflight_rows) / sizeof(preflight_rows[0]))
+/* ---- the rows ----------------------------------------------------------------------------- */
 
-/* ---- the runner ------------------------------------------------------------------------- */
-
-static void preflight_ask(struct fsm *m)
+/* The row's check judges the answer; the CHECK event says it. */
+static enum runner_verdict preflight_judge(struct fsm *m, enum at_result r, int code, bool last)
 {
-    const struct preflight_row *row = &preflight_rows[m->pre.row];
+    const struct preflight_check *check = &preflight_checks[runner_current(m)->arg];
+    char detail[CORE_TEXT_MAX], text[CORE_DONE_MAX];
+    enum preflight_verdict v = check->judge(m, r, code, detail, sizeof(detail));
 
-    m->pre.line[0] = '\0';
-    core_send(&m->core, row->command, AT_RESP_PREFIX, row->prefix, m->timing.command_ms);
-}
-
-/* Asks the next row that applies; NEXT when none is left. */
-static enum fsm_verdict preflight_next_row(struct fsm *m, uint64_t now)
-{
-    while (m->pre.row < PREFLIGHT_ROWS && !preflight_rows[m->pre.row].applies(m))
-        m->pre.row++;
-    if (m->pre.row == PREFLIGHT_ROWS)
-        return FSM_NEXT;
-    m->pre.wait_until = now + PREFLIGHT_WAIT_MS;
-    preflight_ask(m);
-    return FSM_STAY;
-}
-
-static enum fsm_verdict preflight_enter(struct fsm *m, uint64_t now)
-{
-    memset(&m->pre, 0, sizeof(m->pre));
-    if (m->set.no_preflight)
-        return FSM_NEXT;
-    return preflight_next_row(m, now);
-}
-
-static void preflight_on_line(struct fsm *m, const char *line)
-{
-    const char *name = preflight_rows[m->pre.row].name;
-
-    /* +QFLST: "UFS:name",size, one line per file: keep the one that is ours. */
-    if (strcmp(name, "package") == 0) {
-        char want[FSM_TARGET_MAX + 8];
-        snprintf(want, sizeof(want), ":%s\"", preflight_package_name(m));
-        if (!strstr(line, want))
-            return;
-        m->pre.package_found = true;
+    m->pre.line[0] = '\0'; /* the next answer's */
+    if (v == PRE_AGAIN && !last)
+        return RUNNER_AGAIN;
+    if (v == PRE_ROUTE) { /* the route row applies next */
+        m->pre.route = true;
+        return RUNNER_GO;
     }
-    snprintf(m->pre.line, sizeof(m->pre.line), "%s", line);
+    core_check(&m->core, check->name,
+               v == PRE_OK     ? DFOTA_CHECK_OK
+               : v == PRE_WARN ? DFOTA_CHECK_WARN
+                               : DFOTA_CHECK_FAIL,
+               detail);
+    if (v == PRE_FAIL || v == PRE_AGAIN) {
+        snprintf(text, sizeof(text), "not ready: %s: %s", check->name, detail);
+        core_finish(&m->core, DFOTA_ERR_NOT_READY, code, text);
+        return RUNNER_STOP;
+    }
+    return RUNNER_GO;
 }
 
-static enum fsm_verdict preflight_routed(struct fsm *m, enum at_result result, uint64_t now)
+static enum runner_build preflight_build_route(struct fsm *m, const struct runner_row *row,
+                                               char *out, size_t size)
+{
+    (void)row;
+    snprintf(out, size, "AT+QURCCFG=\"urcport\",\"%s\"", m->set.urcport);
+    return RUNNER_BUILT;
+}
+
+static enum runner_verdict preflight_judge_routed(struct fsm *m, enum at_result result, int code,
+                                                  bool last)
 {
     char detail[CORE_TEXT_MAX];
 
-    m->pre.routing = false;
+    (void)code;
+    (void)last;
     /* From here every ending puts it back (the cleanup phase); one unanswered may have
      * been carried out. */
     if (result == AT_RESULT_OK || result == AT_RESULT_TIMEOUT) {
@@ -316,54 +311,74 @@ static enum fsm_verdict preflight_routed(struct fsm *m, enum at_result result, u
         snprintf(detail, sizeof(detail), "the module refused to route URCs to %s", m->set.urcport);
         core_check(&m->core, "urcport", DFOTA_CHECK_FAIL, detail);
         core_finish(&m->core, DFOTA_ERR_NOT_READY, -1, "not ready: urcport: URCs go elsewhere");
-        return FSM_DONE;
+        return RUNNER_STOP;
     }
     snprintf(detail, sizeof(detail), "URCs routed from %s to %s for the upgrade",
              m->pre.urcport_before, m->set.urcport);
     core_check(&m->core, "urcport", DFOTA_CHECK_OK, detail);
-    m->pre.row++;
-    return preflight_next_row(m, now);
+    return RUNNER_GO;
+}
+
+/* A busy SIM or a searching network is asked again, every second for 30 s at the most. */
+#define PREFLIGHT_ROW(check, text, answer, when)                                                   \
+    {                                                                                              \
+        .command = text, .resp = AT_RESP_PREFIX, .prefix = answer,                                 \
+        .pause_ms = PREFLIGHT_AGAIN_MS, .wait_ms = PREFLIGHT_WAIT_MS, .arg = check,                \
+        .applies = when, .judge = preflight_judge                                                  \
+    }
+
+static const struct runner_row preflight_rows[] = {
+    PREFLIGHT_ROW(PRE_SIM, "AT+CPIN?", "+CPIN:", preflight_downloads),
+    PREFLIGHT_ROW(PRE_CEREG, "AT+CEREG?", "+CEREG:", preflight_downloads),
+    PREFLIGHT_ROW(PRE_CGREG, "AT+CGREG?", "+CGREG:", preflight_cgreg_needed),
+    PREFLIGHT_ROW(PRE_SIGNAL, "AT+CSQ", "+CSQ:", preflight_downloads),
+    PREFLIGHT_ROW(PRE_URCPORT, "AT+QURCCFG=\"urcport\"", "+QURCCFG:", NULL),
+    {.applies = preflight_route_needed,
+     .build = preflight_build_route,
+     .judge = preflight_judge_routed},
+    PREFLIGHT_ROW(PRE_PACKAGE, "AT+QFLST=\"*\"", "+QFLST:", preflight_has_package_list),
+};
+
+/* ---- the phase ---------------------------------------------------------------------------- */
+
+static enum fsm_verdict preflight_verdict(enum runner_status st)
+{
+    return st == RUNNER_DONE ? FSM_NEXT : st == RUNNER_STOPPED ? FSM_DONE : FSM_STAY;
+}
+
+static enum fsm_verdict preflight_enter(struct fsm *m, uint64_t now)
+{
+    memset(&m->pre, 0, sizeof(m->pre));
+    if (m->set.no_preflight)
+        return FSM_NEXT;
+    return preflight_verdict(
+        runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]), now));
+}
+
+static void preflight_on_line(struct fsm *m, const char *line)
+{
+    /* +QFLST: "UFS:name",size, one line per file: keep the one that is ours. */
+    if (runner_current(m)->arg == PRE_PACKAGE && runner_current(m)->judge == preflight_judge) {
+        char want[FSM_TARGET_MAX + 8];
+        snprintf(want, sizeof(want), ":%s\"", preflight_package_name(m));
+        if (!strstr(line, want))
+            return;
+        m->pre.package_found = true;
+    }
+    snprintf(m->pre.line, sizeof(m->pre.line), "%s", line);
 }
 
 static enum fsm_verdict preflight_answer(struct fsm *m, enum at_result result, int code,
                                          uint64_t now)
 {
-    const struct preflight_row *row = &preflight_rows[m->pre.row];
-    char detail[CORE_TEXT_MAX], text[CORE_DONE_MAX];
-    enum preflight_verdict v;
-
-    if (m->pre.routing)
-        return preflight_routed(m, result, now);
-    v = row->judge(m, result, code, detail, sizeof(detail));
-    if (v == PRE_AGAIN && now + PREFLIGHT_AGAIN_MS < m->pre.wait_until) {
-        core_arm(&m->core, CORE_TIMER_PAUSE, now + PREFLIGHT_AGAIN_MS);
-        return FSM_STAY;
-    }
-    if (v == PRE_ROUTE) {
-        snprintf(m->cmdline, sizeof(m->cmdline), "AT+QURCCFG=\"urcport\",\"%s\"", m->set.urcport);
-        m->pre.routing = true;
-        core_send(&m->core, m->cmdline, AT_RESP_NONE, NULL, m->timing.command_ms);
-        return FSM_STAY;
-    }
-    core_check(&m->core, row->name,
-               v == PRE_OK     ? DFOTA_CHECK_OK
-               : v == PRE_WARN ? DFOTA_CHECK_WARN
-                               : DFOTA_CHECK_FAIL,
-               detail);
-    if (v == PRE_FAIL || v == PRE_AGAIN) {
-        snprintf(text, sizeof(text), "not ready: %s: %s", row->name, detail);
-        core_finish(&m->core, DFOTA_ERR_NOT_READY, code, text);
-        return FSM_DONE;
-    }
-    m->pre.row++;
-    return preflight_next_row(m, now);
+    return preflight_verdict(runner_on_answer(m, result, code, now));
 }
 
 static enum fsm_verdict preflight_timer(struct fsm *m, enum core_timer t, uint64_t now)
 {
     (void)now;
     if (t == CORE_TIMER_PAUSE)
-        preflight_ask(m);
+        runner_on_pause(m);
     return FSM_STAY;
 }
 

@@ -11,7 +11,7 @@
 static void verify_start(struct fsm *m, uint64_t now)
 {
     core_arm(&m->core, CORE_TIMER_VERIFY, now + m->timing.first_urc_ms);
-    ident_start(m, &m->after, true);
+    (void)ident_run(m, &m->after, true, now);
 }
 
 static enum fsm_verdict verify_enter(struct fsm *m, uint64_t now)
@@ -88,13 +88,7 @@ static enum fsm_verdict verify_judge(struct fsm *m)
 
 static enum fsm_verdict verify_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
 {
-    enum ident_status st;
-
-    (void)code;
-    st = ident_on_answer(m, result, now);
-    if (m->ident.answered) /* the window was for that: each command has its own timeout now */
-        core_disarm(&m->core, CORE_TIMER_VERIFY);
-    return st == IDENT_DONE ? verify_judge(m) : FSM_STAY;
+    return runner_on_answer(m, result, code, now) == RUNNER_DONE ? verify_judge(m) : FSM_STAY;
 }
 
 static enum fsm_verdict verify_port(struct fsm *m, bool lost, uint64_t now)
@@ -120,7 +114,7 @@ static enum fsm_verdict verify_timer(struct fsm *m, enum core_timer t, uint64_t 
     (void)now;
     switch (t) {
     case CORE_TIMER_PAUSE:
-        ident_on_pause(m);
+        runner_on_pause(m);
         return FSM_STAY;
     case CORE_TIMER_VERIFY:
         snprintf(why, sizeof(why), "it did not answer within %u s",
@@ -137,7 +131,7 @@ static enum fsm_verdict verify_timer(struct fsm *m, enum core_timer t, uint64_t 
 
 const struct fsm_phase phase_verify = {
     .enter = verify_enter,
-    .on_line = ident_on_line,
+    .on_line = runner_on_line,
     .on_answer = verify_answer,
     .on_port = verify_port,
     .on_timer = verify_timer,

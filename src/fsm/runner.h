@@ -1,0 +1,76 @@
+/* The one dialogue runner: every exchange before the download is rows of it, as Zephyr's
+ * modem_chat scripts are. A row is a command (written out, or built into the machine's
+ * command line), the kind of answer and the prefix it reads, its timeout, how often and
+ * how long it is asked again and the pause between, whether it applies, the handler that
+ * keeps what an answer line says and the judge that turns the answer into a verdict.
+ * Identification, the checks, a family's setup commands, AT+QFOTADL itself and putting
+ * the URC port back are such rows (ident.c, phase_*.c). The runner owns the one pause
+ * timer (CORE_TIMER_PAUSE). No I/O: it sends through the core. */
+#ifndef DFOTA_RUNNER_H
+#define DFOTA_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "at/at.h"
+
+struct fsm;
+
+/* What a judge makes of an answer. */
+enum runner_verdict {
+    RUNNER_GO,    /* on to the next row */
+    RUNNER_AGAIN, /* ask the same row again after its pause (never given when last) */
+    RUNNER_STOP,  /* the dialogue ends here; the judge has said why (core_finish) */
+};
+
+enum runner_build { RUNNER_BUILT, RUNNER_SKIP, RUNNER_FAILED };
+
+struct runner_row {
+    const char *command; /* NULL: build() writes it into the machine's command line */
+    const char *prefix;  /* of the answer lines, for AT_RESP_PREFIX */
+    uint16_t timeout_ms; /* the longest wait for an answer; 0: the session's command timeout */
+    uint16_t pause_ms;   /* before it is asked again */
+    uint16_t wait_ms;    /* asked again for at most this long from the first ask; 0: no bound */
+    uint8_t tries;       /* asked at most this often; 0: no count (wait_ms or the phase bound it) */
+    uint8_t resp;        /* enum at_resp: the kind of answer */
+    uint8_t arg;         /* the phase's own: which check a row is */
+    uint8_t count;       /* 0 or 1: one command; n: build() writes n, runner_index() 0..n-1 */
+    bool (*applies)(const struct fsm *m, const struct runner_row *row); /* NULL: always */
+    /* Writes the command into out: RUNNER_BUILT; RUNNER_SKIP: this row is not sent (a
+     * value left at 0); RUNNER_FAILED: it cannot be written, and build has finished the
+     * session saying why. */
+    enum runner_build (*build)(struct fsm *m, const struct runner_row *row, char *out,
+                               size_t size);
+    void (*line)(struct fsm *m, const char *line); /* each answer line; NULL: none kept */
+    /* The answer; last: no try is left, so AGAIN is no verdict. NULL: always GO. */
+    enum runner_verdict (*judge)(struct fsm *m, enum at_result r, int code, bool last);
+};
+
+/* Where a dialogue stands. */
+struct runner {
+    const struct runner_row *rows;
+    uint8_t count;
+    uint8_t row;   /* the row in flight */
+    uint8_t index; /* which of its commands (count) */
+    uint8_t tries; /* of that command so far */
+    uint64_t until; /* its wait_ms bound */
+};
+
+enum runner_status { RUNNER_RUNNING, RUNNER_DONE, RUNNER_STOPPED };
+
+/* Runs rows[0..count) from the first that applies. DONE when none does. */
+enum runner_status runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
+                                uint64_t now);
+/* An answer line of the row in flight. */
+void runner_on_line(struct fsm *m, const char *line);
+/* The answer of the row in flight: RUNNING while rows are left or a row is asked again. */
+enum runner_status runner_on_answer(struct fsm *m, enum at_result r, int code, uint64_t now);
+/* The pause is over (CORE_TIMER_PAUSE): the row is asked again. */
+void runner_on_pause(struct fsm *m);
+/* The row in flight, or NULL when the dialogue is over. */
+const struct runner_row *runner_current(const struct fsm *m);
+/* Which of the row's commands is in flight (its count). */
+unsigned runner_index(const struct fsm *m);
+
+#endif
