@@ -94,7 +94,10 @@ static const struct runner_row ident_rows[] = {
     {.command = "AT", .timeout_ms = 2000, .pause_ms = 500, .tries = 3, .judge = ident_sync_judge},
     {.command = "ATE0"},
     {.command = "ATI", .resp = AT_RESP_TEXT, .line = ident_ati_line, .judge = ident_ati_judge},
-    {.command = "AT+QGMR", .resp = AT_RESP_TEXT, .line = ident_qgmr_line, .judge = ident_qgmr_judge},
+    {.command = "AT+QGMR",
+     .resp = AT_RESP_TEXT,
+     .line = ident_qgmr_line,
+     .judge = ident_qgmr_judge},
 };
 
 enum runner_status ident_run(struct fsm *m, struct fsm_identity *slot, bool window, uint64_t now)

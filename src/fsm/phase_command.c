@@ -22,8 +22,8 @@ static bool command_target_fits(struct fsm *m)
 }
 
 /* The family's setup command runner_index(), skipped when it keeps a value of 0. */
-static enum runner_build command_build_setup(struct fsm *m, const struct runner_row *row,
-                                             char *out, size_t size)
+static enum runner_build command_build_setup(struct fsm *m, const struct runner_row *row, char *out,
+                                             size_t size)
 {
     unsigned i = runner_index(m);
 
@@ -83,8 +83,7 @@ static void command_refused(struct fsm *m, const char *what, enum at_result resu
     core_finish(&m->core, DFOTA_ERR_REJECTED, code, text);
 }
 
-static enum runner_verdict command_judge(struct fsm *m, enum at_result result, int code,
-                                         bool last)
+static enum runner_verdict command_judge(struct fsm *m, enum at_result result, int code, bool last)
 {
     bool download = command_in_flight(m);
     char what[48];
@@ -107,8 +106,7 @@ static enum runner_verdict command_judge(struct fsm *m, enum at_result result, i
     return RUNNER_STOP;
 }
 
-static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code,
-                                       uint64_t now)
+static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
 {
     switch (runner_on_answer(m, result, code, now)) {
     case RUNNER_DONE: /* AT+QFOTADL was taken */

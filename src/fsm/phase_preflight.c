@@ -11,8 +11,8 @@
 
 #if DFOTA_WITH_PREFLIGHT
 
-#define PREFLIGHT_WAIT_MS 30000 /* how long a busy SIM or a searching network is waited for */
-#define PREFLIGHT_AGAIN_MS 1000 /* between two questions while waiting */
+#define PREFLIGHT_WAIT_MS 30000     /* how long a busy SIM or a searching network is waited for */
+#define PREFLIGHT_AGAIN_MS 1000     /* between two questions while waiting */
 #define PREFLIGHT_NUMBER_MAX 100000 /* larger than any status, mode or rssi */
 
 enum preflight_verdict { PRE_OK, PRE_WARN, PRE_FAIL, PRE_AGAIN, PRE_ROUTE };
@@ -322,9 +322,8 @@ static enum runner_verdict preflight_judge_routed(struct fsm *m, enum at_result 
 /* A busy SIM or a searching network is asked again, every second for 30 s at the most. */
 #define PREFLIGHT_ROW(check, text, answer, when)                                                   \
     {                                                                                              \
-        .command = text, .resp = AT_RESP_PREFIX, .prefix = answer,                                 \
-        .pause_ms = PREFLIGHT_AGAIN_MS, .wait_ms = PREFLIGHT_WAIT_MS, .arg = check,                \
-        .applies = when, .judge = preflight_judge                                                  \
+        .command = text, .resp = AT_RESP_PREFIX, .prefix = answer, .pause_ms = PREFLIGHT_AGAIN_MS, \
+        .wait_ms = PREFLIGHT_WAIT_MS, .arg = check, .applies = when, .judge = preflight_judge      \
     }
 
 static const struct runner_row preflight_rows[] = {

@@ -40,8 +40,7 @@ struct runner_row {
     /* Writes the command into out: RUNNER_BUILT; RUNNER_SKIP: this row is not sent (a
      * value left at 0); RUNNER_FAILED: it cannot be written, and build has finished the
      * session saying why. */
-    enum runner_build (*build)(struct fsm *m, const struct runner_row *row, char *out,
-                               size_t size);
+    enum runner_build (*build)(struct fsm *m, const struct runner_row *row, char *out, size_t size);
     void (*line)(struct fsm *m, const char *line); /* each answer line; NULL: none kept */
     /* The answer; last: no try is left, so AGAIN is no verdict. NULL: always GO. */
     enum runner_verdict (*judge)(struct fsm *m, enum at_result r, int code, bool last);
@@ -51,9 +50,9 @@ struct runner_row {
 struct runner {
     const struct runner_row *rows;
     uint8_t count;
-    uint8_t row;   /* the row in flight */
-    uint8_t index; /* which of its commands (count) */
-    uint8_t tries; /* of that command so far */
+    uint8_t row;    /* the row in flight */
+    uint8_t index;  /* which of its commands (count) */
+    uint8_t tries;  /* of that command so far */
     uint64_t until; /* its wait_ms bound */
 };
 
