@@ -22,9 +22,9 @@ void log_repeat_init(struct log_repeat *r)
     memset(r, 0, sizeof(*r));
 }
 
-static void log_repeat_note(struct log_repeat *r, uint64_t now_ms, struct log_repeat_out *out)
+static void log_repeat_note(struct log_repeat *r, uint32_t now_ms, struct log_repeat_out *out)
 {
-    uint64_t seconds = (now_ms - r->reported_ms + 500U) / 1000U;
+    uint32_t seconds = (now_ms - r->reported_ms + 500U) / 1000U;
 
     snprintf(out->note, sizeof(out->note), "repeated %lu more time%s in %lu s: %s",
              (unsigned long)r->count, r->count == 1 ? "" : "s", (unsigned long)seconds, r->text);
@@ -32,7 +32,7 @@ static void log_repeat_note(struct log_repeat *r, uint64_t now_ms, struct log_re
     r->reported_ms = now_ms;
 }
 
-void log_repeat_feed(struct log_repeat *r, const char *text, uint64_t now_ms,
+void log_repeat_feed(struct log_repeat *r, const char *text, uint32_t now_ms,
                      struct log_repeat_out *out)
 {
     uint32_t hash = log_repeat_hash(text);
@@ -55,7 +55,7 @@ void log_repeat_feed(struct log_repeat *r, const char *text, uint64_t now_ms,
     out->say_text = true;
 }
 
-void log_repeat_flush(struct log_repeat *r, uint64_t now_ms, struct log_repeat_out *out)
+void log_repeat_flush(struct log_repeat *r, uint32_t now_ms, struct log_repeat_out *out)
 {
     out->note[0] = '\0';
     out->say_text = false;

@@ -15,7 +15,7 @@
 struct log_repeat {
     uint32_t hash;        /* of the last warning said */
     uint32_t count;       /* its repeats held back since the last note */
-    uint64_t reported_ms; /* when it, or the last note about it, was said */
+    uint32_t reported_ms; /* when it, or the last note about it, was said */
     bool active;
     char text[LOG_REPEAT_TEXT_MAX + 1];
 };
@@ -31,9 +31,9 @@ void log_repeat_init(struct log_repeat *r);
 /* One warning, at now_ms. A new text is said (after a note with the count of the last
  * one's repeats, if any); a repeat of the last is held back and counted, and its count
  * said every LOG_REPEAT_REPORT_MS while it keeps coming. */
-void log_repeat_feed(struct log_repeat *r, const char *text, uint64_t now_ms,
+void log_repeat_feed(struct log_repeat *r, const char *text, uint32_t now_ms,
                      struct log_repeat_out *out);
 /* At the end: the note with the repeats still held back, if any (else note empty). */
-void log_repeat_flush(struct log_repeat *r, uint64_t now_ms, struct log_repeat_out *out);
+void log_repeat_flush(struct log_repeat *r, uint32_t now_ms, struct log_repeat_out *out);
 
 #endif

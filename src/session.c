@@ -45,7 +45,8 @@ struct dfota {
     unsigned depth;     /* public calls under way (a callback may call the library) */
     volatile sig_atomic_t cancelled;
     bool cancel_taken; /* the machine was told: it ends once the module is put back */
-    uint64_t now;
+    uint64_t epoch_ms; /* the clock at dfota_open(): the layers below count from it */
+    uint32_t now;
     struct at_engine at;
     struct fsm fota;
 #if DFOTA_WITH_TEXTS
@@ -170,7 +171,7 @@ static void session_emit(struct dfota *s, const struct dfota_event *event)
 
 /* ---- the port ------------------------------------------------------------------------- */
 
-static uint64_t session_now(struct dfota *s)
+static uint64_t session_clock(struct dfota *s)
 {
     if (s->cfg.now_ms)
         return s->cfg.now_ms(s->cfg.user);
@@ -179,6 +180,16 @@ static uint64_t session_now(struct dfota *s)
 #else
     return 0; /* unreachable: dfota_open() refuses a config without a clock */
 #endif
+}
+
+/* The time of the layers below: milliseconds since dfota_open() (at.h), held short of
+ * "never" should a session ever outlive 49 days. */
+static uint32_t session_now(struct dfota *s)
+{
+    uint64_t clock = session_clock(s);
+    uint64_t since = clock > s->epoch_ms ? clock - s->epoch_ms : 0;
+
+    return since < AT_NEVER ? (uint32_t)since : AT_NEVER - 1;
 }
 
 static int session_write(void *user, const uint8_t *buf, size_t len)
@@ -398,7 +409,7 @@ int dfota_process(struct dfota *s)
 
 uint32_t dfota_timeout_ms(struct dfota *s)
 {
-    uint64_t deadline, now, wait;
+    uint32_t deadline, now, wait;
 
     if (!s)
         return 0;
@@ -412,7 +423,7 @@ uint32_t dfota_timeout_ms(struct dfota *s)
     wait = deadline - now;
     if (!s->port_open && wait > SESSION_CLOSED_RETRY_MS)
         wait = SESSION_CLOSED_RETRY_MS;
-    return wait > UINT32_MAX ? UINT32_MAX : (uint32_t)wait;
+    return wait;
 }
 
 int dfota_fd(struct dfota *s)
@@ -603,8 +614,10 @@ int dfota_open_msg(struct dfota **out, const struct dfota_config *cfg, char *msg
     s->pkg.fd = -1;
 #endif
     rc = config_check(cfg, s->error, sizeof(s->error));
-    if (rc == DFOTA_OK)
+    if (rc == DFOTA_OK) {
+        s->epoch_ms = session_clock(s);
         rc = session_make_port(s);
+    }
     if (rc == DFOTA_OK)
         rc = session_open_port(s);
     if (rc != DFOTA_OK) {

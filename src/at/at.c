@@ -61,9 +61,14 @@ bool at_raw_stopped(const struct at_engine *at)
     return at->raw_stopped;
 }
 
-uint64_t at_deadline(const struct at_engine *at)
+uint32_t at_after(uint32_t now, uint32_t ms)
 {
-    return at->pending ? at->deadline : UINT64_MAX;
+    return ms < AT_NEVER - now ? now + ms : AT_NEVER - 1;
+}
+
+uint32_t at_deadline(const struct at_engine *at)
+{
+    return at->pending ? at->deadline : AT_NEVER;
 }
 
 static bool at_text_is_sendable(const char *text)
@@ -73,7 +78,7 @@ static bool at_text_is_sendable(const char *text)
     return len > 0 && len <= AT_CMD_MAX && !strchr(text, '\r') && !strchr(text, '\n');
 }
 
-int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
+int at_send(struct at_engine *at, const struct at_cmd *cmd, uint32_t now)
 {
     size_t len;
     int written;
@@ -92,7 +97,7 @@ int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now)
     at->awaiting_ack = false;
     at->raw_started = false;
     at->raw_stopped = false;
-    at->deadline = now + cmd->timeout_ms;
+    at->deadline = at_after(now, cmd->timeout_ms);
     at_log(at, DFOTA_LOG_DEBUG, ">> ", cmd->text);
 
     /* The command, then its CR: the engine keeps no copy of up to AT_CMD_MAX bytes to
@@ -221,7 +226,7 @@ static enum at_line_kind at_classify(const struct at_engine *at, const char *lin
 #if DFOTA_WITH_AT_RAW
 /* The source gave out: nothing more goes out. The module times out its transfer and
  * answers; the deadline restarts so that its answer is awaited a whole timeout. */
-static void at_raw_stop(struct at_engine *at, uint64_t now)
+static void at_raw_stop(struct at_engine *at, uint32_t now)
 {
     char where[48];
 
@@ -230,13 +235,13 @@ static void at_raw_stop(struct at_engine *at, uint64_t now)
     at->raw_stopped = true;
     at->awaiting_ack = false;
     at->mode = AT_MODE_LINE;
-    at->deadline = now + at->cmd.timeout_ms;
+    at->deadline = at_after(now, at->cmd.timeout_ms);
 }
 
 /* One piece of at most AT_RAW_CHUNK bytes from the source to the port. Returns its
  * length, or 0 when the transfer cannot go on (the source gave out or the write failed;
  * the engine has acted on it). */
-static size_t at_raw_send_piece(struct at_engine *at, size_t want, uint64_t now)
+static size_t at_raw_send_piece(struct at_engine *at, size_t want, uint32_t now)
 {
     const struct at_raw *raw = &at->cmd.raw;
     size_t got = raw->read(raw->user, at->raw_sent, at->raw_buf, want);
@@ -258,7 +263,7 @@ static size_t at_raw_send_piece(struct at_engine *at, size_t want, uint64_t now)
 }
 
 /* Sends the next block (ack mode) or the whole rest (no acks), piece by piece. */
-static void at_raw_send_block(struct at_engine *at, uint64_t now)
+static void at_raw_send_block(struct at_engine *at, uint32_t now)
 {
     const struct at_raw *raw = &at->cmd.raw;
     size_t left = raw->len - at->raw_sent;
@@ -271,7 +276,7 @@ static void at_raw_send_block(struct at_engine *at, uint64_t now)
             return;
         done += got;
     }
-    at->deadline = now + at->cmd.timeout_ms;
+    at->deadline = at_after(now, at->cmd.timeout_ms);
     /* In ack mode every full block is acknowledged, the last one included. */
     at->awaiting_ack = raw->ack_block > 0 && block == raw->ack_block;
     if (!at->awaiting_ack && at->raw_sent == raw->len)
@@ -279,7 +284,7 @@ static void at_raw_send_block(struct at_engine *at, uint64_t now)
 }
 #endif
 
-static void at_dispatch_line(struct at_engine *at, const char *line, uint64_t now)
+static void at_dispatch_line(struct at_engine *at, const char *line, uint32_t now)
 {
     enum at_result result;
     int code;
@@ -313,7 +318,7 @@ static void at_dispatch_line(struct at_engine *at, const char *line, uint64_t no
     }
 }
 
-static void at_end_line(struct at_engine *at, uint64_t now)
+static void at_end_line(struct at_engine *at, uint32_t now)
 {
     if (at->frame == AT_FRAME_LINE && at->line_len > 0) {
         at->line[at->line_len] = '\0';
@@ -371,7 +376,7 @@ static size_t at_text_run(const uint8_t *data, size_t len)
 
 /* Frames one run of bytes up to and including the next CR, LF or NUL (which is
  * dropped). Returns how many bytes it consumed. */
-static size_t at_frame_run(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
+static size_t at_frame_run(struct at_engine *at, const uint8_t *data, size_t len, uint32_t now)
 {
     size_t n = at_text_run(data, len);
 
@@ -385,7 +390,7 @@ static size_t at_frame_run(struct at_engine *at, const uint8_t *data, size_t len
 }
 
 #if DFOTA_WITH_AT_RAW
-static void at_raw_ack(struct at_engine *at, uint64_t now)
+static void at_raw_ack(struct at_engine *at, uint32_t now)
 {
     at->awaiting_ack = false;
     if (at->raw_sent == at->cmd.raw.len)
@@ -397,7 +402,7 @@ static void at_raw_ack(struct at_engine *at, uint64_t now)
 /* In raw mode an awaited acknowledgement is taken between lines; every other byte is
  * framed as usual, so the module's final result ends the transfer at once. Bytes go one
  * at a time here: a final result may end raw mode in the middle of the input. */
-static size_t at_raw_input(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
+static size_t at_raw_input(struct at_engine *at, const uint8_t *data, size_t len, uint32_t now)
 {
     if (at->awaiting_ack && data[0] == at->cmd.raw.ack_byte && at->frame != AT_FRAME_LINE) {
         at_raw_ack(at, now);
@@ -409,7 +414,7 @@ static size_t at_raw_input(struct at_engine *at, const uint8_t *data, size_t len
 }
 #endif
 
-void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now)
+void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint32_t now)
 {
     size_t i = 0;
 
@@ -424,7 +429,7 @@ void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now
     }
 }
 
-void at_tick(struct at_engine *at, uint64_t now)
+void at_tick(struct at_engine *at, uint32_t now)
 {
     if (at->pending && now >= at->deadline) {
         at_log(at, DFOTA_LOG_WARN, "no answer to ", at->cmd.text);

@@ -94,6 +94,15 @@ struct at_callbacks {
 enum at_frame { AT_FRAME_IDLE, AT_FRAME_LINE, AT_FRAME_DISCARD };
 enum at_mode { AT_MODE_LINE, AT_MODE_RAW };
 
+/* The time of the engine and of the machine above it: milliseconds since the session
+ * began (session.c), in 32 bits, which a Cortex-M adds and compares in one instruction
+ * and a session never outlives. AT_NEVER is no deadline at all. */
+#define AT_NEVER UINT32_MAX
+
+/* The deadline ms after now, held short of AT_NEVER (a timeout of UINT32_MAX ms is a
+ * deadline, not "never"). */
+uint32_t at_after(uint32_t now, uint32_t ms);
+
 struct at_engine {
     struct at_callbacks cb;
     /* framing */
@@ -104,7 +113,7 @@ struct at_engine {
     bool pending;
     struct at_cmd cmd;
     bool echo_allowed;
-    uint64_t deadline;
+    uint32_t deadline;
     /* raw transfer */
     enum at_mode mode;
     size_t raw_sent;
@@ -125,16 +134,16 @@ void at_init(struct at_engine *at, const struct at_callbacks *cb);
  * callback saw why), and then nothing is pending. A write that timed out (DFOTA_PORT_TIMEOUT:
  * the module does not read) returns DFOTA_OK: the command ends with AT_RESULT_TIMEOUT at
  * the next at_tick. */
-int at_send(struct at_engine *at, const struct at_cmd *cmd, uint64_t now);
+int at_send(struct at_engine *at, const struct at_cmd *cmd, uint32_t now);
 
 /* Feeds bytes read from the port. */
-void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint64_t now);
+void at_feed(struct at_engine *at, const uint8_t *data, size_t len, uint32_t now);
 
 /* Ends the pending command with AT_RESULT_TIMEOUT if its deadline has passed. */
-void at_tick(struct at_engine *at, uint64_t now);
+void at_tick(struct at_engine *at, uint32_t now);
 
-/* The pending command's deadline, or UINT64_MAX when idle. */
-uint64_t at_deadline(const struct at_engine *at);
+/* The pending command's deadline, or AT_NEVER when idle. */
+uint32_t at_deadline(const struct at_engine *at);
 
 /* The port went away: drops any half line, leaves raw mode, and ends the pending
  * command with AT_RESULT_HANGUP. */

@@ -10,7 +10,7 @@ void core_init(struct core *c)
     c->result = DFOTA_IN_PROGRESS;
     c->code = -1;
     for (int t = 0; t < CORE_TIMERS; t++)
-        c->timer[t] = UINT64_MAX;
+        c->timer[t] = AT_NEVER;
 }
 
 static struct core_out *core_push(struct core *c, enum core_out_kind kind)
@@ -180,26 +180,26 @@ void core_release(struct core *c)
         core_give(c);
 }
 
-void core_arm(struct core *c, enum core_timer t, uint64_t at)
+void core_arm(struct core *c, enum core_timer t, uint32_t now, uint32_t ms)
 {
     if (!c->done)
-        c->timer[t] = at;
+        c->timer[t] = at_after(now, ms);
 }
 
 void core_disarm(struct core *c, enum core_timer t)
 {
-    c->timer[t] = UINT64_MAX;
+    c->timer[t] = AT_NEVER;
 }
 
 void core_disarm_all(struct core *c)
 {
     for (int t = 0; t < CORE_TIMERS; t++)
-        c->timer[t] = UINT64_MAX;
+        c->timer[t] = AT_NEVER;
 }
 
-uint64_t core_deadline(const struct core *c)
+uint32_t core_deadline(const struct core *c)
 {
-    uint64_t earliest = UINT64_MAX;
+    uint32_t earliest = AT_NEVER;
 
     for (int t = 0; t < CORE_TIMERS; t++) {
         if (c->timer[t] < earliest)
@@ -208,7 +208,7 @@ uint64_t core_deadline(const struct core *c)
     return earliest;
 }
 
-enum core_timer core_take_due(struct core *c, uint64_t now)
+enum core_timer core_take_due(struct core *c, uint32_t now)
 {
     enum core_timer due = CORE_TIMERS;
 
@@ -217,6 +217,6 @@ enum core_timer core_take_due(struct core *c, uint64_t now)
             due = (enum core_timer)t;
     }
     if (due != CORE_TIMERS)
-        c->timer[due] = UINT64_MAX;
+        c->timer[due] = AT_NEVER;
     return due;
 }

@@ -55,7 +55,7 @@ struct core {
     bool held; /* a finish is waiting: result, code and done_text hold it */
     int result;
     int code;
-    uint64_t timer[CORE_TIMERS]; /* UINT64_MAX: not armed */
+    uint32_t timer[CORE_TIMERS]; /* AT_NEVER: not armed */
     char done_text[CORE_DONE_MAX];
     struct core_out out[CORE_OUT_MAX];
     unsigned out_head;
@@ -100,14 +100,15 @@ bool core_held(const struct core *c);
 /* Gives the result core_finish() kept, unchanged. */
 void core_release(struct core *c);
 
-void core_arm(struct core *c, enum core_timer t, uint64_t at);
+/* Arms t to fire ms after now (at.h: the time, and its deadlines). */
+void core_arm(struct core *c, enum core_timer t, uint32_t now, uint32_t ms);
 void core_disarm(struct core *c, enum core_timer t);
 /* Every timer: a phase's own begin afresh. */
 void core_disarm_all(struct core *c);
-/* The earliest armed timer's time, or UINT64_MAX. */
-uint64_t core_deadline(const struct core *c);
+/* The earliest armed timer's time, or AT_NEVER. */
+uint32_t core_deadline(const struct core *c);
 /* The earliest timer due by now, disarmed, or CORE_TIMERS when none is. */
-enum core_timer core_take_due(struct core *c, uint64_t now);
+enum core_timer core_take_due(struct core *c, uint32_t now);
 
 /* Takes the oldest output; false when there is none. */
 bool core_next_output(struct core *c, struct core_out *out);

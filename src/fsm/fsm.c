@@ -96,12 +96,13 @@ static void fsm_plan_ended(struct fsm *m)
 }
 
 /* A result is held for the cleanup (core_hold): the cleanup phase takes over. */
-static void fsm_start_cleanup(struct fsm *m, uint64_t now)
+static void fsm_start_cleanup(struct fsm *m, uint32_t now)
 {
 #if DFOTA_WITH_PREFLIGHT
     if (!core_held(&m->core) || m->cleaning)
         return;
     m->cleaning = true;
+    runner_clear(m);
     (void)phase_cleanup.enter(m, now);
 #else
     (void)m;
@@ -111,7 +112,7 @@ static void fsm_start_cleanup(struct fsm *m, uint64_t now)
 
 /* Moves along the plan while phases say NEXT. Returns whether a phase is in force that
  * can take an input handed over with FSM_PASS. */
-static bool fsm_advance(struct fsm *m, enum fsm_verdict v, uint64_t now)
+static bool fsm_advance(struct fsm *m, enum fsm_verdict v, uint32_t now)
 {
     bool takes_input = false;
 
@@ -121,6 +122,7 @@ static bool fsm_advance(struct fsm *m, enum fsm_verdict v, uint64_t now)
             fsm_plan_ended(m);
             break;
         }
+        runner_clear(m);
         v = fsm_current(m)->enter(m, now);
         if (pass && v == FSM_STAY) {
             takes_input = true;
@@ -132,7 +134,7 @@ static bool fsm_advance(struct fsm *m, enum fsm_verdict v, uint64_t now)
 }
 
 void fsm_begin(struct fsm *m, enum fsm_mode mode, const char *target, bool local,
-               enum dfota_via via, uint64_t now)
+               enum dfota_via via, uint32_t now)
 {
     m->mode = mode;
     m->core.via = via;
@@ -158,20 +160,27 @@ void fsm_on_response(struct fsm *m, const char *line)
 {
     const struct fsm_phase *p = fsm_current(m);
 
-    if (p && !m->core.done && p->on_line)
+    if (!p || m->core.done)
+        return;
+    if (p->on_line)
         p->on_line(m, line);
+    else
+        runner_on_line(m, line);
 }
 
-void fsm_on_result(struct fsm *m, enum at_result result, int code, uint64_t now)
+void fsm_on_result(struct fsm *m, enum at_result result, int code, uint32_t now)
 {
     const struct fsm_phase *p = fsm_current(m);
 
-    if (result == AT_RESULT_HANGUP || !p || m->core.done || !p->on_answer)
+    if (result == AT_RESULT_HANGUP || !p || m->core.done)
         return; /* a hang-up: fsm_on_port_lost() follows */
-    (void)fsm_advance(m, p->on_answer(m, result, code, now), now);
+    (void)fsm_advance(m,
+                      p->on_answer ? p->on_answer(m, result, code, now)
+                                   : runner_on_answer(m, result, code, now),
+                      now);
 }
 
-void fsm_on_urc(struct fsm *m, const struct qind *urc, uint64_t now)
+void fsm_on_urc(struct fsm *m, const struct qind *urc, uint32_t now)
 {
     const struct fsm_phase *p = fsm_current(m);
 
@@ -181,7 +190,7 @@ void fsm_on_urc(struct fsm *m, const struct qind *urc, uint64_t now)
         (void)fsm_advance(m, fsm_current(m)->on_urc(m, urc, now), now);
 }
 
-static void fsm_on_port(struct fsm *m, bool lost, uint64_t now)
+static void fsm_on_port(struct fsm *m, bool lost, uint32_t now)
 {
     const struct fsm_phase *p = fsm_current(m);
 
@@ -197,19 +206,19 @@ static void fsm_on_port(struct fsm *m, bool lost, uint64_t now)
         (void)fsm_advance(m, fsm_current(m)->on_port(m, lost, now), now);
 }
 
-void fsm_on_port_lost(struct fsm *m, uint64_t now)
+void fsm_on_port_lost(struct fsm *m, uint32_t now)
 {
     m->port_away = true;
     fsm_on_port(m, true, now);
 }
 
-void fsm_on_port_back(struct fsm *m, uint64_t now)
+void fsm_on_port_back(struct fsm *m, uint32_t now)
 {
     m->port_away = false;
     fsm_on_port(m, false, now);
 }
 
-void fsm_cancel(struct fsm *m, uint64_t now)
+void fsm_cancel(struct fsm *m, uint32_t now)
 {
     core_finish(&m->core, DFOTA_ERR_CANCELLED, -1, "cancelled");
     fsm_start_cleanup(m, now);
@@ -220,7 +229,7 @@ bool fsm_cleaning(const struct fsm *m)
     return m->cleaning && !m->core.done;
 }
 
-void fsm_on_tick(struct fsm *m, uint64_t now)
+void fsm_on_tick(struct fsm *m, uint32_t now)
 {
     const struct fsm_phase *cur = fsm_current(m);
     enum core_timer t;
@@ -229,12 +238,14 @@ void fsm_on_tick(struct fsm *m, uint64_t now)
         (void)fsm_advance(m, cur->on_tick(m, now), now);
     while (!m->core.done && (t = core_take_due(&m->core, now)) != CORE_TIMERS) {
         const struct fsm_phase *p = fsm_current(m);
-        if (p && p->on_timer)
+        if (t == CORE_TIMER_PAUSE) /* the dialogue's own (runner.h) */
+            runner_on_pause(m);
+        else if (p && p->on_timer)
             (void)fsm_advance(m, p->on_timer(m, t, now), now);
     }
 }
 
-uint64_t fsm_deadline(const struct fsm *m)
+uint32_t fsm_deadline(const struct fsm *m)
 {
     return core_deadline(&m->core);
 }

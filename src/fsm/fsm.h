@@ -72,24 +72,21 @@ struct fsm_upload_job {
 };
 #endif
 
-/* What a phase says after an input: stay; done with it (on to the next phase); the
- * session is finished; or the input is not this phase's any more: on to the next phase,
- * which is handed the same input. */
-enum fsm_verdict { FSM_STAY, FSM_NEXT, FSM_DONE, FSM_PASS };
-
 struct fsm;
 
-/* One phase: handlers for the inputs, each returning a verdict. NULL handlers ignore. */
+/* One phase: handlers for the inputs, each returning a verdict. NULL handlers ignore,
+ * but for a dialogue's (runner.h): without on_line and on_answer the dialogue in flight
+ * takes the answer, and the pause timer is always the runner's. */
 struct fsm_phase {
-    enum fsm_verdict (*enter)(struct fsm *m, uint64_t now);
+    enum fsm_verdict (*enter)(struct fsm *m, uint32_t now);
     void (*on_line)(struct fsm *m, const char *line);
-    enum fsm_verdict (*on_answer)(struct fsm *m, enum at_result result, int code, uint64_t now);
-    enum fsm_verdict (*on_urc)(struct fsm *m, const struct qind *urc, uint64_t now);
-    enum fsm_verdict (*on_port)(struct fsm *m, bool lost, uint64_t now);
-    enum fsm_verdict (*on_timer)(struct fsm *m, enum core_timer t, uint64_t now);
+    enum fsm_verdict (*on_answer)(struct fsm *m, enum at_result result, int code, uint32_t now);
+    enum fsm_verdict (*on_urc)(struct fsm *m, const struct qind *urc, uint32_t now);
+    enum fsm_verdict (*on_port)(struct fsm *m, bool lost, uint32_t now);
+    enum fsm_verdict (*on_timer)(struct fsm *m, enum core_timer t, uint32_t now);
     /* After each round of input (optional): what the phase's own work produced in the
      * meantime, such as an upload's progress made inside the AT engine's raw transfer. */
-    enum fsm_verdict (*on_tick)(struct fsm *m, uint64_t now);
+    enum fsm_verdict (*on_tick)(struct fsm *m, uint32_t now);
 };
 
 /* What a module says of itself. */
@@ -186,22 +183,22 @@ void fsm_set_upload(struct fsm *m, const struct fsm_upload_job *job);
 /* Begins. For FSM_MODE_UPGRADE, target must already pass the checks every family
  * shares; local says it names a package in the module's file system. */
 void fsm_begin(struct fsm *m, enum fsm_mode mode, const char *target, bool local,
-               enum dfota_via via, uint64_t now);
+               enum dfota_via via, uint32_t now);
 
 void fsm_on_response(struct fsm *m, const char *line);
-void fsm_on_result(struct fsm *m, enum at_result result, int code, uint64_t now);
-void fsm_on_urc(struct fsm *m, const struct qind *urc, uint64_t now);
-void fsm_on_port_lost(struct fsm *m, uint64_t now);
-void fsm_on_port_back(struct fsm *m, uint64_t now);
-void fsm_on_tick(struct fsm *m, uint64_t now);
+void fsm_on_result(struct fsm *m, enum at_result result, int code, uint32_t now);
+void fsm_on_urc(struct fsm *m, const struct qind *urc, uint32_t now);
+void fsm_on_port_lost(struct fsm *m, uint32_t now);
+void fsm_on_port_back(struct fsm *m, uint32_t now);
+void fsm_on_tick(struct fsm *m, uint32_t now);
 /* The user cancelled: the session ends as cancelled once what it changed on the module
  * is put back (at once when nothing was changed); a cancel during that changes nothing. */
-void fsm_cancel(struct fsm *m, uint64_t now);
+void fsm_cancel(struct fsm *m, uint32_t now);
 /* Whether the cleanup phase is under way (its command is the one in flight). */
 bool fsm_cleaning(const struct fsm *m);
 
-/* The earliest time fsm_on_tick() has work, or UINT64_MAX. */
-uint64_t fsm_deadline(const struct fsm *m);
+/* The earliest time fsm_on_tick() has work, or AT_NEVER. */
+uint32_t fsm_deadline(const struct fsm *m);
 
 bool fsm_done(const struct fsm *m);
 

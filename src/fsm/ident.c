@@ -100,12 +100,13 @@ static const struct runner_row ident_rows[] = {
      .judge = ident_qgmr_judge},
 };
 
-enum runner_status ident_run(struct fsm *m, struct fsm_identity *slot, bool window, uint64_t now)
+enum fsm_verdict ident_run(struct fsm *m, struct fsm_identity *slot, bool window,
+                           runner_done_fn done, uint32_t now)
 {
     memset(slot, 0, sizeof(*slot));
     m->ident.into = slot;
     m->ident.window = window;
-    return runner_start(m, ident_rows, sizeof(ident_rows) / sizeof(ident_rows[0]), now);
+    return runner_start(m, ident_rows, sizeof(ident_rows) / sizeof(ident_rows[0]), done, now);
 }
 
 const char *ident_version(const struct fsm_identity *id)

@@ -14,7 +14,8 @@
  * ends it, and disarms it once answered (after the final reboot); else three times,
  * and a module that never answers ends the session. Returns the runner's status; the
  * phase hands the runner its answers and the pause timer. */
-enum runner_status ident_run(struct fsm *m, struct fsm_identity *slot, bool window, uint64_t now);
+enum fsm_verdict ident_run(struct fsm *m, struct fsm_identity *slot, bool window,
+                           runner_done_fn done, uint32_t now);
 
 /* The version to show: the full one, else the revision; "" when none was read. */
 const char *ident_version(const struct fsm_identity *id);

@@ -31,46 +31,38 @@ static enum runner_verdict cleanup_judge(struct fsm *m, enum at_result result, i
     (void)cleanup_give(m, result == AT_RESULT_OK
                               ? NULL
                               : "could not put the URC port back; it stays where dfota set it");
-    return RUNNER_GO;
+    return RUNNER_STOP; /* the result is out */
 }
 
 static const struct runner_row cleanup_rows[] = {{.build = cleanup_build, .judge = cleanup_judge}};
 
-static void cleanup_send(struct fsm *m, uint64_t now)
+static enum fsm_verdict cleanup_send(struct fsm *m, uint32_t now)
 {
-    (void)runner_start(m, cleanup_rows, 1, now);
+    return runner_start(m, cleanup_rows, 1, NULL, now);
 }
 
-static enum fsm_verdict cleanup_enter(struct fsm *m, uint64_t now)
+static enum fsm_verdict cleanup_enter(struct fsm *m, uint32_t now)
 {
     if (m->port_away) /* the module cannot hear: it keeps dfota's routing */
         return cleanup_give(m, "the port is away: the URC port stays where dfota set it");
-    cleanup_send(m, now);
-    return FSM_STAY;
-}
-
-static enum fsm_verdict cleanup_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
-{
-    (void)runner_on_answer(m, result, code, now);
-    return FSM_DONE;
+    return cleanup_send(m, now);
 }
 
 /* The module may reboot on the command (or be rebooting): put it back once it is back. */
-static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint64_t now)
+static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint32_t now)
 {
     if (lost) {
         core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
-        core_arm(&m->core, CORE_TIMER_PORT, now + m->timing.port_ms);
+        core_arm(&m->core, CORE_TIMER_PORT, now, m->timing.port_ms);
         core_reopen(&m->core);
         return FSM_STAY;
     }
     core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     core_disarm(&m->core, CORE_TIMER_PORT);
-    cleanup_send(m, now);
-    return FSM_STAY;
+    return cleanup_send(m, now);
 }
 
-static enum fsm_verdict cleanup_timer(struct fsm *m, enum core_timer t, uint64_t now)
+static enum fsm_verdict cleanup_timer(struct fsm *m, enum core_timer t, uint32_t now)
 {
     (void)now;
     if (t != CORE_TIMER_PORT)
@@ -80,7 +72,6 @@ static enum fsm_verdict cleanup_timer(struct fsm *m, enum core_timer t, uint64_t
 
 const struct fsm_phase phase_cleanup = {
     .enter = cleanup_enter,
-    .on_answer = cleanup_answer,
     .on_port = cleanup_port,
     .on_timer = cleanup_timer,
 };

@@ -60,15 +60,12 @@ static bool command_in_flight(const struct fsm *m)
     return runner_current(m) == COMMAND_DOWNLOAD_ROW;
 }
 
-static enum fsm_verdict command_enter(struct fsm *m, uint64_t now)
+static enum fsm_verdict command_enter(struct fsm *m, uint32_t now)
 {
     core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
     if (!command_target_fits(m))
         return FSM_DONE;
-    return runner_start(m, command_rows, sizeof(command_rows) / sizeof(command_rows[0]), now) ==
-                   RUNNER_RUNNING
-               ? FSM_STAY
-               : FSM_DONE;
+    return runner_start(m, command_rows, sizeof(command_rows) / sizeof(command_rows[0]), NULL, now);
 }
 
 static void command_refused(struct fsm *m, const char *what, enum at_result result, int code)
@@ -106,22 +103,9 @@ static enum runner_verdict command_judge(struct fsm *m, enum at_result result, i
     return RUNNER_STOP;
 }
 
-static enum fsm_verdict command_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
-{
-    switch (runner_on_answer(m, result, code, now)) {
-    case RUNNER_DONE: /* AT+QFOTADL was taken */
-        return FSM_NEXT;
-    case RUNNER_STOPPED:
-        return FSM_DONE;
-    case RUNNER_RUNNING:
-        break;
-    }
-    return FSM_STAY;
-}
-
 /* Once AT+QFOTADL is out, a port loss or a FOTA URC is the module at work: the follow
  * phase takes it. Before, a lost port ends the session. */
-static enum fsm_verdict command_port(struct fsm *m, bool lost, uint64_t now)
+static enum fsm_verdict command_port(struct fsm *m, bool lost, uint32_t now)
 {
     (void)now;
     if (!lost)
@@ -132,7 +116,7 @@ static enum fsm_verdict command_port(struct fsm *m, bool lost, uint64_t now)
     return FSM_DONE;
 }
 
-static enum fsm_verdict command_urc(struct fsm *m, const struct qind *urc, uint64_t now)
+static enum fsm_verdict command_urc(struct fsm *m, const struct qind *urc, uint32_t now)
 {
     (void)now;
     return command_in_flight(m) && urc->kind != QIND_RDY ? FSM_PASS : FSM_STAY;
@@ -140,7 +124,6 @@ static enum fsm_verdict command_urc(struct fsm *m, const struct qind *urc, uint6
 
 const struct fsm_phase phase_command = {
     .enter = command_enter,
-    .on_answer = command_answer,
     .on_urc = command_urc,
     .on_port = command_port,
 };

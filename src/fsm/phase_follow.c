@@ -11,36 +11,36 @@
 #include "fsm/phases.h"
 
 /* Arms the one timer a state runs on, and tells the user the phase. */
-static void follow_enter(struct fsm *m, enum fsm_follow_state state, enum core_timer t, uint64_t at,
-                         enum dfota_phase phase)
+static void follow_enter(struct fsm *m, enum fsm_follow_state state, enum core_timer t,
+                         uint32_t now, uint32_t ms, enum dfota_phase phase)
 {
     core_disarm_all(&m->core);
     m->follow.state = state;
-    core_arm(&m->core, t, at);
+    core_arm(&m->core, t, now, ms);
     core_set_phase(&m->core, phase);
 }
 
 /* The first-URC window; rebooting: the module is on its way down (the phase says so
  * until the port returns or the module speaks). */
-static void follow_window(struct fsm *m, uint64_t now, bool rebooting)
+static void follow_window(struct fsm *m, uint32_t now, bool rebooting)
 {
-    follow_enter(m, FOLLOW_WINDOW, CORE_TIMER_WINDOW, now + m->timing.first_urc_ms,
+    follow_enter(m, FOLLOW_WINDOW, CORE_TIMER_WINDOW, now, m->timing.first_urc_ms,
                  rebooting ? DFOTA_PHASE_REBOOTING : DFOTA_PHASE_WAITING);
 }
 
-static void follow_downloading(struct fsm *m, uint64_t now)
+static void follow_downloading(struct fsm *m, uint32_t now)
 {
-    follow_enter(m, FOLLOW_COMMANDED, CORE_TIMER_DOWNLOAD, now + m->timing.download_ms,
+    follow_enter(m, FOLLOW_COMMANDED, CORE_TIMER_DOWNLOAD, now, m->timing.download_ms,
                  DFOTA_PHASE_DOWNLOADING);
 }
 
-static void follow_updating(struct fsm *m, uint64_t now)
+static void follow_updating(struct fsm *m, uint32_t now)
 {
-    follow_enter(m, FOLLOW_UPDATING, CORE_TIMER_STALL, now + m->timing.stall_ms,
+    follow_enter(m, FOLLOW_UPDATING, CORE_TIMER_STALL, now, m->timing.stall_ms,
                  DFOTA_PHASE_UPDATING);
 }
 
-static enum fsm_verdict follow_enter_phase(struct fsm *m, uint64_t now)
+static enum fsm_verdict follow_enter_phase(struct fsm *m, uint32_t now)
 {
     m->follow.last_percent = -1;
     m->follow.last_dl_percent = -1;
@@ -68,7 +68,7 @@ static enum family_context follow_download_context(const struct fsm *m)
     return m->core.via == DFOTA_VIA_FTP ? FAMILY_AT_FTP : FAMILY_AT_HTTP;
 }
 
-static enum fsm_verdict follow_download_end(struct fsm *m, int code, uint64_t now)
+static enum fsm_verdict follow_download_end(struct fsm *m, int code, uint32_t now)
 {
     char meaning[CORE_TEXT_MAX], text[CORE_DONE_MAX];
 
@@ -84,7 +84,7 @@ static enum fsm_verdict follow_download_end(struct fsm *m, int code, uint64_t no
     return FSM_STAY;
 }
 
-static enum fsm_verdict follow_download_urc(struct fsm *m, const struct qind *urc, uint64_t now)
+static enum fsm_verdict follow_download_urc(struct fsm *m, const struct qind *urc, uint32_t now)
 {
     switch (urc->kind) {
     case QIND_FTPSTART:
@@ -121,7 +121,7 @@ static void follow_begin_attempt(struct fsm *m)
     core_emit(&m->core, DFOTA_EVENT_UPDATE_START, -1, -1, NULL);
 }
 
-static enum fsm_verdict follow_update_end(struct fsm *m, int code, uint64_t now)
+static enum fsm_verdict follow_update_end(struct fsm *m, int code, uint32_t now)
 {
     char meaning[CORE_TEXT_MAX], text[CORE_DONE_MAX];
 
@@ -129,7 +129,7 @@ static enum fsm_verdict follow_update_end(struct fsm *m, int code, uint64_t now)
     m->follow.in_attempt = false;
     if (code == 0) {
         m->end_ok = true;
-        follow_enter(m, FOLLOW_FINAL, CORE_TIMER_PORT, now + m->timing.port_ms,
+        follow_enter(m, FOLLOW_FINAL, CORE_TIMER_PORT, now, m->timing.port_ms,
                      DFOTA_PHASE_FINAL_REBOOT);
         return FSM_STAY;
     }
@@ -148,7 +148,7 @@ static enum fsm_verdict follow_update_end(struct fsm *m, int code, uint64_t now)
     return FSM_DONE;
 }
 
-static void follow_progress(struct fsm *m, int percent, uint64_t now)
+static void follow_progress(struct fsm *m, int percent, uint32_t now)
 {
     follow_updating(m, now);
     if (follow_advances(&m->follow.last_percent, percent))
@@ -157,7 +157,7 @@ static void follow_progress(struct fsm *m, int percent, uint64_t now)
 
 /* RESTORE: the old firmware coming back after failures, or (BG96) the new one put in
  * place on the way to END,0. */
-static enum fsm_verdict follow_restore(struct fsm *m, int percent, uint64_t now)
+static enum fsm_verdict follow_restore(struct fsm *m, int percent, uint32_t now)
 {
     if (m->family->restore == FAMILY_RESTORE_INSTALL) {
         follow_begin_attempt(m);
@@ -173,11 +173,11 @@ static enum fsm_verdict follow_restore(struct fsm *m, int percent, uint64_t now)
                     "update failed: module error 502; it restored its original firmware");
         return FSM_DONE;
     }
-    follow_enter(m, FOLLOW_WINDOW, CORE_TIMER_WINDOW, now + m->timing.stall_ms, m->core.phase);
+    follow_enter(m, FOLLOW_WINDOW, CORE_TIMER_WINDOW, now, m->timing.stall_ms, m->core.phase);
     return FSM_STAY;
 }
 
-static enum fsm_verdict follow_update_urc(struct fsm *m, const struct qind *urc, uint64_t now)
+static enum fsm_verdict follow_update_urc(struct fsm *m, const struct qind *urc, uint32_t now)
 {
     switch (urc->kind) {
     case QIND_START:
@@ -196,7 +196,7 @@ static enum fsm_verdict follow_update_urc(struct fsm *m, const struct qind *urc,
         return follow_restore(m, urc->number, now);
     default:
         if (m->follow.state == FOLLOW_UPDATING) /* an unknown kind: the module is alive */
-            core_arm(&m->core, CORE_TIMER_STALL, now + m->timing.stall_ms);
+            core_arm(&m->core, CORE_TIMER_STALL, now, m->timing.stall_ms);
         return FSM_STAY;
     }
 }
@@ -220,7 +220,7 @@ static bool follow_wants_download_urc(const struct fsm *m)
            (m->follow.state == FOLLOW_COMMANDED || m->follow.state == FOLLOW_WINDOW);
 }
 
-static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint64_t now)
+static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint32_t now)
 {
     /* An end without a readable code says nothing for sure: never a result by itself. */
     if (follow_is_end_urc(urc->kind) && urc->number < 0)
@@ -240,14 +240,13 @@ static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint64
     return follow_update_urc(m, urc, now);
 }
 
-static enum fsm_verdict follow_port(struct fsm *m, bool lost, uint64_t now)
+static enum fsm_verdict follow_port(struct fsm *m, bool lost, uint32_t now)
 {
     if (lost) {
         bool final = m->follow.state == FOLLOW_FINAL || m->follow.state == FOLLOW_FINAL_AWAY;
         core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
-        follow_enter(m, final ? FOLLOW_FINAL_AWAY : FOLLOW_AWAY, CORE_TIMER_PORT,
-                     now + m->timing.port_ms,
-                     final ? DFOTA_PHASE_FINAL_REBOOT : DFOTA_PHASE_REBOOTING);
+        follow_enter(m, final ? FOLLOW_FINAL_AWAY : FOLLOW_AWAY, CORE_TIMER_PORT, now,
+                     m->timing.port_ms, final ? DFOTA_PHASE_FINAL_REBOOT : DFOTA_PHASE_REBOOTING);
         core_reopen(&m->core);
         return FSM_STAY;
     }
@@ -299,7 +298,7 @@ static enum fsm_verdict follow_finish(struct fsm *m, int result, const char *fmt
     return FSM_DONE;
 }
 
-static enum fsm_verdict follow_timer(struct fsm *m, enum core_timer t, uint64_t now)
+static enum fsm_verdict follow_timer(struct fsm *m, enum core_timer t, uint32_t now)
 {
     (void)now;
     switch (t) {

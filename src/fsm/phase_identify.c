@@ -5,13 +5,6 @@
 #include "fsm/phases.h"
 #include "fsm/settings.h"
 
-static enum fsm_verdict identify_enter(struct fsm *m, uint64_t now)
-{
-    core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
-    (void)ident_run(m, &m->before, false, now);
-    return FSM_STAY;
-}
-
 static void identify_pick_family(struct fsm *m)
 {
     const struct family *f = m->set.family;
@@ -42,31 +35,10 @@ static enum fsm_verdict identify_done(struct fsm *m)
     return FSM_NEXT;
 }
 
-static enum fsm_verdict identify_answer(struct fsm *m, enum at_result result, int code,
-                                        uint64_t now)
+static enum fsm_verdict identify_enter(struct fsm *m, uint32_t now)
 {
-    switch (runner_on_answer(m, result, code, now)) {
-    case RUNNER_DONE:
-        return identify_done(m);
-    case RUNNER_STOPPED:
-        return FSM_DONE;
-    case RUNNER_RUNNING:
-        break;
-    }
-    return FSM_STAY;
+    core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
+    return ident_run(m, &m->before, false, identify_done, now);
 }
 
-static enum fsm_verdict identify_timer(struct fsm *m, enum core_timer t, uint64_t now)
-{
-    (void)now;
-    if (t == CORE_TIMER_PAUSE)
-        runner_on_pause(m);
-    return FSM_STAY;
-}
-
-const struct fsm_phase phase_identify = {
-    .enter = identify_enter,
-    .on_line = runner_on_line,
-    .on_answer = identify_answer,
-    .on_timer = identify_timer,
-};
+const struct fsm_phase phase_identify = {.enter = identify_enter};

@@ -340,24 +340,23 @@ static const struct runner_row preflight_rows[] = {
 
 /* ---- the phase ---------------------------------------------------------------------------- */
 
-static enum fsm_verdict preflight_verdict(enum runner_status st)
-{
-    return st == RUNNER_DONE ? FSM_NEXT : st == RUNNER_STOPPED ? FSM_DONE : FSM_STAY;
-}
-
-static enum fsm_verdict preflight_enter(struct fsm *m, uint64_t now)
+static enum fsm_verdict preflight_enter(struct fsm *m, uint32_t now)
 {
     memset(&m->pre, 0, sizeof(m->pre));
     if (m->set.no_preflight)
         return FSM_NEXT;
-    return preflight_verdict(
-        runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]), now));
+    return runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]), NULL,
+                        now);
 }
 
 static void preflight_on_line(struct fsm *m, const char *line)
 {
+    const struct runner_row *row = runner_current(m);
+
+    if (!row)
+        return;
     /* +QFLST: "UFS:name",size, one line per file: keep the one that is ours. */
-    if (runner_current(m)->arg == PRE_PACKAGE && runner_current(m)->judge == preflight_judge) {
+    if (row->arg == PRE_PACKAGE && row->judge == preflight_judge) {
         char want[FSM_TARGET_MAX + 8];
         snprintf(want, sizeof(want), ":%s\"", preflight_package_name(m));
         if (!strstr(line, want))
@@ -367,25 +366,9 @@ static void preflight_on_line(struct fsm *m, const char *line)
     snprintf(m->pre.line, sizeof(m->pre.line), "%s", line);
 }
 
-static enum fsm_verdict preflight_answer(struct fsm *m, enum at_result result, int code,
-                                         uint64_t now)
-{
-    return preflight_verdict(runner_on_answer(m, result, code, now));
-}
-
-static enum fsm_verdict preflight_timer(struct fsm *m, enum core_timer t, uint64_t now)
-{
-    (void)now;
-    if (t == CORE_TIMER_PAUSE)
-        runner_on_pause(m);
-    return FSM_STAY;
-}
-
 const struct fsm_phase phase_preflight = {
     .enter = preflight_enter,
     .on_line = preflight_on_line,
-    .on_answer = preflight_answer,
-    .on_timer = preflight_timer,
 };
 
 #endif

@@ -75,7 +75,7 @@ static const char *upload_phase_prefix(const struct fsm *m)
     return m->set.ufs_prefix[0] ? m->set.ufs_prefix : m->family->local_prefixes[0];
 }
 
-static enum fsm_verdict upload_phase_enter(struct fsm *m, uint64_t now)
+static enum fsm_verdict upload_phase_enter(struct fsm *m, uint32_t now)
 {
     struct upload_params p;
     char why[CORE_TEXT_MAX];
@@ -107,14 +107,14 @@ static void upload_phase_line(struct fsm *m, const char *line)
 }
 
 static enum fsm_verdict upload_phase_answer(struct fsm *m, enum at_result result, int code,
-                                            uint64_t now)
+                                            uint32_t now)
 {
     (void)now;
     upload_on_result(&m->up, result, code);
     return upload_phase_pump(m);
 }
 
-static enum fsm_verdict upload_phase_port(struct fsm *m, bool lost, uint64_t now)
+static enum fsm_verdict upload_phase_port(struct fsm *m, bool lost, uint32_t now)
 {
     (void)now;
     if (!lost)
@@ -125,7 +125,7 @@ static enum fsm_verdict upload_phase_port(struct fsm *m, bool lost, uint64_t now
 
 /* The transfer runs inside the AT engine (its raw callbacks read the package): the
  * progress it made since comes out here, not only with the command's final answer. */
-static enum fsm_verdict upload_phase_tick(struct fsm *m, uint64_t now)
+static enum fsm_verdict upload_phase_tick(struct fsm *m, uint32_t now)
 {
     (void)now;
     return upload_phase_pump(m);

@@ -8,21 +8,6 @@
 #include "fsm/ident.h"
 #include "fsm/phases.h"
 
-static void verify_start(struct fsm *m, uint64_t now)
-{
-    core_arm(&m->core, CORE_TIMER_VERIFY, now + m->timing.first_urc_ms);
-    (void)ident_run(m, &m->after, true, now);
-}
-
-static enum fsm_verdict verify_enter(struct fsm *m, uint64_t now)
-{
-    /* The follow phase's timers are over: only the verify window counts from here. */
-    core_disarm_all(&m->core);
-    core_set_phase(&m->core, DFOTA_PHASE_FINAL_REBOOT);
-    verify_start(m, now);
-    return FSM_STAY;
-}
-
 static enum fsm_verdict verify_fallback(struct fsm *m)
 {
     core_finish(&m->core, m->fallback.result, m->fallback.code, m->fallback.text);
@@ -86,36 +71,42 @@ static enum fsm_verdict verify_judge(struct fsm *m)
     return FSM_DONE;
 }
 
-static enum fsm_verdict verify_answer(struct fsm *m, enum at_result result, int code, uint64_t now)
+/* The version after: the window for the module's first answer, then its identity. */
+static enum fsm_verdict verify_start(struct fsm *m, uint32_t now)
 {
-    return runner_on_answer(m, result, code, now) == RUNNER_DONE ? verify_judge(m) : FSM_STAY;
+    core_arm(&m->core, CORE_TIMER_VERIFY, now, m->timing.first_urc_ms);
+    return ident_run(m, &m->after, true, verify_judge, now);
 }
 
-static enum fsm_verdict verify_port(struct fsm *m, bool lost, uint64_t now)
+static enum fsm_verdict verify_enter(struct fsm *m, uint32_t now)
+{
+    /* The follow phase's timers are over: only the verify window counts from here. */
+    core_disarm_all(&m->core);
+    core_set_phase(&m->core, DFOTA_PHASE_FINAL_REBOOT);
+    return verify_start(m, now);
+}
+
+static enum fsm_verdict verify_port(struct fsm *m, bool lost, uint32_t now)
 {
     if (lost) {
         core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
         core_disarm(&m->core, CORE_TIMER_VERIFY);
         core_disarm(&m->core, CORE_TIMER_PAUSE);
-        core_arm(&m->core, CORE_TIMER_PORT, now + m->timing.port_ms);
+        core_arm(&m->core, CORE_TIMER_PORT, now, m->timing.port_ms);
         core_reopen(&m->core);
         return FSM_STAY;
     }
     core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     core_disarm(&m->core, CORE_TIMER_PORT);
-    verify_start(m, now);
-    return FSM_STAY;
+    return verify_start(m, now);
 }
 
-static enum fsm_verdict verify_timer(struct fsm *m, enum core_timer t, uint64_t now)
+static enum fsm_verdict verify_timer(struct fsm *m, enum core_timer t, uint32_t now)
 {
     char why[CORE_TEXT_MAX];
 
     (void)now;
     switch (t) {
-    case CORE_TIMER_PAUSE:
-        runner_on_pause(m);
-        return FSM_STAY;
     case CORE_TIMER_VERIFY:
         snprintf(why, sizeof(why), "it did not answer within %u s",
                  (unsigned)(m->timing.first_urc_ms / 1000));
@@ -131,8 +122,6 @@ static enum fsm_verdict verify_timer(struct fsm *m, enum core_timer t, uint64_t 
 
 const struct fsm_phase phase_verify = {
     .enter = verify_enter,
-    .on_line = runner_on_line,
-    .on_answer = verify_answer,
     .on_port = verify_port,
     .on_timer = verify_timer,
 };

@@ -43,8 +43,17 @@ static void runner_step(struct fsm *m)
     }
 }
 
+/* The phase's verdict once no row is left. */
+static enum fsm_verdict runner_over(struct fsm *m)
+{
+    runner_done_fn done = m->run.done;
+
+    runner_clear(m);
+    return done ? done(m) : FSM_NEXT;
+}
+
 /* From the command at m->run.row and index on: the first that applies is sent. */
-static enum runner_status runner_next(struct fsm *m, uint64_t now)
+static enum fsm_verdict runner_next(struct fsm *m, uint32_t now)
 {
     const struct runner_row *row;
 
@@ -52,27 +61,33 @@ static enum runner_status runner_next(struct fsm *m, uint64_t now)
         if (row->applies && !row->applies(m, row))
             continue;
         m->run.tries = 0;
-        m->run.until = now + row->wait_ms;
+        m->run.until = at_after(now, row->wait_ms);
         switch (runner_send(m)) {
         case RUNNER_BUILT:
-            return RUNNER_RUNNING;
+            return FSM_STAY;
         case RUNNER_FAILED:
-            return RUNNER_STOPPED;
+            return FSM_DONE;
         case RUNNER_SKIP:
             break;
         }
     }
-    return RUNNER_DONE;
+    return runner_over(m);
 }
 
-enum runner_status runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
-                                uint64_t now)
+enum fsm_verdict runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
+                              runner_done_fn done, uint32_t now)
 {
     m->run.rows = rows;
+    m->run.done = done;
     m->run.count = (uint8_t)count;
     m->run.row = 0;
     m->run.index = 0;
     return runner_next(m, now);
+}
+
+void runner_clear(struct fsm *m)
+{
+    m->run.count = 0;
 }
 
 void runner_on_line(struct fsm *m, const char *line)
@@ -84,26 +99,26 @@ void runner_on_line(struct fsm *m, const char *line)
 }
 
 /* Whether the row may not be asked again after this answer. */
-static bool runner_last_try(const struct fsm *m, const struct runner_row *row, uint64_t now)
+static bool runner_last_try(const struct fsm *m, const struct runner_row *row, uint32_t now)
 {
     return (row->tries && m->run.tries + 1 >= row->tries) ||
-           (row->wait_ms && now + row->pause_ms >= m->run.until);
+           (row->wait_ms && at_after(now, row->pause_ms) >= m->run.until);
 }
 
-enum runner_status runner_on_answer(struct fsm *m, enum at_result r, int code, uint64_t now)
+enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uint32_t now)
 {
     const struct runner_row *row = runner_current(m);
     enum runner_verdict v;
 
     if (!row)
-        return RUNNER_DONE;
+        return FSM_STAY;
     v = row->judge ? row->judge(m, r, code, runner_last_try(m, row, now)) : RUNNER_GO;
     if (v == RUNNER_STOP)
-        return RUNNER_STOPPED;
+        return FSM_DONE;
     if (v == RUNNER_AGAIN) {
         m->run.tries++;
-        core_arm(&m->core, CORE_TIMER_PAUSE, now + row->pause_ms);
-        return RUNNER_RUNNING;
+        core_arm(&m->core, CORE_TIMER_PAUSE, now, row->pause_ms);
+        return FSM_STAY;
     }
     runner_step(m);
     return runner_next(m, now);

@@ -17,6 +17,11 @@
 
 struct fsm;
 
+/* What a phase says after an input: stay; done with it (on to the next phase); the
+ * session is finished; or the input is not this phase's any more: on to the next phase,
+ * which is handed the same input. Here because a dialogue's end is a phase's verdict. */
+enum fsm_verdict { FSM_STAY, FSM_NEXT, FSM_DONE, FSM_PASS };
+
 /* What a judge makes of an answer. */
 enum runner_verdict {
     RUNNER_GO,    /* on to the next row */
@@ -46,25 +51,30 @@ struct runner_row {
     enum runner_verdict (*judge)(struct fsm *m, enum at_result r, int code, bool last);
 };
 
+/* What a dialogue that ran to its end means for its phase; NULL: on to the next phase. */
+typedef enum fsm_verdict (*runner_done_fn)(struct fsm *m);
+
 /* Where a dialogue stands. */
 struct runner {
     const struct runner_row *rows;
+    runner_done_fn done;
     uint8_t count;
     uint8_t row;    /* the row in flight */
     uint8_t index;  /* which of its commands (count) */
     uint8_t tries;  /* of that command so far */
-    uint64_t until; /* its wait_ms bound */
+    uint32_t until; /* its wait_ms bound */
 };
 
-enum runner_status { RUNNER_RUNNING, RUNNER_DONE, RUNNER_STOPPED };
-
-/* Runs rows[0..count) from the first that applies. DONE when none does. */
-enum runner_status runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
-                                uint64_t now);
+/* Runs rows[0..count) from the first that applies. The phase's verdict: STAY while a row
+ * is in flight, DONE when a row stopped the session, else done's (when no row applies). */
+enum fsm_verdict runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
+                              runner_done_fn done, uint32_t now);
+/* No dialogue is in flight: a phase that runs none sees no answer of another's. */
+void runner_clear(struct fsm *m);
 /* An answer line of the row in flight. */
 void runner_on_line(struct fsm *m, const char *line);
-/* The answer of the row in flight: RUNNING while rows are left or a row is asked again. */
-enum runner_status runner_on_answer(struct fsm *m, enum at_result r, int code, uint64_t now);
+/* The answer of the row in flight, as runner_start() says; STAY when none is. */
+enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uint32_t now);
 /* The pause is over (CORE_TIMER_PAUSE): the row is asked again. */
 void runner_on_pause(struct fsm *m);
 /* The row in flight, or NULL when the dialogue is over. */

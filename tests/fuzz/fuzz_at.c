@@ -113,15 +113,23 @@ static const uint32_t time_steps[] = {0,    1,    10,   100,   299,   300,   301
 
 enum context { CTX_NONE, CTX_SEND, CTX_FEED, CTX_TICK, CTX_LOST };
 
+/* ms after t as the engine counts it, written apart from at_after(): in 64 bits, held at
+ * the last time short of AT_NEVER. */
+static uint32_t later(uint32_t t, uint32_t ms)
+{
+    uint64_t sum = (uint64_t)t + ms;
+    return sum < AT_NEVER ? (uint32_t)sum : AT_NEVER - 1;
+}
+
 struct harness {
     struct at_engine at;
-    uint64_t now;
+    uint32_t now; /* the engine's time (at.h), held short of AT_NEVER as the session holds it */
     enum context ctx;
     /* the model of the engine */
     bool pending;
     const struct fuzz_cmd *cmd; /* the pending command (or the one being sent) */
-    uint64_t sent_at;
-    uint64_t last_deadline;
+    uint32_t sent_at;
+    uint32_t last_deadline;
     size_t line_out;       /* bytes of the command line written (its text, then its CR) */
     size_t raw_out;        /* raw bytes written for the pending command */
     size_t raw_hooked;     /* raw bytes reported through the sent hook */
@@ -304,7 +312,7 @@ static void on_final(void *user, enum at_result result, int code)
 
     CHECK(h->pending);
     CHECK(!at_busy(&h->at));
-    CHECK(at_deadline(&h->at) == UINT64_MAX);
+    CHECK(at_deadline(&h->at) == AT_NEVER);
     switch (result) {
     case AT_RESULT_OK:
     case AT_RESULT_ERROR:
@@ -370,11 +378,11 @@ static void send_command(struct harness *h, size_t index)
     }
     if (rc != DFOTA_OK) {
         CHECK(!at_busy(&h->at));
-        CHECK(at_deadline(&h->at) == UINT64_MAX);
+        CHECK(at_deadline(&h->at) == AT_NEVER);
         return;
     }
     CHECK(at_busy(&h->at));
-    CHECK(at_deadline(&h->at) == h->now + c->cmd.timeout_ms);
+    CHECK(at_deadline(&h->at) == later(h->now, c->cmd.timeout_ms));
     CHECK(h->line_out == strlen(c->cmd.text) + 1); /* the whole line went out */
     h->pending = true;
     h->sent_at = h->now;
@@ -389,13 +397,13 @@ static void check_state(struct harness *h)
 {
     CHECK(at_busy(&h->at) == h->pending);
     if (!h->pending) {
-        CHECK(at_deadline(&h->at) == UINT64_MAX);
+        CHECK(at_deadline(&h->at) == AT_NEVER);
         return;
     }
-    uint64_t deadline = at_deadline(&h->at);
-    uint64_t timeout = h->cmd->cmd.timeout_ms;
-    CHECK(deadline >= h->sent_at + timeout);
-    CHECK(deadline <= h->now + timeout);
+    uint32_t deadline = at_deadline(&h->at);
+    uint32_t timeout = h->cmd->cmd.timeout_ms;
+    CHECK(deadline >= later(h->sent_at, timeout));
+    CHECK(deadline <= later(h->now, timeout));
     if (!h->finals_this_call)
         CHECK(deadline >= h->last_deadline);
     h->last_deadline = deadline;
@@ -411,9 +419,9 @@ static void feed(struct harness *h, const uint8_t *data, size_t len)
     check_state(h);
 }
 
-static void tick(struct harness *h, uint64_t step)
+static void tick(struct harness *h, uint32_t step)
 {
-    h->now += step;
+    h->now = (uint32_t)later(h->now, step);
     h->finals_this_call = false;
     h->ctx = CTX_TICK;
     bool expired = h->pending && h->now >= h->last_deadline;
@@ -441,7 +449,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     current = &h;
     h.now = 1000;
     at_init(&h.at, &cb);
-    CHECK(!at_busy(&h.at) && at_deadline(&h.at) == UINT64_MAX);
+    CHECK(!at_busy(&h.at) && at_deadline(&h.at) == AT_NEVER);
 
     size_t ctl_len = data[1];
     const uint8_t *ctl = data + 2;

@@ -10,7 +10,7 @@
 
 #include "log_repeat.h"
 
-static void feed(struct log_repeat *r, const char *text, uint64_t now, const char *note, bool say)
+static void feed(struct log_repeat *r, const char *text, uint32_t now, const char *note, bool say)
 {
     struct log_repeat_out out;
 

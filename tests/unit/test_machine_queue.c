@@ -46,7 +46,7 @@ static void drive_take(struct drive *d)
 }
 
 /* Answers each command as a module with the drive's identity does, OK to all. */
-static void drive_answer_all(struct drive *d, uint64_t now)
+static void drive_answer_all(struct drive *d, uint32_t now)
 {
     while (d->sent && !fsm_done(&d->m)) {
         if (strcmp(d->sent, "ATI") == 0) {

@@ -30,7 +30,7 @@
 
 struct drive {
     struct fsm m;
-    uint64_t now;
+    uint32_t now; /* the machine's time (at.h) */
     char trace[TRACE_MAX];
     size_t len;
 };
@@ -129,7 +129,7 @@ static void drive_step(struct drive *d, const char *step)
     } else if (strcmp(step, "back") == 0) {
         fsm_on_port_back(&d->m, d->now);
     } else if (strncmp(step, "wait ", 5) == 0) {
-        d->now += (uint64_t)atoll(step + 5);
+        d->now += (uint32_t)atol(step + 5);
         fsm_on_tick(&d->m, d->now);
     } else if (strcmp(step, "cancel") == 0) {
         fsm_cancel(&d->m, d->now);

@@ -55,7 +55,7 @@ static void up_respond(struct fake_port *fp, const char *data, size_t len, void 
 
     if (fake_ufs_deadline(&u->ufs) <= fp->now) /* the module's own data timeout ran out */
         fake_ufs_tick(&u->ufs);
-    if (u->ufs.receiving || u->ufs.swallow > 0 || up_is_file_command(data, len))
+    if (ufs_model_takes_input(&u->ufs.model) || up_is_file_command(data, len))
         u->ufs_respond(fp, data, len, &u->ufs);
     else
         u->module_respond(fp, data, len, u->module_user);
@@ -126,7 +126,7 @@ static int up_run(struct up_rig *u, bool only)
 
 static unsigned up_sum(const struct up_rig *u)
 {
-    return fake_ufs_checksum(u->data, PKG_SIZE, 0, 0);
+    return ufs_model_checksum(u->data, PKG_SIZE, 0, 0);
 }
 
 static size_t up_count(const char *haystack, const char *needle)
@@ -141,8 +141,8 @@ static size_t up_count(const char *haystack, const char *needle)
 /* The partial file is gone, and its space is free again. */
 static void assert_nothing_left(const struct up_rig *u)
 {
-    assert_null(fake_ufs_find(&u->ufs, PKG_NAME));
-    assert_int_equal(u->ufs.free_bytes, UFS_TOTAL);
+    assert_null(ufs_model_find(&u->ufs.model, PKG_NAME));
+    assert_int_equal(u->ufs.model.free_bytes, UFS_TOTAL);
 }
 
 static void test_upload_then_upgrade(void **state)
@@ -160,8 +160,8 @@ static void test_upload_then_upgrade(void **state)
     assert_non_null(strstr(u->r->trace, end));
     assert_string_equal(u->ufs.log, "AT+QFLDS=\"UFS\"|AT+QFDEL=\"pkg.bin\"|"
                                     "AT+QFUPL=\"pkg.bin\",5001,10,1|");
-    assert_int_equal(u->ufs.data_bytes, PKG_SIZE);
-    assert_int_equal(fake_ufs_find(&u->ufs, PKG_NAME)->sum, up_sum(u));
+    assert_int_equal(u->ufs.model.data_bytes, PKG_SIZE);
+    assert_int_equal(ufs_model_find(&u->ufs.model, PKG_NAME)->sum, up_sum(u));
     assert_non_null(strstr(u->r->fp.out, "AT+QFOTADL=\"/usrdata/cache/ufs/pkg.bin\""));
     assert_non_null(strstr(u->r->trace, "END:0 LOST BACK VERSION:"));
     assert_non_null(strstr(u->r->trace, "DONE:0,"));
@@ -179,7 +179,7 @@ static void test_upload_only_reports_the_path(void **state)
     assert_int_equal(up_run(u, true), DFOTA_OK);
     assert_string_equal(dfota_error_text(u->r->s), "uploaded to /usrdata/cache/ufs/pkg.bin");
     assert_null(strstr(u->r->fp.out, "AT+QFOTADL"));
-    assert_non_null(fake_ufs_find(&u->ufs, PKG_NAME));
+    assert_non_null(ufs_model_find(&u->ufs.model, PKG_NAME));
     up_destroy(u);
 }
 
@@ -191,7 +191,7 @@ static void test_ack_mode_off(void **state)
     u->r->cfg.upload_no_ack = true;
     assert_int_equal(up_run(u, true), DFOTA_OK);
     assert_non_null(strstr(u->ufs.log, "AT+QFUPL=\"pkg.bin\",5001,10,0|"));
-    assert_int_equal(fake_ufs_find(&u->ufs, PKG_NAME)->sum, up_sum(u));
+    assert_int_equal(ufs_model_find(&u->ufs.model, PKG_NAME)->sum, up_sum(u));
     up_destroy(u);
 }
 
@@ -200,12 +200,12 @@ static void test_checksum_once_is_retried(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.fault = FAKE_UFS_FAULT_SUM_ONCE;
+    u->ufs.model.fault = UFS_MODEL_FAULT_SUM_ONCE;
     assert_int_equal(up_run(u, true), DFOTA_OK);
     assert_int_equal(up_count(u->r->trace, "UP_END:"), 2);
     assert_non_null(strstr(u->r->trace, ",bad "));
-    assert_int_equal(u->ufs.uploads, 2);
-    assert_int_equal(fake_ufs_find(&u->ufs, PKG_NAME)->sum, up_sum(u));
+    assert_int_equal(u->ufs.model.uploads, 2);
+    assert_int_equal(ufs_model_find(&u->ufs.model, PKG_NAME)->sum, up_sum(u));
     up_destroy(u);
 }
 
@@ -214,10 +214,10 @@ static void test_short_once_is_retried(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.fault = FAKE_UFS_FAULT_SHORT_ONCE;
+    u->ufs.model.fault = UFS_MODEL_FAULT_SHORT_ONCE;
     assert_int_equal(up_run(u, true), DFOTA_OK);
-    assert_int_equal(u->ufs.uploads, 2);
-    assert_int_equal(fake_ufs_find(&u->ufs, PKG_NAME)->size, PKG_SIZE);
+    assert_int_equal(u->ufs.model.uploads, 2);
+    assert_int_equal(ufs_model_find(&u->ufs.model, PKG_NAME)->size, PKG_SIZE);
     up_destroy(u);
 }
 
@@ -237,7 +237,7 @@ static void test_checksum_always_fails(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.fault = FAKE_UFS_FAULT_SUM_ALWAYS;
+    u->ufs.model.fault = UFS_MODEL_FAULT_SUM_ALWAYS;
     assert_failed(u, up_run(u, false), DFOTA_ERR_UPLOAD, -1, "checksum mismatch twice");
     assert_int_equal(up_count(u->r->trace, ",bad "), 2);
     assert_nothing_left(u);
@@ -249,7 +249,7 @@ static void test_short_always_fails(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.fault = FAKE_UFS_FAULT_SHORT_ALWAYS;
+    u->ufs.model.fault = UFS_MODEL_FAULT_SHORT_ALWAYS;
     assert_failed(u, up_run(u, false), DFOTA_ERR_UPLOAD, -1, "short count twice");
     assert_nothing_left(u);
     up_destroy(u);
@@ -260,8 +260,8 @@ static void test_cme_mid_transfer_fails_at_once(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.fault = FAKE_UFS_FAULT_CME_MID;
-    u->ufs.fault_at = 2500;
+    u->ufs.model.fault = UFS_MODEL_FAULT_CME_AT;
+    u->ufs.model.fault_at = 2500;
     assert_failed(u, up_run(u, false), DFOTA_ERR_UPLOAD, 409, "+CME ERROR: 409");
     assert_true(u->r->done_at < 1000); /* seen at once, not after a timeout */
     assert_nothing_left(u);
@@ -273,11 +273,11 @@ static void test_no_space_writes_nothing(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.free_bytes = PKG_SIZE - 1;
+    u->ufs.model.free_bytes = PKG_SIZE - 1;
     assert_failed(u, up_run(u, false), DFOTA_ERR_UPLOAD, -1, "not enough space");
     /* only a stale file of the same name could have held the missing space */
     assert_string_equal(u->ufs.log, "AT+QFLDS=\"UFS\"|AT+QFLST=\"pkg.bin\"|");
-    assert_int_equal(u->ufs.data_bytes, 0);
+    assert_int_equal(u->ufs.model.data_bytes, 0);
     up_destroy(u);
 }
 
@@ -286,10 +286,10 @@ static void test_locked_file_407(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    fake_ufs_add(&u->ufs, PKG_NAME, 100, true);
+    assert_true(ufs_model_add(&u->ufs.model, PKG_NAME, 100, true));
     assert_failed(u, up_run(u, false), DFOTA_ERR_UPLOAD, 407, "407");
-    assert_int_equal(u->ufs.data_bytes, 0);
-    assert_int_equal(fake_ufs_find(&u->ufs, PKG_NAME)->size, 100);
+    assert_int_equal(u->ufs.model.data_bytes, 0);
+    assert_int_equal(ufs_model_find(&u->ufs.model, PKG_NAME)->size, 100);
     up_destroy(u);
 }
 
@@ -298,8 +298,8 @@ static void test_module_stops_acknowledging_times_out(void **state)
     struct up_rig *u = up_create(NULL);
 
     (void)state;
-    u->ufs.fault = FAKE_UFS_FAULT_STOP_ACK;
-    u->ufs.fault_at = 2;
+    u->ufs.model.fault = UFS_MODEL_FAULT_STOP_ACK;
+    u->ufs.model.fault_at = 2;
     assert_failed(u, up_run(u, false), DFOTA_ERR_TIMEOUT, -1, "stopped acknowledging");
     /* after the module's data timeout (10 s) and the command's own (5 s) */
     assert_true(u->r->done_at >= 15000 && u->r->done_at < 25000);
@@ -336,7 +336,7 @@ static void test_cancel_mid_transfer(void **state)
     (void)state;
     u->cancel_at = 2048;
     assert_failed(u, up_run(u, false), DFOTA_ERR_CANCELLED, -1, "");
-    assert_int_equal(u->ufs.data_bytes, 3072); /* the block in flight, then nothing more */
+    assert_int_equal(u->ufs.model.data_bytes, 3072); /* the block in flight, then nothing more */
     assert_true(u->r->done_at < 1000);         /* at once: the module times out by itself */
     up_destroy(u);
 }

@@ -109,7 +109,7 @@ static void rig_output(struct rig *r, const struct upload_out *out)
 
     switch (out->kind) {
     case UPLOAD_OUT_SEND:
-        if (at_send(&r->at, &out->cmd, r->fp.now) != DFOTA_OK)
+        if (at_send(&r->at, &out->cmd, (uint32_t)r->fp.now) != DFOTA_OK)
             upload_on_result(&r->up, AT_RESULT_HANGUP, -1);
         break;
     case UPLOAD_OUT_PROGRESS:
@@ -153,17 +153,18 @@ static void rig_run(struct rig *r)
             break;
         int n = fake_port_ops.read(&r->fp, buf, sizeof(buf));
         if (n > 0) {
-            at_feed(&r->at, buf, (size_t)n, r->fp.now);
+            at_feed(&r->at, buf, (size_t)n, (uint32_t)r->fp.now);
             continue;
         }
-        uint64_t next = at_deadline(&r->at);
+        /* the engine's time is 32 bits (at.h), the fake module's the clock's 64 */
+        uint64_t next = at_deadline(&r->at) == AT_NEVER ? UINT64_MAX : at_deadline(&r->at);
         if (fake_ufs_deadline(&r->mod) < next)
             next = fake_ufs_deadline(&r->mod);
         assert_true(next != UINT64_MAX);
         if (next > r->fp.now)
             fake_port_ops.wait(&r->fp, (uint32_t)(next - r->fp.now));
         fake_ufs_tick(&r->mod);
-        at_tick(&r->at, r->fp.now);
+        at_tick(&r->at, (uint32_t)r->fp.now);
     }
     assert_true(upload_done(&r->up));
     assert_int_equal(r->done_count, 1);
@@ -176,7 +177,7 @@ static void rig_run(struct rig *r)
 
 static uint16_t rig_sum(const struct rig *r)
 {
-    return fake_ufs_checksum(r->payload, r->size, 0, 0);
+    return ufs_model_checksum(r->payload, r->size, 0, 0);
 }
 
 #define QFLDS "AT+QFLDS=\"UFS\"|"
@@ -186,7 +187,7 @@ static uint16_t rig_sum(const struct rig *r)
 
 static void assert_file(const struct rig *r, bool present)
 {
-    const struct fake_ufs_file *f = fake_ufs_find(&r->mod, NAME);
+    const struct ufs_model_file *f = ufs_model_find(&r->mod.model, NAME);
 
     if (!present) {
         assert_null(f);
@@ -213,7 +214,7 @@ static void test_success(void **state)
     assert_int_equal(r->last_percent, 100);
     assert_true(r->progress_count >= 5); /* one per ack block at least */
     assert_file(r, true);
-    assert_int_equal(r->mod.free_bytes, 100000 - 5000);
+    assert_int_equal(r->mod.model.free_bytes, 100000 - 5000);
     assert_non_null(strstr(r->done.text, "uploaded 5000 bytes as pkg.bin"));
     free(r);
 }
@@ -249,7 +250,7 @@ static void test_stale_file_deleted(void **state)
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    fake_ufs_add(&r->mod, NAME, 1234, false);
+    assert_true(ufs_model_add(&r->mod.model, NAME, 1234, false));
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_OK);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000));
@@ -261,18 +262,18 @@ static void test_stale_file_deleted(void **state)
 static void test_existing_file_407(void **state)
 {
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
-    const struct fake_ufs_file *f;
+    const struct ufs_model_file *f;
 
     (void)state;
-    fake_ufs_add(&r->mod, NAME, 1234, true);
+    assert_true(ufs_model_add(&r->mod.model, NAME, 1234, true));
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_REFUSED);
     assert_int_equal(r->done.code, 407);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000));
     assert_non_null(strstr(r->done.text, "+CME ERROR: 407"));
     assert_non_null(strstr(r->done.text, "exists"));
-    assert_int_equal(r->mod.data_bytes, 0);
-    f = fake_ufs_find(&r->mod, NAME);
+    assert_int_equal(r->mod.model.data_bytes, 0);
+    f = ufs_model_find(&r->mod.model, NAME);
     assert_non_null(f);
     assert_int_equal(f->size, 1234); /* someone else's file: left alone */
     free(r);
@@ -287,7 +288,7 @@ static void test_no_space(void **state)
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_NO_SPACE);
     assert_string_equal(r->mod.log, QFLDS QFLST);
-    assert_int_equal(r->mod.data_bytes, 0);
+    assert_int_equal(r->mod.model.data_bytes, 0);
     assert_non_null(strstr(r->done.text, "needs 5000 bytes, 4999 of 1048576 are free"));
     assert_string_equal(r->ends, "");
     free(r);
@@ -299,7 +300,7 @@ static void test_space_held_by_stale_file(void **state)
     struct rig *r = rig_new(5000, 6000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    fake_ufs_add(&r->mod, NAME, 3000, false); /* 3000 free now */
+    assert_true(ufs_model_add(&r->mod.model, NAME, 3000, false)); /* 3000 free now */
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_OK);
     assert_string_equal(r->mod.log, QFLDS QFLST QFDEL QFUPL(5000));
@@ -314,7 +315,7 @@ static void test_checksum_wrong_once(void **state)
     char ends[64];
 
     (void)state;
-    r->mod.fault = FAKE_UFS_FAULT_SUM_ONCE;
+    r->mod.model.fault = UFS_MODEL_FAULT_SUM_ONCE;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_OK);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL QFUPL(5000));
@@ -331,7 +332,7 @@ static void test_checksum_wrong_always(void **state)
     char expect[96], ours[8], theirs[8];
 
     (void)state;
-    r->mod.fault = FAKE_UFS_FAULT_SUM_ALWAYS;
+    r->mod.model.fault = UFS_MODEL_FAULT_SUM_ALWAYS;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_CHECKSUM);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL QFUPL(5000) QFDEL);
@@ -341,7 +342,7 @@ static void test_checksum_wrong_always(void **state)
              ours, theirs);
     assert_string_equal(r->done.text, expect);
     assert_file(r, false);
-    assert_int_equal(r->mod.free_bytes, 100000);
+    assert_int_equal(r->mod.model.free_bytes, 100000);
     free(r);
 }
 
@@ -351,7 +352,7 @@ static void test_short_count_once(void **state)
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    r->mod.fault = FAKE_UFS_FAULT_SHORT_ONCE;
+    r->mod.model.fault = UFS_MODEL_FAULT_SHORT_ONCE;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_OK);
     assert_non_null(strstr(r->ends, "4999,"));
@@ -364,7 +365,7 @@ static void test_short_count_always(void **state)
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    r->mod.fault = FAKE_UFS_FAULT_SHORT_ALWAYS;
+    r->mod.model.fault = UFS_MODEL_FAULT_SHORT_ALWAYS;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_SHORT);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL QFUPL(5000) QFDEL);
@@ -380,8 +381,8 @@ static void test_cme_error_mid_transfer(void **state)
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    r->mod.fault = FAKE_UFS_FAULT_CME_MID;
-    r->mod.fault_at = 2100;
+    r->mod.model.fault = UFS_MODEL_FAULT_CME_AT;
+    r->mod.model.fault_at = 2100;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_REFUSED);
     assert_int_equal(r->done.code, 409);
@@ -391,7 +392,7 @@ static void test_cme_error_mid_transfer(void **state)
     assert_string_equal(r->done.text,
                         "the module ended the upload after 3072 of 5000 bytes (+CME ERROR: 409)");
     assert_file(r, false);
-    assert_int_equal(r->mod.free_bytes, 100000);
+    assert_int_equal(r->mod.model.free_bytes, 100000);
     free(r);
 }
 
@@ -402,8 +403,8 @@ static void test_module_stops_acknowledging(void **state)
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    r->mod.fault = FAKE_UFS_FAULT_STOP_ACK;
-    r->mod.fault_at = 2;
+    r->mod.model.fault = UFS_MODEL_FAULT_STOP_ACK;
+    r->mod.model.fault_at = 2;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_TIMEOUT);
     assert_int_equal(r->done_at, TIMEOUT_S * 1000 + COMMAND_MS);
@@ -423,7 +424,7 @@ static void test_source_changes_size(void **state)
     r->changed_at = 3072;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_SOURCE);
-    assert_int_equal(r->mod.data_bytes, 3072);
+    assert_int_equal(r->mod.model.data_bytes, 3072);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
     assert_string_equal(r->done.text,
                         "the package changed size while it was read (after 3072 of 5000 bytes)");
@@ -454,7 +455,7 @@ static void test_cancel_mid_transfer(void **state)
     r->cancel_at = 2048;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_CANCELLED);
-    assert_int_equal(r->mod.data_bytes, 2048);
+    assert_int_equal(r->mod.model.data_bytes, 2048);
     assert_string_equal(r->mod.log, QFLDS QFDEL QFUPL(5000) QFDEL);
     assert_file(r, false);
     free(r);

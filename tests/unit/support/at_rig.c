@@ -78,12 +78,12 @@ void at_rig_pump(struct at_rig *r, int chunk)
         n = fake_port_ops.read(&r->fp, buf, want);
         if (n <= 0)
             return;
-        at_feed(&r->at, buf, (size_t)n, r->fp.now);
+        at_feed(&r->at, buf, (size_t)n, (uint32_t)r->fp.now);
     }
 }
 
 void at_rig_send(struct at_rig *r, const char *text, enum at_resp resp, const char *prefix)
 {
     struct at_cmd cmd = {.text = text, .resp = resp, .prefix = prefix, .timeout_ms = 300};
-    assert_int_equal(at_send(&r->at, &cmd, r->fp.now), DFOTA_OK);
+    assert_int_equal(at_send(&r->at, &cmd, (uint32_t)r->fp.now), DFOTA_OK);
 }
