@@ -103,7 +103,7 @@ struct sim {
     char pending_target[SIM_LINE_MAX]; /* set by AT+QFOTADL, run by the main loop */
     bool have_pending;
     uint32_t rng;
-    struct sim_ufs ufs;
+    struct ufs_model ufs; /* the file system (ufs.c, tests/support/ufs_model.c) */
     uint64_t pace_in_due_us, pace_out_due_us; /* --baud-pace: when the line is free */
 };
 

@@ -1,5 +1,6 @@
-/* dfota-sim: the module's file system (UFS) in memory, and the upload commands
- * AT+QFLDS, AT+QFLST, AT+QFDEL and AT+QFUPL (ack mode, the checksum, injected faults). */
+/* dfota-sim: its options for the module's file system (UFS) and the upload faults, and
+ * the shared model (tests/support/ufs_model.h) on the pty: time from the simulator's
+ * clock, answers as lines on the port, notes in the simulator's log. */
 #ifndef DFOTA_SIM_UFS_H
 #define DFOTA_SIM_UFS_H
 
@@ -9,58 +10,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SIM_UFS_FILES 16
-#define SIM_UFS_NAME_MAX 128
-#define SIM_UFS_ACK_BLOCK 1024
-
-enum sim_ufs_fault {
-    SIM_UFS_FAULT_NONE,
-    SIM_UFS_FAULT_SUM_ONCE,     /* the first upload reports a wrong checksum */
-    SIM_UFS_FAULT_SUM_ALWAYS,   /* every upload does */
-    SIM_UFS_FAULT_SHORT_ONCE,   /* the first upload stores one byte less */
-    SIM_UFS_FAULT_SHORT_ALWAYS, /* every upload does */
-    SIM_UFS_FAULT_CME_AT,       /* +CME ERROR: <code> after fault_at bytes */
-    SIM_UFS_FAULT_STOP_ACK,     /* fault_at blocks acknowledged, then silence */
-};
-
-struct sim_ufs_file {
-    bool used;
-    bool locked; /* AT+QFDEL cannot delete it, so AT+QFUPL answers 407 */
-    char name[SIM_UFS_NAME_MAX];
-    uint64_t size;
-    uint16_t sum; /* the contents' checksum */
-};
+#include "ufs_model.h"
 
 struct sim_ufs_opts {
     uint64_t total;
     uint64_t free_bytes;
     bool free_set;
-    const char *files[SIM_UFS_FILES]; /* NAME:SIZE, existing files */
+    const char *files[UFS_MODEL_FILES]; /* NAME:SIZE, existing files */
     size_t n_files;
-    const char *locked[SIM_UFS_FILES]; /* NAME:SIZE, existing files AT+QFDEL cannot delete */
+    const char *locked[UFS_MODEL_FILES]; /* NAME:SIZE, existing files AT+QFDEL cannot delete */
     size_t n_locked;
-    enum sim_ufs_fault fault;
+    enum ufs_model_fault fault;
     uint64_t fault_at;
     int cme_code;
     uint32_t baud_pace; /* --baud-pace: the port's speed in both directions; 0: unpaced */
-};
-
-struct sim_ufs {
-    struct sim_ufs_file files[SIM_UFS_FILES];
-    uint64_t free_bytes;
-    int uploads;
-    /* the transfer */
-    bool receiving;
-    bool hung;
-    struct sim_ufs_file *target;
-    uint64_t expect;
-    uint64_t got;
-    bool ack_mode;
-    size_t block_fill;
-    uint32_t data_timeout_ms;
-    uint64_t last_data_ms;
-    uint64_t swallow; /* bytes still to drop after an early end */
-    uint64_t started_ms;
 };
 
 struct sim;
@@ -85,6 +48,6 @@ size_t sim_ufs_input(struct sim *s, const uint8_t *buf, size_t len);
 uint32_t sim_ufs_ms_left(struct sim *s);
 void sim_ufs_tick(struct sim *s);
 /* The file a local AT+QFOTADL target names (its last path component), or NULL. */
-const struct sim_ufs_file *sim_ufs_find_target(struct sim *s, const char *target);
+const struct ufs_model_file *sim_ufs_find_target(struct sim *s, const char *target);
 
 #endif

@@ -337,7 +337,7 @@ static void test_cancel_mid_transfer(void **state)
     u->cancel_at = 2048;
     assert_failed(u, up_run(u, false), DFOTA_ERR_CANCELLED, -1, "");
     assert_int_equal(u->ufs.model.data_bytes, 3072); /* the block in flight, then nothing more */
-    assert_true(u->r->done_at < 1000);         /* at once: the module times out by itself */
+    assert_true(u->r->done_at < 1000);               /* at once: the module times out by itself */
     up_destroy(u);
 }
 
