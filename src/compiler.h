@@ -18,12 +18,18 @@
 #define DFOTA_MAYBE_UNUSED
 #endif
 
-/* The index of the lowest set bit of a nonzero word, where the compiler counts it in one
- * instruction; DFOTA_HAVE_CTZ64 says whether it does. */
+/* The index of the lowest set bit of a nonzero machine word (size_t), where the compiler
+ * counts it in one instruction; DFOTA_HAVE_CTZ says whether it does. */
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&                        \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define DFOTA_HAVE_CTZ64 1
-#define DFOTA_CTZ64(word) ((unsigned)__builtin_ctzll(word))
+#include <limits.h>
+#include <stdint.h>
+#define DFOTA_HAVE_CTZ 1
+#if SIZE_MAX > ULONG_MAX
+#define DFOTA_CTZ(word) ((unsigned)__builtin_ctzll(word))
+#else
+#define DFOTA_CTZ(word) ((unsigned)__builtin_ctzl(word))
+#endif
 #endif
 
 #endif

@@ -344,24 +344,24 @@ static void at_append(struct at_engine *at, const uint8_t *bytes, size_t n)
 }
 
 /* Length of the run before the first CR, LF or NUL. Lines are mostly plain text: it
- * looks at eight bytes at a time and jumps to the first byte below 14 in a word. */
+ * looks at a machine word at a time (8 bytes on a 64-bit host, 4 on a Cortex-M) and jumps
+ * to the first byte below 14 in a word. */
 static size_t at_text_run(const uint8_t *data, size_t len)
 {
-    const uint64_t ones = 0x0101010101010101u;
-    size_t n = 0;
-    uint64_t w, low;
+    const size_t ones = SIZE_MAX / 0xFF; /* 0x01 in every byte */
+    size_t n = 0, w, low;
 
-    while (n + 8 <= len) {
-        memcpy(&w, data + n, 8);
+    while (n + sizeof w <= len) {
+        memcpy(&w, data + n, sizeof w);
         /* The lowest set bit marks the first byte below 14 exactly (higher ones may be
          * false alarms from the borrow); little-endian loads put it first in memory. */
         low = (w - ones * 14) & ~w & ones * 0x80;
         if (low == 0) {
-            n += 8;
+            n += sizeof w;
             continue;
         }
-#ifdef DFOTA_HAVE_CTZ64 /* straight to the first candidate byte */
-        n += (size_t)DFOTA_CTZ64(low) / 8;
+#ifdef DFOTA_HAVE_CTZ /* straight to the first candidate byte */
+        n += DFOTA_CTZ(low) / 8;
         if (data[n] == '\r' || data[n] == '\n' || data[n] == 0)
             return n;
         n++; /* another control character: part of the line */

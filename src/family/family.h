@@ -39,8 +39,8 @@ enum family_value { FAMILY_VALUE_NONE, FAMILY_VALUE_CID, FAMILY_VALUE_PID };
 
 struct family_setup {
     const char *format; /* one %u for the value, or none */
-    enum family_value value;
-    bool only_if_set; /* skipped while the value is 0 (the module keeps its own) */
+    uint8_t value;      /* enum family_value (small types: the rows are a firmware's flash) */
+    bool only_if_set;   /* skipped while the value is 0 (the module keeps its own) */
 };
 
 /* Where a code was reported: the same number means different things at each. */
@@ -61,19 +61,20 @@ struct family {
     const char *title;                 /* the models as people write them: "EG12/EM12/EG18" */
     const char *const *models;         /* patterns matched against the model and the version */
     const uint16_t *usb_pids;          /* Quectel (0x2c7c) product ids, 0-terminated; NULL: none */
-    size_t url_max;                    /* whole URL, bytes */
-    size_t ftp_part_max;               /* FTP user, password, host, path each; 0: no limit */
-    size_t local_max;                  /* a local path, bytes */
     const char *const *local_prefixes; /* NULL-terminated; the first is the default */
-    enum family_url_form url_form;
-    const char *url_suffix; /* FAMILY_URL_SUFFIX */
-    enum family_local_form local_form;
+    const char *url_suffix;            /* FAMILY_URL_SUFFIX */
+    const struct family_code *codes;   /* this family's meanings, ended by a NULL meaning; NULL */
     struct family_setup setup[FAMILY_SETUP_MAX]; /* sent in order before AT+QFOTADL */
-    const struct family_code *codes; /* this family's meanings, ended by a NULL meaning; NULL */
-    bool no_note_codes;              /* not the application note's table (other chipsets) */
-    enum family_restore restore;
     struct family_timing timing;
-    const char *source; /* where the facts come from */
+    /* Small types from here: the rows are a firmware's flash. */
+    uint16_t url_max;      /* whole URL, bytes */
+    uint16_t ftp_part_max; /* FTP user, password, host, path each; 0: no limit */
+    uint16_t local_max;    /* a local path, bytes */
+    uint8_t url_form;      /* enum family_url_form */
+    uint8_t local_form;    /* enum family_local_form */
+    uint8_t restore;       /* enum family_restore */
+    bool no_note_codes;    /* not the application note's table (other chipsets) */
+    const char *source;    /* where the facts come from */
 };
 
 /* The values a family's command form and setup take from the configuration. */

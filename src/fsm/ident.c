@@ -101,12 +101,12 @@ static const struct runner_row ident_rows[] = {
 };
 
 enum fsm_verdict ident_run(struct fsm *m, struct fsm_identity *slot, bool window,
-                           runner_done_fn done, uint32_t now)
+                           runner_done_fn done)
 {
     memset(slot, 0, sizeof(*slot));
     m->ident.into = slot;
     m->ident.window = window;
-    return runner_start(m, ident_rows, sizeof(ident_rows) / sizeof(ident_rows[0]), done, now);
+    return runner_start(m, ident_rows, sizeof(ident_rows) / sizeof(ident_rows[0]), done);
 }
 
 const char *ident_version(const struct fsm_identity *id)

@@ -12,10 +12,10 @@
  * then echo off, ATI's model and revision, AT+QGMR's full version; what these last three
  * answer, the dialogue goes on. window: AT is asked until the phase's CORE_TIMER_VERIFY
  * ends it, and disarms it once answered (after the final reboot); else three times,
- * and a module that never answers ends the session. Returns the runner's status; the
- * phase hands the runner its answers and the pause timer. */
+ * and a module that never answers ends the session. Returns the phase's verdict; done
+ * says what the identity read means (runner.h). */
 enum fsm_verdict ident_run(struct fsm *m, struct fsm_identity *slot, bool window,
-                           runner_done_fn done, uint32_t now);
+                           runner_done_fn done);
 
 /* The version to show: the full one, else the revision; "" when none was read. */
 const char *ident_version(const struct fsm_identity *id);

@@ -36,16 +36,17 @@ static enum runner_verdict cleanup_judge(struct fsm *m, enum at_result result, i
 
 static const struct runner_row cleanup_rows[] = {{.build = cleanup_build, .judge = cleanup_judge}};
 
-static enum fsm_verdict cleanup_send(struct fsm *m, uint32_t now)
+static enum fsm_verdict cleanup_send(struct fsm *m)
 {
-    return runner_start(m, cleanup_rows, 1, NULL, now);
+    return runner_start(m, cleanup_rows, 1, NULL);
 }
 
 static enum fsm_verdict cleanup_enter(struct fsm *m, uint32_t now)
 {
+    (void)now;
     if (m->port_away) /* the module cannot hear: it keeps dfota's routing */
         return cleanup_give(m, "the port is away: the URC port stays where dfota set it");
-    return cleanup_send(m, now);
+    return cleanup_send(m);
 }
 
 /* The module may reboot on the command (or be rebooting): put it back once it is back. */
@@ -59,7 +60,7 @@ static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint32_t now)
     }
     core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
     core_disarm(&m->core, CORE_TIMER_PORT);
-    return cleanup_send(m, now);
+    return cleanup_send(m);
 }
 
 static enum fsm_verdict cleanup_timer(struct fsm *m, enum core_timer t, uint32_t now)

@@ -62,10 +62,11 @@ static bool command_in_flight(const struct fsm *m)
 
 static enum fsm_verdict command_enter(struct fsm *m, uint32_t now)
 {
+    (void)now;
     core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
     if (!command_target_fits(m))
         return FSM_DONE;
-    return runner_start(m, command_rows, sizeof(command_rows) / sizeof(command_rows[0]), NULL, now);
+    return runner_start(m, command_rows, sizeof(command_rows) / sizeof(command_rows[0]), NULL);
 }
 
 static void command_refused(struct fsm *m, const char *what, enum at_result result, int code)

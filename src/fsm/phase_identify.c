@@ -37,8 +37,9 @@ static enum fsm_verdict identify_done(struct fsm *m)
 
 static enum fsm_verdict identify_enter(struct fsm *m, uint32_t now)
 {
+    (void)now;
     core_set_phase(&m->core, DFOTA_PHASE_PREPARING);
-    return ident_run(m, &m->before, false, identify_done, now);
+    return ident_run(m, &m->before, false, identify_done);
 }
 
 const struct fsm_phase phase_identify = {.enter = identify_enter};

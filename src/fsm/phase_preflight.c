@@ -11,8 +11,8 @@
 
 #if DFOTA_WITH_PREFLIGHT
 
-#define PREFLIGHT_WAIT_MS 30000     /* how long a busy SIM or a searching network is waited for */
 #define PREFLIGHT_AGAIN_MS 1000     /* between two questions while waiting */
+#define PREFLIGHT_TRIES 30          /* a busy SIM or a searching network: some 30 s in all */
 #define PREFLIGHT_NUMBER_MAX 100000 /* larger than any status, mode or rssi */
 
 enum preflight_verdict { PRE_OK, PRE_WARN, PRE_FAIL, PRE_AGAIN, PRE_ROUTE };
@@ -323,7 +323,7 @@ static enum runner_verdict preflight_judge_routed(struct fsm *m, enum at_result 
 #define PREFLIGHT_ROW(check, text, answer, when)                                                   \
     {                                                                                              \
         .command = text, .resp = AT_RESP_PREFIX, .prefix = answer, .pause_ms = PREFLIGHT_AGAIN_MS, \
-        .wait_ms = PREFLIGHT_WAIT_MS, .arg = check, .applies = when, .judge = preflight_judge      \
+        .tries = PREFLIGHT_TRIES, .arg = check, .applies = when, .judge = preflight_judge          \
     }
 
 static const struct runner_row preflight_rows[] = {
@@ -342,11 +342,12 @@ static const struct runner_row preflight_rows[] = {
 
 static enum fsm_verdict preflight_enter(struct fsm *m, uint32_t now)
 {
+    (void)now;
     memset(&m->pre, 0, sizeof(m->pre));
     if (m->set.no_preflight)
         return FSM_NEXT;
-    return runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]), NULL,
-                        now);
+    return runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]),
+                        NULL);
 }
 
 static void preflight_on_line(struct fsm *m, const char *line)

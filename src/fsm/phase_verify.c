@@ -75,7 +75,7 @@ static enum fsm_verdict verify_judge(struct fsm *m)
 static enum fsm_verdict verify_start(struct fsm *m, uint32_t now)
 {
     core_arm(&m->core, CORE_TIMER_VERIFY, now, m->timing.first_urc_ms);
-    return ident_run(m, &m->after, true, verify_judge, now);
+    return ident_run(m, &m->after, true, verify_judge);
 }
 
 static enum fsm_verdict verify_enter(struct fsm *m, uint32_t now)

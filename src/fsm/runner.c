@@ -53,7 +53,7 @@ static enum fsm_verdict runner_over(struct fsm *m)
 }
 
 /* From the command at m->run.row and index on: the first that applies is sent. */
-static enum fsm_verdict runner_next(struct fsm *m, uint32_t now)
+static enum fsm_verdict runner_next(struct fsm *m)
 {
     const struct runner_row *row;
 
@@ -61,7 +61,6 @@ static enum fsm_verdict runner_next(struct fsm *m, uint32_t now)
         if (row->applies && !row->applies(m, row))
             continue;
         m->run.tries = 0;
-        m->run.until = at_after(now, row->wait_ms);
         switch (runner_send(m)) {
         case RUNNER_BUILT:
             return FSM_STAY;
@@ -75,14 +74,14 @@ static enum fsm_verdict runner_next(struct fsm *m, uint32_t now)
 }
 
 enum fsm_verdict runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
-                              runner_done_fn done, uint32_t now)
+                              runner_done_fn done)
 {
     m->run.rows = rows;
     m->run.done = done;
     m->run.count = (uint8_t)count;
     m->run.row = 0;
     m->run.index = 0;
-    return runner_next(m, now);
+    return runner_next(m);
 }
 
 void runner_clear(struct fsm *m)
@@ -99,10 +98,9 @@ void runner_on_line(struct fsm *m, const char *line)
 }
 
 /* Whether the row may not be asked again after this answer. */
-static bool runner_last_try(const struct fsm *m, const struct runner_row *row, uint32_t now)
+static bool runner_last_try(const struct fsm *m, const struct runner_row *row)
 {
-    return (row->tries && m->run.tries + 1 >= row->tries) ||
-           (row->wait_ms && at_after(now, row->pause_ms) >= m->run.until);
+    return row->tries && m->run.tries + 1 >= row->tries;
 }
 
 enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uint32_t now)
@@ -112,7 +110,7 @@ enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uin
 
     if (!row)
         return FSM_STAY;
-    v = row->judge ? row->judge(m, r, code, runner_last_try(m, row, now)) : RUNNER_GO;
+    v = row->judge ? row->judge(m, r, code, runner_last_try(m, row)) : RUNNER_GO;
     if (v == RUNNER_STOP)
         return FSM_DONE;
     if (v == RUNNER_AGAIN) {
@@ -121,7 +119,7 @@ enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uin
         return FSM_STAY;
     }
     runner_step(m);
-    return runner_next(m, now);
+    return runner_next(m);
 }
 
 void runner_on_pause(struct fsm *m)

@@ -36,8 +36,8 @@ struct runner_row {
     const char *prefix;  /* of the answer lines, for AT_RESP_PREFIX */
     uint16_t timeout_ms; /* the longest wait for an answer; 0: the session's command timeout */
     uint16_t pause_ms;   /* before it is asked again */
-    uint16_t wait_ms;    /* asked again for at most this long from the first ask; 0: no bound */
-    uint8_t tries;       /* asked at most this often; 0: no count (wait_ms or the phase bound it) */
+    uint8_t tries;       /* asked at most this often, pause_ms apart; 0: no count (the phase
+                          * bounds it with a timer of its own) */
     uint8_t resp;        /* enum at_resp: the kind of answer */
     uint8_t arg;         /* the phase's own: which check a row is */
     uint8_t count;       /* 0 or 1: one command; n: build() writes n, runner_index() 0..n-1 */
@@ -59,16 +59,15 @@ struct runner {
     const struct runner_row *rows;
     runner_done_fn done;
     uint8_t count;
-    uint8_t row;    /* the row in flight */
-    uint8_t index;  /* which of its commands (count) */
-    uint8_t tries;  /* of that command so far */
-    uint32_t until; /* its wait_ms bound */
+    uint8_t row;   /* the row in flight */
+    uint8_t index; /* which of its commands (count) */
+    uint8_t tries; /* of that command so far */
 };
 
 /* Runs rows[0..count) from the first that applies. The phase's verdict: STAY while a row
  * is in flight, DONE when a row stopped the session, else done's (when no row applies). */
 enum fsm_verdict runner_start(struct fsm *m, const struct runner_row *rows, size_t count,
-                              runner_done_fn done, uint32_t now);
+                              runner_done_fn done);
 /* No dialogue is in flight: a phase that runs none sees no answer of another's. */
 void runner_clear(struct fsm *m);
 /* An answer line of the row in flight. */
