@@ -644,7 +644,7 @@ static int session_begin(struct dfota *s, enum fsm_mode mode, const char *target
     s->now = session_now(s);
     fsm_begin(&s->fota, mode, target, via == DFOTA_VIA_FILE, via, s->now);
 #if DFOTA_WITH_TEXTS /* before the first line is logged: its echo holds the target */
-    (void)secret_find(&s->secret, target ? s->fota.target : NULL);
+    (void)secret_find(&s->secret, target ? fsm_target(&s->fota) : NULL);
 #endif
     if (!s->port_open) /* watching a module that is rebooting right now */
         fsm_on_port_lost(&s->fota, s->now);

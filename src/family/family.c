@@ -162,41 +162,49 @@ static const char *family_local_file(const struct family *f, const char *target)
     }
     return target;
 }
-
-/* A local package's command in the family's local form. */
-static int family_local_command(const struct family *f, const char *target, char *out, size_t size)
-{
-    if (f->local_form == FAMILY_LOCAL_FIXED)
-        return snprintf(out, size, "AT+QFOTADL=1");
-    if (f->local_form == FAMILY_LOCAL_QCFG)
-        return snprintf(out, size, "AT+QFOTADL=\"UFS:%s\"%s", family_local_file(f, target),
-                        f->url_suffix ? f->url_suffix : "");
-    return snprintf(out, size, "AT+QFOTADL=\"%s\"", target);
-}
 #endif
 
-/* A URL's command in the family's URL form. */
-static int family_url_command(const struct family *f, const struct family_values *v,
-                              const char *target, char *out, size_t size)
+void family_command_parts(const struct family *f, const struct family_values *v, const char *target,
+                          bool local, struct family_command_parts *out)
 {
-    if (f->url_form == FAMILY_URL_SUFFIX)
-        return snprintf(out, size, "AT+QFOTADL=\"%s\"%s", target, f->url_suffix);
-    if (f->url_form == FAMILY_URL_MODE_TIMEOUT)
-        return snprintf(out, size, "AT+QFOTADL=\"%s\",%u,%u", target, (unsigned)v->asr_mode,
-                        (unsigned)v->asr_timeout);
-    return snprintf(out, size, "AT+QFOTADL=\"%s\"", target);
+    const char *suffix = ""; /* after the closing quote */
+
+    /* The plain form, AT+QFOTADL="<target>", which the others change in part. */
+    out->head = "AT+QFOTADL=\"";
+    out->body = target;
+#if DFOTA_WITH_UPLOAD
+    if (local && f->local_form == FAMILY_LOCAL_FIXED) {
+        out->head = "AT+QFOTADL=1"; /* the one path is the module's own */
+        out->body = "";
+        out->body_len = 0;
+        out->tail[0] = '\0';
+        return;
+    }
+    if (local && f->local_form == FAMILY_LOCAL_QCFG) {
+        out->head = "AT+QFOTADL=\"UFS:";
+        out->body = family_local_file(f, target);
+        suffix = f->url_suffix ? f->url_suffix : "";
+    }
+#endif
+    out->body_len = strlen(out->body);
+    if (!local && f->url_form == FAMILY_URL_MODE_TIMEOUT) {
+        snprintf(out->tail, sizeof(out->tail), "\",%u,%u", (unsigned)v->asr_mode,
+                 (unsigned)v->asr_timeout);
+        return;
+    }
+    if (!local && f->url_form == FAMILY_URL_SUFFIX)
+        suffix = f->url_suffix;
+    snprintf(out->tail, sizeof(out->tail), "\"%s", suffix);
 }
 
 bool family_command(const struct family *f, const struct family_values *v, const char *target,
                     bool local, char *out, size_t size)
 {
-#if DFOTA_WITH_UPLOAD
-    int n = local ? family_local_command(f, target, out, size)
-                  : family_url_command(f, v, target, out, size);
-#else
-    int n = family_url_command(f, v, target, out, size); /* no local package in this build */
-    (void)local;
-#endif
+    struct family_command_parts parts;
+    int n;
+
+    family_command_parts(f, v, target, local, &parts);
+    n = snprintf(out, size, "%s%.*s%s", parts.head, (int)parts.body_len, parts.body, parts.tail);
     return n > 0 && (size_t)n < size;
 }
 
@@ -227,7 +235,7 @@ bool family_setup_command(const struct family *f, const struct family_values *v,
         return n > 0 && (size_t)n < size;
     }
 #else
-    (void)target; /* no local package in this build: URLs only */
+    (void)target;      /* no local package in this build: URLs only */
     (void)local;
 #endif
     return false;

@@ -125,6 +125,18 @@ const char *family_note_meaning(int code);
 void family_describe_code(const struct family *f, enum family_context at, int code, char *out,
                           size_t size);
 
+/* AT+QFOTADL for a target in the family's form, in three parts: the head, the part of
+ * the target it carries (body: the target, or its file name, or none) and the tail. So
+ * the command can be built around the target where it lies (fsm.h). */
+#define FAMILY_COMMAND_HEAD_MAX 16 /* AT+QFOTADL="UFS: */
+struct family_command_parts {
+    const char *head; /* AT+QFOTADL=" and what comes before the target's part (HEAD_MAX) */
+    const char *body; /* into target, or "" */
+    size_t body_len;
+    char tail[32]; /* the closing quote and what follows: a suffix, a mode and timeout */
+};
+void family_command_parts(const struct family *f, const struct family_values *v, const char *target,
+                          bool local, struct family_command_parts *out);
 /* Writes the AT+QFOTADL command for target (already checked against the family).
  * Returns false if it does not fit. */
 bool family_command(const struct family *f, const struct family_values *v, const char *target,

@@ -156,12 +156,27 @@ void core_finish(struct core *c, int result, int code, const char *text)
         return;
     c->result = result;
     c->code = code;
-    snprintf(c->done_text, sizeof(c->done_text), "%s", text);
+    if (text != c->done_text) /* core_finish_proposed() gives the text in place */
+        snprintf(c->done_text, sizeof(c->done_text), "%s", text);
     core_disarm_all(c);
     if (c->hold)
         c->held = true;
     else
         core_give(c);
+}
+
+void core_propose(struct core *c, int result, int code, const char *text)
+{
+    if (c->done || c->held)
+        return;
+    c->result = result;
+    c->code = code;
+    snprintf(c->done_text, sizeof(c->done_text), "%s", text);
+}
+
+void core_finish_proposed(struct core *c)
+{
+    core_finish(c, c->result, c->code, c->done_text);
 }
 
 void core_hold(struct core *c)

@@ -53,6 +53,7 @@ struct core {
     bool done;
     bool hold; /* the session changed the module: a finish waits for the cleanup */
     bool held; /* a finish is waiting: result, code and done_text hold it */
+    /* result, code and done_text: the finish's, the one held, or the one proposed */
     int result;
     int code;
     uint32_t timer[CORE_TIMERS]; /* AT_NEVER: not armed */
@@ -93,6 +94,12 @@ void core_set_phase(struct core *c, enum dfota_phase phase);
  * core_release() gives it, so that what the session changed on the module is put
  * back whatever the ending was. */
 void core_finish(struct core *c, int result, int code, const char *text);
+/* A result for a later phase to give should it find none better (the first-URC window
+ * ran out: the verify phase weighs that against the version). It is kept where the
+ * finish keeps its own, so the phases share no copy of it: core_finish() puts another
+ * in its place, core_finish_proposed() gives it. */
+void core_propose(struct core *c, int result, int code, const char *text);
+void core_finish_proposed(struct core *c);
 /* From now on a finish waits for core_release(). */
 void core_hold(struct core *c);
 /* Whether a finish is waiting for the cleanup. */

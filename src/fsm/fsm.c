@@ -87,7 +87,7 @@ static void fsm_plan_ended(struct fsm *m)
     char text[CORE_DONE_MAX];
 
     if (m->mode == FSM_MODE_UPLOAD)
-        snprintf(text, sizeof(text), "uploaded to %.100s", m->target);
+        snprintf(text, sizeof(text), "uploaded to %.100s", fsm_target(m));
     else
         snprintf(text, sizeof(text), "%s %s",
                  m->before.model[0] ? m->before.model : "unknown model",
@@ -140,7 +140,7 @@ void fsm_begin(struct fsm *m, enum fsm_mode mode, const char *target, bool local
     m->core.via = via;
     m->local = local;
     if (target)
-        snprintf(m->target, sizeof(m->target), "%s", target);
+        snprintf(fsm_target(m), FSM_TARGET_MAX + 1, "%s", target);
     m->plan = fsm_plan_of(mode).phases;
     m->plan_len = fsm_plan_of(mode).len;
     m->step = 0;

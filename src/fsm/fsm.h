@@ -26,10 +26,13 @@
 #include "upload/upload.h"
 #endif
 
-#define FSM_ID_MAX 64                /* a model or a version */
-#define FSM_TARGET_MAX DFOTA_URL_MAX /* build_config.h */
-#define FSM_MAX_ATTEMPTS 6           /* the first attempt and the module's five retries */
-#define FSM_CMDLINE_MAX (FSM_TARGET_MAX + 40)
+#define FSM_ID_MAX 64                         /* a model or a version */
+#define FSM_TARGET_MAX DFOTA_URL_MAX          /* build_config.h */
+#define FSM_MAX_ATTEMPTS 6                    /* the first attempt and the module's five retries */
+#define FSM_CMDLINE_MAX (FSM_TARGET_MAX + 40) /* AT+QFOTADL with the target in it */
+/* The other commands (checks, setup, cleanup): a local path of up to 63 + 64 bytes in
+ * AT+QCFG="fota/path" is the longest. */
+#define FSM_SHORT_MAX 160
 #define FSM_URCPORT_MAX 16
 
 struct fsm_timing {
@@ -136,13 +139,6 @@ struct fsm_cleanup {
 };
 
 /* What the verify phase judges against when the follow phase ran out of time. */
-struct fsm_fallback {
-    bool set;
-    int result;
-    int code;
-    char text[CORE_DONE_MAX];
-};
-
 struct fsm {
     struct core core;
     enum fsm_mode mode;
@@ -150,9 +146,11 @@ struct fsm {
     struct fsm_timing timing; /* in force: settings, then the family's, then defaults */
     const struct family *family;
     bool family_known; /* selected by model or forced, not the generic fallback */
-    char target[FSM_TARGET_MAX + 1];
     bool local;
-    char cmdline[FSM_CMDLINE_MAX + 1]; /* a command built here, in flight */
+    /* One buffer for the target and the commands built from it: the short commands at
+     * its start (FSM_SHORT_MAX), the target after them (fsm_target()), and AT+QFOTADL
+     * built around the target in place, as the target's last use (phase_command.c). */
+    char line[FSM_SHORT_MAX + FSM_CMDLINE_MAX + 1];
     const struct fsm_phase *const *plan;
     size_t plan_len;
     size_t step;
@@ -165,12 +163,18 @@ struct fsm {
     struct fsm_upload_job job;
     struct upload up;
 #endif
-    bool end_ok; /* END,0 seen */
-    struct fsm_fallback fallback;
+    bool end_ok;    /* END,0 seen */
     bool port_away; /* the port was lost and is not back */
     bool cleaning;  /* the cleanup phase is in force: a result is held */
     struct fsm_cleanup clean;
 };
+
+/* The target (FSM_TARGET_MAX + 1 bytes), until AT+QFOTADL is built around it. Inline:
+ * the phases and the plan both read it, and neither layer calls the other for it. */
+static inline char *fsm_target(struct fsm *m)
+{
+    return m->line + FSM_SHORT_MAX;
+}
 
 /* Sets the machine up, idle, with the session's settings. */
 void fsm_init(struct fsm *m, const struct fsm_settings *settings);

@@ -14,7 +14,7 @@ static bool command_target_fits(struct fsm *m)
     char why[CORE_TEXT_MAX], text[CORE_DONE_MAX];
 
     family_target_rules(m->family, m->set.ufs_prefix, &rules, one);
-    if (target_check_rules(m->target, &rules, NULL, why, sizeof(why)) == DFOTA_OK)
+    if (target_check_rules(fsm_target(m), &rules, NULL, why, sizeof(why)) == DFOTA_OK)
         return true;
     snprintf(text, sizeof(text), "%s: %s", m->family->name, why);
     core_finish(&m->core, DFOTA_ERR_INVALID, -1, text);
@@ -29,19 +29,42 @@ static enum runner_build command_build_setup(struct fsm *m, const struct runner_
 
     (void)row;
     if (i >= family_setup_count(m->family) ||
-        !family_setup_command(m->family, &m->set.values, i, m->target, m->local, out, size))
+        !family_setup_command(m->family, &m->set.values, i, fsm_target(m), m->local, out, size))
         return RUNNER_SKIP;
     return RUNNER_BUILT;
 }
 
+/* The longest AT+QFOTADL fits, so building it cannot fail: the head goes into the short
+ * commands' room before the target, the tail into the line after the longest target,
+ * and the whole into the AT engine's command. */
+#define COMMAND_TAIL_ROOM sizeof(((struct family_command_parts *)0)->tail)
+_Static_assert(FAMILY_COMMAND_HEAD_MAX <= FSM_SHORT_MAX, "the head fits before the target");
+_Static_assert(COMMAND_TAIL_ROOM <= FSM_CMDLINE_MAX - FSM_TARGET_MAX + 1, "the tail fits after it");
+_Static_assert(FAMILY_COMMAND_HEAD_MAX + FSM_TARGET_MAX + COMMAND_TAIL_ROOM - 1 <= AT_CMD_MAX,
+               "the engine takes the longest command");
+
+/* AT+QFOTADL, built around the target where it lies (fsm.h): the family's head just
+ * before the target's part, the tail just after it. The target's bytes stay where they
+ * are, so what points into them (the session's secret, to hide the password in the
+ * echo) stays right; the target itself is not needed after this. */
 static enum runner_build command_build_download(struct fsm *m, const struct runner_row *row,
                                                 char *out, size_t size)
 {
+    char *target = fsm_target(m), *start = m->line;
+    struct family_command_parts parts;
+    size_t head;
+
     (void)row;
-    if (family_command(m->family, &m->set.values, m->target, m->local, out, size))
-        return RUNNER_BUILT;
-    core_finish(&m->core, DFOTA_ERR_INVALID, -1, "the command does not fit the line");
-    return RUNNER_FAILED;
+    (void)out; /* the line's start, with the short commands' room: this one has it all */
+    (void)size;
+    family_command_parts(m->family, &m->set.values, target, m->local, &parts);
+    head = strlen(parts.head);
+    if (parts.body_len > 0) /* the body is the target or its end; the head fits before it */
+        start = target + (parts.body - target) - head;
+    memcpy(start, parts.head, head);
+    memcpy(start + head + parts.body_len, parts.tail, strlen(parts.tail) + 1);
+    m->run.text = start;
+    return RUNNER_BUILT;
 }
 
 static enum runner_verdict command_judge(struct fsm *m, enum at_result r, int code, bool last);
@@ -89,7 +112,7 @@ static enum runner_verdict command_judge(struct fsm *m, enum at_result result, i
     (void)last;
     if (result == AT_RESULT_OK)
         return RUNNER_GO;
-    snprintf(what, sizeof(what), "%.40s", download ? "AT+QFOTADL" : m->cmdline);
+    snprintf(what, sizeof(what), "%.40s", download ? "AT+QFOTADL" : m->run.text);
     if (result == AT_RESULT_TIMEOUT && download) {
         core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1,
                     "no answer to AT+QFOTADL; the module may be upgrading anyway: "

@@ -261,32 +261,30 @@ static enum fsm_verdict follow_port(struct fsm *m, bool lost, uint32_t now)
     return FSM_STAY;
 }
 
-/* The window ran out: what it means, for the verify phase to weigh against the version
- * (the module may have finished with its END lost). */
+/* The window ran out: what it means, proposed for the verify phase to weigh against the
+ * version (the module may have finished with its END lost). */
 static void follow_window_verdict(struct fsm *m)
 {
-    struct fsm_fallback *f = &m->fallback;
+    char text[CORE_DONE_MAX];
+    unsigned window_s = (unsigned)(m->timing.first_urc_ms / 1000);
 
-    f->set = true;
-    f->code = -1;
-    f->result = DFOTA_ERR_TIMEOUT;
     if (m->follow.fails_502 > 0) {
-        f->result = DFOTA_ERR_UPDATE;
-        f->code = 502;
-        snprintf(f->text, sizeof(f->text),
+        snprintf(text, sizeof(text),
                  "update failed: module error 502 after %d attempts; it gave up",
                  m->follow.fails_502);
-    } else if (m->follow.last_restore_percent >= 0) {
-        snprintf(f->text, sizeof(f->text), "the module stopped reporting while restoring");
-    } else if (m->mode == FSM_MODE_WATCH && !m->follow.any_urc) {
-        snprintf(f->text, sizeof(f->text),
+        core_propose(&m->core, DFOTA_ERR_UPDATE, 502, text);
+        return;
+    }
+    if (m->follow.last_restore_percent >= 0)
+        snprintf(text, sizeof(text), "the module stopped reporting while restoring");
+    else if (m->mode == FSM_MODE_WATCH && !m->follow.any_urc)
+        snprintf(text, sizeof(text),
                  "no FOTA URC within %u s: no upgrade was seen (a module still downloading "
                  "needs a longer first-URC window)",
-                 (unsigned)(m->timing.first_urc_ms / 1000));
-    } else {
-        snprintf(f->text, sizeof(f->text), "no URC from the module within %u s",
-                 (unsigned)(m->timing.first_urc_ms / 1000));
-    }
+                 window_s);
+    else
+        snprintf(text, sizeof(text), "no URC from the module within %u s", window_s);
+    core_propose(&m->core, DFOTA_ERR_TIMEOUT, -1, text);
 }
 
 static enum fsm_verdict follow_finish(struct fsm *m, int result, const char *fmt, uint32_t ms)
@@ -321,7 +319,7 @@ static enum fsm_verdict follow_timer(struct fsm *m, enum core_timer t, uint32_t 
         follow_window_verdict(m);
         /* Without the version from before there is nothing to compare the new one to. */
         if (m->mode == FSM_MODE_WATCH || ident_unknown(&m->before)) {
-            core_finish(&m->core, m->fallback.result, m->fallback.code, m->fallback.text);
+            core_finish_proposed(&m->core);
             return FSM_DONE;
         }
         return FSM_NEXT;

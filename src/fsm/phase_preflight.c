@@ -223,13 +223,13 @@ static enum preflight_verdict preflight_judge_urcport(struct fsm *m, enum at_res
 }
 
 /* The file name the local target names: after the last '/' or the "UFS:". */
-static const char *preflight_package_name(const struct fsm *m)
+static const char *preflight_package_name(struct fsm *m)
 {
-    const char *slash = strrchr(m->target, '/');
+    const char *target = fsm_target(m), *slash = strrchr(target, '/');
 
-    if (strncmp(m->target, "UFS:", 4) == 0)
-        return m->target + 4;
-    return slash ? slash + 1 : m->target;
+    if (strncmp(target, "UFS:", 4) == 0)
+        return target + 4;
+    return slash ? slash + 1 : target;
 }
 
 static enum preflight_verdict preflight_judge_package(struct fsm *m, enum at_result r, int code,

@@ -84,8 +84,8 @@ static enum fsm_verdict upload_phase_enter(struct fsm *m, uint32_t now)
     core_set_phase(&m->core, DFOTA_PHASE_UPLOADING);
     if (m->family->local_form == FAMILY_LOCAL_FIXED)
         return upload_phase_refuse(m, "its one local package is at a fixed place, no upload");
-    if (upload_name_local_path(upload_phase_prefix(m), m->job.name, m->target, sizeof(m->target),
-                               why, sizeof(why)) != 0)
+    if (upload_name_local_path(upload_phase_prefix(m), m->job.name, fsm_target(m),
+                               FSM_TARGET_MAX + 1, why, sizeof(why)) != 0)
         return upload_phase_refuse(m, why);
     memset(&p, 0, sizeof(p));
     p.name = m->job.name;

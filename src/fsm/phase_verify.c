@@ -8,9 +8,9 @@
 #include "fsm/ident.h"
 #include "fsm/phases.h"
 
-static enum fsm_verdict verify_fallback(struct fsm *m)
+static enum fsm_verdict verify_proposed(struct fsm *m)
 {
-    core_finish(&m->core, m->fallback.result, m->fallback.code, m->fallback.text);
+    core_finish_proposed(&m->core); /* the follow phase's, for a window that ran out */
     return FSM_DONE;
 }
 
@@ -20,7 +20,7 @@ static enum fsm_verdict verify_unconfirmed(struct fsm *m, int result, const char
     char text[CORE_DONE_MAX];
 
     if (!m->end_ok)
-        return verify_fallback(m);
+        return verify_proposed(m);
     snprintf(text, sizeof(text), "the module reported success but could not be confirmed: %s", why);
     core_finish(&m->core, result, -1, text);
     return FSM_DONE;
@@ -47,7 +47,7 @@ static enum fsm_verdict verify_judge(struct fsm *m)
     if (!ident_unknown(&m->after))
         core_emit(&m->core, DFOTA_EVENT_VERSION, -1, -1, after);
     if (!m->end_ok && !new_version)
-        return verify_fallback(m);
+        return verify_proposed(m);
     if (ident_unknown(&m->after))
         return verify_unconfirmed(m, DFOTA_ERR_TIMEOUT, "its firmware version could not be read");
     if (!ident_unknown(&m->before) && !ident_comparable(&m->before, &m->after))

@@ -16,10 +16,13 @@ static enum runner_build runner_send(struct fsm *m)
     uint32_t timeout = m->timing.command_ms;
 
     if (!text) {
-        enum runner_build b = row->build(m, row, m->cmdline, sizeof(m->cmdline));
+        enum runner_build b;
+
+        m->run.text = m->line;
+        b = row->build(m, row, m->line, FSM_SHORT_MAX);
         if (b != RUNNER_BUILT)
             return b;
-        text = m->cmdline;
+        text = m->run.text;
     }
     if (row->timeout_ms && timeout > row->timeout_ms)
         timeout = row->timeout_ms;

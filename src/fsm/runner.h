@@ -42,9 +42,10 @@ struct runner_row {
     uint8_t arg;         /* the phase's own: which check a row is */
     uint8_t count;       /* 0 or 1: one command; n: build() writes n, runner_index() 0..n-1 */
     bool (*applies)(const struct fsm *m, const struct runner_row *row); /* NULL: always */
-    /* Writes the command into out: RUNNER_BUILT; RUNNER_SKIP: this row is not sent (a
-     * value left at 0); RUNNER_FAILED: it cannot be written, and build has finished the
-     * session saying why. */
+    /* Writes the command into out (the start of the machine's line, size bytes; one that
+     * builds it elsewhere in the line points m->run.text at it): RUNNER_BUILT;
+     * RUNNER_SKIP: this row is not sent (a value left at 0); RUNNER_FAILED: it cannot be
+     * written, and build has finished the session saying why. */
     enum runner_build (*build)(struct fsm *m, const struct runner_row *row, char *out, size_t size);
     void (*line)(struct fsm *m, const char *line); /* each answer line; NULL: none kept */
     /* The answer; last: no try is left, so AGAIN is no verdict. NULL: always GO. */
@@ -57,6 +58,7 @@ typedef enum fsm_verdict (*runner_done_fn)(struct fsm *m);
 /* Where a dialogue stands. */
 struct runner {
     const struct runner_row *rows;
+    const char *text; /* the command build() wrote: the line's start, unless it says where */
     runner_done_fn done;
     uint8_t count;
     uint8_t row;   /* the row in flight */

@@ -202,10 +202,18 @@ static const struct family_values values = {.cid = 3, .pid = 0, .asr_mode = 1, .
 
 static void command_of(const char *family, const char *target, bool local, const char *want)
 {
+    struct family_command_parts parts;
     char out[800];
 
     assert_true(family_command(family_by_name(family), &values, target, local, out, sizeof(out)));
     assert_string_equal(out, want);
+    /* The parts the command phase builds around the target in place: a head that fits
+     * before it, and a body that is the target's end (or nothing of it). */
+    family_command_parts(family_by_name(family), &values, target, local, &parts);
+    assert_in_range(strlen(parts.head), 1, FAMILY_COMMAND_HEAD_MAX);
+    assert_int_equal(parts.body_len, strlen(parts.body));
+    if (parts.body_len > 0)
+        assert_ptr_equal(parts.body + parts.body_len, target + strlen(target));
 }
 
 static void test_command_forms(void **state)
