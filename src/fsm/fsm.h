@@ -3,8 +3,10 @@
  * It runs a plan of phases for each mode (fsm.c names them): an upgrade identifies the
  * module, sends the command in its family's form, follows the module to the end and
  * verifies the result by the firmware version; watch follows and verifies; info
- * identifies. Each phase (phase_*.c) handles the inputs and returns a verdict; the
- * phases share the data below and the core (core.c), and never call each other.
+ * identifies. Each phase (phase_*.c) handles the inputs and returns a verdict; it keeps
+ * its own state (union fsm_phase_state), hands the next phase what it found through the
+ * core or a named field, and never calls another phase. A dialogue is rows of the
+ * runner (runner.h); the cleanup phase runs after every ending that held its result.
  * Inputs: the pending command's response lines and result, a typed +QIND URC, the port
  * lost or back, and the time. Outputs, drained with fsm_next_output(). */
 #ifndef DFOTA_FOTA_H
@@ -138,7 +140,18 @@ struct fsm_cleanup {
     char urcport[FSM_URCPORT_MAX]; /* the URC port before the checks routed it; "" none */
 };
 
-/* What the verify phase judges against when the follow phase ran out of time. */
+/* The state of the phases that keep one, each touched by its phase alone. They never run
+ * at the same time, so they share the memory, and each clears its own on entering; what
+ * one phase hands the next goes through the core (core_propose) or a field of its own
+ * below (the identities, end_ok, clean). */
+union fsm_phase_state {
+    struct fsm_preflight pre;
+    struct fsm_follow follow;
+#if DFOTA_WITH_UPLOAD
+    struct upload up;
+#endif
+};
+
 struct fsm {
     struct core core;
     enum fsm_mode mode;
@@ -156,12 +169,10 @@ struct fsm {
     size_t step;
     struct runner run; /* the dialogue in flight (runner.h) */
     struct fsm_ident_run ident;
-    struct fsm_preflight pre;
     struct fsm_identity before, after;
-    struct fsm_follow follow;
+    union fsm_phase_state own;
 #if DFOTA_WITH_UPLOAD
     struct fsm_upload_job job;
-    struct upload up;
 #endif
     bool end_ok;    /* END,0 seen */
     bool port_away; /* the port was lost and is not back */

@@ -6,6 +6,7 @@
  * (EC800K does it twice per upgrade); only END,502 starts a new attempt. Progress never
  * goes backwards within an attempt. */
 #include <stdio.h>
+#include <string.h>
 
 #include "fsm/ident.h"
 #include "fsm/phases.h"
@@ -15,7 +16,7 @@ static void follow_enter(struct fsm *m, enum fsm_follow_state state, enum core_t
                          uint32_t now, uint32_t ms, enum dfota_phase phase)
 {
     core_disarm_all(&m->core);
-    m->follow.state = state;
+    m->own.follow.state = state;
     core_arm(&m->core, t, now, ms);
     core_set_phase(&m->core, phase);
 }
@@ -42,9 +43,10 @@ static void follow_updating(struct fsm *m, uint32_t now)
 
 static enum fsm_verdict follow_enter_phase(struct fsm *m, uint32_t now)
 {
-    m->follow.last_percent = -1;
-    m->follow.last_dl_percent = -1;
-    m->follow.last_restore_percent = -1;
+    memset(&m->own.follow, 0, sizeof(m->own.follow)); /* the memory was an earlier phase's */
+    m->own.follow.last_percent = -1;
+    m->own.follow.last_dl_percent = -1;
+    m->own.follow.last_restore_percent = -1;
     if (m->mode == FSM_MODE_WATCH)
         follow_window(m, now, false); /* waiting for the module to say anything */
     else if (m->local)                /* no download: the module reboots at once */
@@ -97,13 +99,13 @@ static enum fsm_verdict follow_download_urc(struct fsm *m, const struct qind *ur
         else if (urc->kind == QIND_HTTPSTART)
             m->core.via = DFOTA_VIA_HTTP;
         follow_downloading(m, now);
-        m->follow.last_dl_percent = -1;
+        m->own.follow.last_dl_percent = -1;
         core_emit(&m->core, DFOTA_EVENT_DOWNLOAD_START, -1, -1, NULL);
         return FSM_STAY;
     case QIND_DOWNLOADING:
-        if (m->follow.state != FOLLOW_COMMANDED)
+        if (m->own.follow.state != FOLLOW_COMMANDED)
             follow_downloading(m, now);
-        if (follow_advances(&m->follow.last_dl_percent, urc->number))
+        if (follow_advances(&m->own.follow.last_dl_percent, urc->number))
             core_emit(&m->core, DFOTA_EVENT_DOWNLOAD_PROGRESS, urc->number, -1, NULL);
         return FSM_STAY;
     default: /* the ends */
@@ -113,11 +115,11 @@ static enum fsm_verdict follow_download_urc(struct fsm *m, const struct qind *ur
 
 static void follow_begin_attempt(struct fsm *m)
 {
-    if (m->follow.in_attempt)
+    if (m->own.follow.in_attempt)
         return; /* a reboot inside the attempt: the module resumes it */
-    m->follow.in_attempt = true;
+    m->own.follow.in_attempt = true;
     m->core.attempt++;
-    m->follow.last_percent = -1;
+    m->own.follow.last_percent = -1;
     core_emit(&m->core, DFOTA_EVENT_UPDATE_START, -1, -1, NULL);
 }
 
@@ -126,20 +128,20 @@ static enum fsm_verdict follow_update_end(struct fsm *m, int code, uint32_t now)
     char meaning[CORE_TEXT_MAX], text[CORE_DONE_MAX];
 
     core_emit(&m->core, DFOTA_EVENT_UPDATE_END, -1, code, NULL);
-    m->follow.in_attempt = false;
+    m->own.follow.in_attempt = false;
     if (code == 0) {
         m->end_ok = true;
         follow_enter(m, FOLLOW_FINAL, CORE_TIMER_PORT, now, m->timing.port_ms,
                      DFOTA_PHASE_FINAL_REBOOT);
         return FSM_STAY;
     }
-    if (code == 502 && ++m->follow.fails_502 < FSM_MAX_ATTEMPTS) {
+    if (code == 502 && ++m->own.follow.fails_502 < FSM_MAX_ATTEMPTS) {
         follow_window(m, now, true); /* the module reboots and tries again */
         return FSM_STAY;
     }
     if (code == 502) {
         snprintf(text, sizeof(text), "update failed: module error 502 on all %d attempts",
-                 m->follow.fails_502);
+                 m->own.follow.fails_502);
     } else {
         family_describe_code(m->family, FAMILY_AT_UPDATE, code, meaning, sizeof(meaning));
         snprintf(text, sizeof(text), "update failed: module %s", meaning);
@@ -151,7 +153,7 @@ static enum fsm_verdict follow_update_end(struct fsm *m, int code, uint32_t now)
 static void follow_progress(struct fsm *m, int percent, uint32_t now)
 {
     follow_updating(m, now);
-    if (follow_advances(&m->follow.last_percent, percent))
+    if (follow_advances(&m->own.follow.last_percent, percent))
         core_emit(&m->core, DFOTA_EVENT_PROGRESS, percent, -1, NULL);
 }
 
@@ -162,13 +164,13 @@ static enum fsm_verdict follow_restore(struct fsm *m, int percent, uint32_t now)
     if (m->family->restore == FAMILY_RESTORE_INSTALL) {
         follow_begin_attempt(m);
         follow_updating(m, now);
-        if (follow_advances(&m->follow.last_restore_percent, percent))
+        if (follow_advances(&m->own.follow.last_restore_percent, percent))
             core_emit(&m->core, DFOTA_EVENT_INSTALL, percent, -1, NULL);
         return FSM_STAY;
     }
-    if (follow_advances(&m->follow.last_restore_percent, percent))
+    if (follow_advances(&m->own.follow.last_restore_percent, percent))
         core_emit(&m->core, DFOTA_EVENT_RESTORE, percent, -1, NULL);
-    if (percent >= 100 && m->follow.fails_502 > 0) {
+    if (percent >= 100 && m->own.follow.fails_502 > 0) {
         core_finish(&m->core, DFOTA_ERR_UPDATE, 502,
                     "update failed: module error 502; it restored its original firmware");
         return FSM_DONE;
@@ -195,7 +197,7 @@ static enum fsm_verdict follow_update_urc(struct fsm *m, const struct qind *urc,
     case QIND_RESTORE:
         return follow_restore(m, urc->number, now);
     default:
-        if (m->follow.state == FOLLOW_UPDATING) /* an unknown kind: the module is alive */
+        if (m->own.follow.state == FOLLOW_UPDATING) /* an unknown kind: the module is alive */
             core_arm(&m->core, CORE_TIMER_STALL, now, m->timing.stall_ms);
         return FSM_STAY;
     }
@@ -216,8 +218,8 @@ static bool follow_is_end_urc(enum qind_kind kind)
 /* Download URCs count before the first attempt only (a late duplicate changes nothing). */
 static bool follow_wants_download_urc(const struct fsm *m)
 {
-    return m->core.attempt == 0 && !m->follow.in_attempt &&
-           (m->follow.state == FOLLOW_COMMANDED || m->follow.state == FOLLOW_WINDOW);
+    return m->core.attempt == 0 && !m->own.follow.in_attempt &&
+           (m->own.follow.state == FOLLOW_COMMANDED || m->own.follow.state == FOLLOW_WINDOW);
 }
 
 static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint32_t now)
@@ -226,15 +228,15 @@ static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint32
     if (follow_is_end_urc(urc->kind) && urc->number < 0)
         return FSM_STAY;
     if (urc->kind == QIND_RDY) {
-        if (m->follow.state == FOLLOW_FINAL)
+        if (m->own.follow.state == FOLLOW_FINAL)
             return FSM_NEXT; /* a UART: the final reboot is over */
-        if (m->follow.state != FOLLOW_FINAL_AWAY)
+        if (m->own.follow.state != FOLLOW_FINAL_AWAY)
             follow_window(m, now, false); /* rebooted on a UART: the window starts again */
         return FSM_STAY;
     }
-    if (m->follow.state == FOLLOW_FINAL || m->follow.state == FOLLOW_FINAL_AWAY)
+    if (m->own.follow.state == FOLLOW_FINAL || m->own.follow.state == FOLLOW_FINAL_AWAY)
         return FSM_STAY; /* after END,0 (a power cut replays START, END,0: same end) */
-    m->follow.any_urc = true;
+    m->own.follow.any_urc = true;
     if (follow_is_download_urc(urc->kind))
         return follow_wants_download_urc(m) ? follow_download_urc(m, urc, now) : FSM_STAY;
     return follow_update_urc(m, urc, now);
@@ -243,18 +245,19 @@ static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint32
 static enum fsm_verdict follow_port(struct fsm *m, bool lost, uint32_t now)
 {
     if (lost) {
-        bool final = m->follow.state == FOLLOW_FINAL || m->follow.state == FOLLOW_FINAL_AWAY;
+        bool final =
+            m->own.follow.state == FOLLOW_FINAL || m->own.follow.state == FOLLOW_FINAL_AWAY;
         core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
         follow_enter(m, final ? FOLLOW_FINAL_AWAY : FOLLOW_AWAY, CORE_TIMER_PORT, now,
                      m->timing.port_ms, final ? DFOTA_PHASE_FINAL_REBOOT : DFOTA_PHASE_REBOOTING);
         core_reopen(&m->core);
         return FSM_STAY;
     }
-    if (m->follow.state == FOLLOW_FINAL_AWAY) {
+    if (m->own.follow.state == FOLLOW_FINAL_AWAY) {
         core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
         return FSM_NEXT;
     }
-    if (m->follow.state == FOLLOW_AWAY) {
+    if (m->own.follow.state == FOLLOW_AWAY) {
         core_emit(&m->core, DFOTA_EVENT_PORT_BACK, -1, -1, NULL);
         follow_window(m, now, false);
     }
@@ -268,16 +271,16 @@ static void follow_window_verdict(struct fsm *m)
     char text[CORE_DONE_MAX];
     unsigned window_s = (unsigned)(m->timing.first_urc_ms / 1000);
 
-    if (m->follow.fails_502 > 0) {
+    if (m->own.follow.fails_502 > 0) {
         snprintf(text, sizeof(text),
                  "update failed: module error 502 after %d attempts; it gave up",
-                 m->follow.fails_502);
+                 m->own.follow.fails_502);
         core_propose(&m->core, DFOTA_ERR_UPDATE, 502, text);
         return;
     }
-    if (m->follow.last_restore_percent >= 0)
+    if (m->own.follow.last_restore_percent >= 0)
         snprintf(text, sizeof(text), "the module stopped reporting while restoring");
-    else if (m->mode == FSM_MODE_WATCH && !m->follow.any_urc)
+    else if (m->mode == FSM_MODE_WATCH && !m->own.follow.any_urc)
         snprintf(text, sizeof(text),
                  "no FOTA URC within %u s: no upgrade was seen (a module still downloading "
                  "needs a longer first-URC window)",
@@ -307,10 +310,10 @@ static enum fsm_verdict follow_timer(struct fsm *m, enum core_timer t, uint32_t 
         return follow_finish(m, DFOTA_ERR_TIMEOUT, "no progress from the module for %u s",
                              m->timing.stall_ms);
     case CORE_TIMER_PORT:
-        if (m->follow.state == FOLLOW_FINAL)
+        if (m->own.follow.state == FOLLOW_FINAL)
             return FSM_NEXT; /* no port loss and no RDY: perhaps a UART that missed RDY */
         return follow_finish(m, DFOTA_ERR_PORT,
-                             m->follow.state == FOLLOW_FINAL_AWAY
+                             m->own.follow.state == FOLLOW_FINAL_AWAY
                                  ? "the module reported success but could not be confirmed: "
                                    "the port did not come back within %u s"
                                  : "the port did not come back within %u s",

@@ -36,13 +36,13 @@ static bool preflight_downloads(const struct fsm *m, const struct runner_row *ro
 static bool preflight_cgreg_needed(const struct fsm *m, const struct runner_row *row)
 {
     (void)row;
-    return !m->local && m->pre.cereg_unsupported;
+    return !m->local && m->own.pre.cereg_unsupported;
 }
 
 static bool preflight_route_needed(const struct fsm *m, const struct runner_row *row)
 {
     (void)row;
-    return m->pre.route;
+    return m->own.pre.route;
 }
 
 /* A package already there (not one the host uploads next). */
@@ -57,8 +57,8 @@ static bool preflight_has_package_list(const struct fsm *m, const struct runner_
 /* The text after "+X:" in the row's answer, blanks skipped. */
 static const char *preflight_value(const struct fsm *m)
 {
-    const char *colon = strchr(m->pre.line, ':');
-    const char *v = colon ? colon + 1 : m->pre.line;
+    const char *colon = strchr(m->own.pre.line, ':');
+    const char *v = colon ? colon + 1 : m->own.pre.line;
 
     while (*v == ' ')
         v++;
@@ -122,7 +122,7 @@ static enum preflight_verdict preflight_judge_sim(struct fsm *m, enum at_result 
         snprintf(detail, size, "ready");
         return PRE_OK;
     }
-    if (r == AT_RESULT_OK && m->pre.line[0]) {
+    if (r == AT_RESULT_OK && m->own.pre.line[0]) {
         snprintf(detail, size, "the SIM waits for %s: unlock it first", v);
         return PRE_FAIL;
     }
@@ -170,7 +170,7 @@ static enum preflight_verdict preflight_judge_cereg(struct fsm *m, enum at_resul
 {
     (void)code;
     if (r != AT_RESULT_OK) {
-        m->pre.cereg_unsupported = true; /* AT+CGREG? next */
+        m->own.pre.cereg_unsupported = true; /* AT+CGREG? next */
         snprintf(detail, size, "no LTE registration query; asking AT+CGREG?");
         return PRE_OK;
     }
@@ -214,7 +214,7 @@ static enum preflight_verdict preflight_judge_urcport(struct fsm *m, enum at_res
         return PRE_OK;
     }
     if (m->set.set_urcport) {
-        snprintf(m->pre.urcport_before, sizeof(m->pre.urcport_before), "%s", port);
+        snprintf(m->own.pre.urcport_before, sizeof(m->own.pre.urcport_before), "%s", port);
         return PRE_ROUTE;
     }
     snprintf(detail, size, "URCs go to %s, not %s where dfota listens (urcport, set_urcport)", port,
@@ -238,11 +238,11 @@ static enum preflight_verdict preflight_judge_package(struct fsm *m, enum at_res
     (void)code;
     if (r != AT_RESULT_OK)
         return preflight_unsupported(detail, size, "AT+QFLST");
-    if (!m->pre.package_found) {
+    if (!m->own.pre.package_found) {
         snprintf(detail, size, "%s is not in the module's file system", preflight_package_name(m));
         return PRE_FAIL;
     }
-    snprintf(detail, size, "%s", m->pre.line);
+    snprintf(detail, size, "%s", m->own.pre.line);
     return PRE_OK;
 }
 
@@ -266,11 +266,11 @@ static enum runner_verdict preflight_judge(struct fsm *m, enum at_result r, int 
     char detail[CORE_TEXT_MAX], text[CORE_DONE_MAX];
     enum preflight_verdict v = check->judge(m, r, code, detail, sizeof(detail));
 
-    m->pre.line[0] = '\0'; /* the next answer's */
+    m->own.pre.line[0] = '\0'; /* the next answer's */
     if (v == PRE_AGAIN && !last)
         return RUNNER_AGAIN;
     if (v == PRE_ROUTE) { /* the route row applies next */
-        m->pre.route = true;
+        m->own.pre.route = true;
         return RUNNER_GO;
     }
     core_check(&m->core, check->name,
@@ -304,7 +304,7 @@ static enum runner_verdict preflight_judge_routed(struct fsm *m, enum at_result 
     /* From here every ending puts it back (the cleanup phase); one unanswered may have
      * been carried out. */
     if (result == AT_RESULT_OK || result == AT_RESULT_TIMEOUT) {
-        snprintf(m->clean.urcport, sizeof(m->clean.urcport), "%s", m->pre.urcport_before);
+        snprintf(m->clean.urcport, sizeof(m->clean.urcport), "%s", m->own.pre.urcport_before);
         core_hold(&m->core);
     }
     if (result != AT_RESULT_OK) {
@@ -314,7 +314,7 @@ static enum runner_verdict preflight_judge_routed(struct fsm *m, enum at_result 
         return RUNNER_STOP;
     }
     snprintf(detail, sizeof(detail), "URCs routed from %s to %s for the upgrade",
-             m->pre.urcport_before, m->set.urcport);
+             m->own.pre.urcport_before, m->set.urcport);
     core_check(&m->core, "urcport", DFOTA_CHECK_OK, detail);
     return RUNNER_GO;
 }
@@ -343,7 +343,7 @@ static const struct runner_row preflight_rows[] = {
 static enum fsm_verdict preflight_enter(struct fsm *m, uint32_t now)
 {
     (void)now;
-    memset(&m->pre, 0, sizeof(m->pre));
+    memset(&m->own.pre, 0, sizeof(m->own.pre));
     if (m->set.no_preflight)
         return FSM_NEXT;
     return runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]),
@@ -362,9 +362,9 @@ static void preflight_on_line(struct fsm *m, const char *line)
         snprintf(want, sizeof(want), ":%s\"", preflight_package_name(m));
         if (!strstr(line, want))
             return;
-        m->pre.package_found = true;
+        m->own.pre.package_found = true;
     }
-    snprintf(m->pre.line, sizeof(m->pre.line), "%s", line);
+    snprintf(m->own.pre.line, sizeof(m->own.pre.line), "%s", line);
 }
 
 const struct fsm_phase phase_preflight = {

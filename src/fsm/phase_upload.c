@@ -37,7 +37,7 @@ static enum fsm_verdict upload_phase_pump(struct fsm *m)
     struct upload_out out;
     char text[CORE_DONE_MAX];
 
-    while (upload_next_output(&m->up, &out)) {
+    while (upload_next_output(&m->own.up, &out)) {
         switch (out.kind) {
         case UPLOAD_OUT_SEND:
             core_send_cmd(&m->core, &out.cmd);
@@ -95,22 +95,22 @@ static enum fsm_verdict upload_phase_enter(struct fsm *m, uint32_t now)
     p.module_timeout_s = m->job.module_timeout_s;
     p.command_ms = m->timing.command_ms;
     p.ack_block = m->job.no_ack ? 0 : UPLOAD_ACK_BLOCK;
-    if (upload_init(&m->up, &p, why, sizeof(why)) != 0)
+    if (upload_init(&m->own.up, &p, why, sizeof(why)) != 0)
         return upload_phase_refuse(m, why);
-    upload_begin(&m->up);
+    upload_begin(&m->own.up);
     return upload_phase_pump(m);
 }
 
 static void upload_phase_line(struct fsm *m, const char *line)
 {
-    upload_on_response(&m->up, line);
+    upload_on_response(&m->own.up, line);
 }
 
 static enum fsm_verdict upload_phase_answer(struct fsm *m, enum at_result result, int code,
                                             uint32_t now)
 {
     (void)now;
-    upload_on_result(&m->up, result, code);
+    upload_on_result(&m->own.up, result, code);
     return upload_phase_pump(m);
 }
 
@@ -119,7 +119,7 @@ static enum fsm_verdict upload_phase_port(struct fsm *m, bool lost, uint32_t now
     (void)now;
     if (!lost)
         return FSM_STAY;
-    upload_on_result(&m->up, AT_RESULT_HANGUP, -1);
+    upload_on_result(&m->own.up, AT_RESULT_HANGUP, -1);
     return upload_phase_pump(m);
 }
 
