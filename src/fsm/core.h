@@ -68,7 +68,9 @@ void core_init(struct core *c);
 /* An event for the user; text may be NULL. */
 void core_emit(struct core *c, enum dfota_event_type type, int percent, int code, const char *text);
 /* A command to send. text and prefix (the response prefix for AT_RESP_PREFIX, or NULL)
- * are not copied: they must stay valid until the output is taken. */
+ * are not copied: they must stay valid until the command's final result, for the AT
+ * engine keeps pointing at them while the command is in flight (the echo is matched
+ * against text, the answer lines against prefix, a timeout names text). */
 void core_send(struct core *c, const char *text, enum at_resp resp, const char *prefix,
                uint32_t timeout_ms);
 /* An event that counts bytes (the upload's). */

@@ -60,6 +60,9 @@ check() {
     if [ "${1:-}" = "--ranks" ]; then
         ranks=$2
         shift 2
+        # A rank file that cannot be read names no folder: every arrow would pass.
+        grep -qv '^#' "$ranks" 2>/dev/null ||
+            { echo "cannot read the ranks in $ranks" >&2; return 2; }
     fi
     for o in "$@"; do
         nm "$o" >/dev/null || { echo "cannot read the symbols of $o" >&2; return 2; }
@@ -125,9 +128,14 @@ self_test() {
         echo "self-test: src/fsm/ using src/os/ (the session's alone) passed the ranks" >&2
         exit 1
     fi
+    if check --ranks "$dir/no-such-ranks" "$dir/src/at/e.c.o" >/dev/null 2>&1; then
+        echo "self-test: a rank file that cannot be read passed the ranks" >&2
+        exit 1
+    fi
     check --ranks "$dir/ranks" "$dir/src/at/e.c.o" >/dev/null ||
         { echo "self-test: one object refused by the ranks" >&2; exit 1; }
-    echo "self-test: a loop, a missing object and arrows up the ranks fail the check," \
+    echo "self-test: a loop, a missing object, arrows up the ranks and an unreadable rank" \
+        "file fail the check," \
         "a one-way pair passes"
 }
 

@@ -2,6 +2,11 @@
 
 #include <string.h>
 
+#include "at/at.h"
+
+/* Every command the engine writes is held whole until its CR. */
+_Static_assert(FAKE_PORT_HELD_MAX > AT_CMD_MAX, "FAKE_PORT_HELD_MAX holds the longest command");
+
 void fake_port_init(struct fake_port *fp)
 {
     memset(fp, 0, sizeof(*fp));
