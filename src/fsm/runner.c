@@ -8,7 +8,7 @@ const struct runner_row *runner_current(const struct fsm *m)
     return m->run.row < m->run.count ? &m->run.rows[m->run.row] : NULL;
 }
 
-/* Sends the row in flight, or says why not. */
+/* Sends the row in flight (RUNNER_SENT), or says why not. */
 static enum runner_build runner_send(struct fsm *m)
 {
     const struct runner_row *row = runner_current(m);
@@ -21,13 +21,13 @@ static enum runner_build runner_send(struct fsm *m)
         m->run.text = m->line;
         b = row->build(m, row, m->line, FSM_SHORT_MAX);
         if (b != RUNNER_BUILT)
-            return b;
+            return b; /* SENT by build itself, SKIP or FAILED */
         text = m->run.text;
     }
     if (row->timeout_ms && timeout > row->timeout_ms)
         timeout = row->timeout_ms;
     core_send(&m->core, text, (enum at_resp)row->resp, row->prefix, timeout);
-    return RUNNER_BUILT;
+    return RUNNER_SENT;
 }
 
 unsigned runner_index(const struct fsm *m)
@@ -65,11 +65,11 @@ static enum fsm_verdict runner_next(struct fsm *m)
             continue;
         m->run.tries = 0;
         switch (runner_send(m)) {
-        case RUNNER_BUILT:
+        case RUNNER_SENT:
             return FSM_STAY;
         case RUNNER_FAILED:
             return FSM_DONE;
-        case RUNNER_SKIP:
+        default: /* RUNNER_SKIP (runner_send() never says BUILT) */
             break;
         }
     }

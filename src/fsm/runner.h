@@ -3,9 +3,10 @@
  * command line), the kind of answer and the prefix it reads, its timeout, how often and
  * how long it is asked again and the pause between, whether it applies, the handler that
  * keeps what an answer line says and the judge that turns the answer into a verdict.
- * Identification, the checks, a family's setup commands, AT+QFOTADL itself and putting
- * the URC port back are such rows (ident.c, phase_*.c). The runner owns the one pause
- * timer (CORE_TIMER_PAUSE). No I/O: it sends through the core. */
+ * Identification, the checks, a family's setup commands, the upload's file commands and
+ * AT+QFUPL, AT+QFOTADL itself and putting the URC port back are such rows (ident.c,
+ * phase_*.c). The runner owns the one pause timer (CORE_TIMER_PAUSE). No I/O: it sends
+ * through the core. */
 #ifndef DFOTA_RUNNER_H
 #define DFOTA_RUNNER_H
 
@@ -29,7 +30,10 @@ enum runner_verdict {
     RUNNER_STOP,  /* the dialogue ends here; the judge has said why (core_finish) */
 };
 
-enum runner_build { RUNNER_BUILT, RUNNER_SKIP, RUNNER_FAILED };
+/* What a row's build did; RUNNER_SENT is also the runner's word for any row that went
+ * out. SENT and FAILED have the values of FSM_STAY and FSM_DONE, which they become: the
+ * compiler hands them on as they are. */
+enum runner_build { RUNNER_SENT, RUNNER_SKIP, RUNNER_FAILED, RUNNER_BUILT };
 
 struct runner_row {
     const char *command; /* NULL: build() writes it into the machine's command line */
@@ -44,8 +48,10 @@ struct runner_row {
     bool (*applies)(const struct fsm *m, const struct runner_row *row); /* NULL: always */
     /* Writes the command into out (the start of the machine's line, size bytes; one that
      * builds it elsewhere in the line points m->run.text at it): RUNNER_BUILT;
-     * RUNNER_SKIP: this row is not sent (a value left at 0); RUNNER_FAILED: it cannot be
-     * written, and build has finished the session saying why. */
+     * RUNNER_SENT: sent it itself, whole (core_send_cmd), as a raw transfer's must be,
+     * with its source and a timeout of its own; RUNNER_SKIP: this row is not sent (a
+     * value left at 0); RUNNER_FAILED: it cannot be written, and build has finished the
+     * session saying why. */
     enum runner_build (*build)(struct fsm *m, const struct runner_row *row, char *out, size_t size);
     void (*line)(struct fsm *m, const char *line); /* each answer line; NULL: none kept */
     /* The answer; last: no try is left, so AGAIN is no verdict. NULL: always GO. */

@@ -1,8 +1,7 @@
-/* The upload dialogue (see upload.h): free space, a stale file, AT+QFUPL with the
- * checksum computed while sending, one retry, and the cleanup of partial files. */
+/* The upload's transfer (see upload.h): AT+QFUPL with the checksum computed while sending,
+ * the module's count and checksum against ours, one retry, the verdicts in words. */
 #include "upload/upload.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,138 +9,10 @@
 
 #define UPLOAD_ACK_BYTE 'A'
 
-static void upload_push(struct upload *m, const struct upload_out *out)
+int upload_init(struct upload *u, const struct upload_params *params, char *msg, size_t msg_size)
 {
-    /* At most a SEND, an END and a DONE wait at once: the queue cannot fill. */
-    if (m->out_count == UPLOAD_OUT_MAX)
-        return;
-    m->out[(m->out_head + m->out_count) % UPLOAD_OUT_MAX] = *out;
-    m->out_count++;
-}
-
-static void upload_finish(struct upload *m, enum upload_verdict verdict, int code)
-{
-    struct upload_out out;
-
-    memset(&out, 0, sizeof(out));
-    m->state = UPLOAD_DONE;
-    m->verdict = verdict;
-    m->code = code;
-    out.kind = UPLOAD_OUT_DONE;
-    out.verdict = verdict;
-    out.code = code;
-    out.text = m->text;
-    upload_push(m, &out);
-}
-
-/* Sets the verdict's text; the verdict itself follows, now or after the cleanup. */
-static void upload_say(struct upload *m, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(m->text, sizeof(m->text), fmt, ap);
-    va_end(ap);
-}
-
-static void upload_send(struct upload *m, enum upload_state state, enum at_resp resp,
-                        const char *prefix, uint32_t timeout_ms)
-{
-    struct upload_out out;
-
-    memset(&out, 0, sizeof(out));
-    m->state = state;
-    out.kind = UPLOAD_OUT_SEND;
-    out.cmd.text = m->command;
-    out.cmd.resp = resp;
-    out.cmd.prefix = prefix;
-    out.cmd.timeout_ms = timeout_ms;
-    upload_push(m, &out);
-}
-
-static void upload_send_space(struct upload *m)
-{
-    snprintf(m->command, sizeof(m->command), "AT+QFLDS=\"UFS\"");
-    m->have_space = false;
-    upload_send(m, UPLOAD_SPACE, AT_RESP_PREFIX, "+QFLDS:", m->p.command_ms);
-}
-
-static void upload_send_list(struct upload *m)
-{
-    snprintf(m->command, sizeof(m->command), "AT+QFLST=\"%s\"", m->name);
-    m->stale_size = 0;
-    upload_send(m, UPLOAD_LIST_STALE, AT_RESP_PREFIX, "+QFLST:", m->p.command_ms);
-}
-
-static void upload_send_delete(struct upload *m, enum upload_state state)
-{
-    snprintf(m->command, sizeof(m->command), "AT+QFDEL=\"%s\"", m->name);
-    upload_send(m, state, AT_RESP_NONE, NULL, m->p.command_ms);
-}
-
-static size_t upload_raw_read(void *user, size_t offset, uint8_t *buf, size_t len);
-static void upload_raw_sent(void *user, size_t offset, const uint8_t *data, size_t len);
-
-static void upload_send_file(struct upload *m)
-{
-    struct upload_out *out;
-    /* Long enough for the module to give up on a stalled transfer and say so first. */
-    uint32_t timeout_ms = (uint32_t)m->p.module_timeout_s * 1000u + m->p.command_ms;
-
-    snprintf(m->command, sizeof(m->command), "AT+QFUPL=\"%s\",%zu,%u,%d", m->name, m->p.size,
-             (unsigned)m->p.module_timeout_s, m->p.ack_block > 0 ? 1 : 0);
-    m->attempt++;
-    qfupl_sum_init(&m->sum);
-    m->sent = 0;
-    m->began = false;
-    m->have_count = false;
-    m->last_percent = 0;
-    upload_send(m, UPLOAD_SENDING, AT_RESP_PREFIX, "+QFUPL:", timeout_ms);
-    out = &m->out[(m->out_head + m->out_count - 1) % UPLOAD_OUT_MAX];
-    out->cmd.raw.read = upload_raw_read;
-    out->cmd.raw.sent = upload_raw_sent;
-    out->cmd.raw.user = m;
-    out->cmd.raw.len = m->p.size;
-    out->cmd.raw.ack_block = m->p.ack_block;
-    out->cmd.raw.ack_byte = UPLOAD_ACK_BYTE;
-}
-
-/* The engine pulls the package through here: a cancel or a failed source stops it. */
-static size_t upload_raw_read(void *user, size_t offset, uint8_t *buf, size_t len)
-{
-    struct upload *m = user;
-    enum upload_source_status status;
-    size_t got = 0;
-
-    m->began = true;
-    if (m->cancelled || m->source_failed)
-        return 0;
-    status = m->p.read(m->p.read_user, offset, buf, len, &got);
-    if (status == UPLOAD_SOURCE_OK && (got == 0 || got > len))
-        status = got == 0 ? UPLOAD_SOURCE_CHANGED : UPLOAD_SOURCE_ERROR;
-    if (status != UPLOAD_SOURCE_OK) {
-        m->source_failed = true;
-        m->source_status = status;
-        return 0;
-    }
-    return got;
-}
-
-static void upload_raw_sent(void *user, size_t offset, const uint8_t *data, size_t len)
-{
-    struct upload *m = user;
-
-    qfupl_sum_update(&m->sum, data, len);
-    m->sent = offset + len;
-    m->last_percent = (unsigned)((uint64_t)m->sent * 100u / m->p.size);
-    m->progress_pending = true;
-}
-
-int upload_init(struct upload *m, const struct upload_params *params, char *msg, size_t msg_size)
-{
-    memset(m, 0, sizeof(*m));
-    m->verdict = UPLOAD_RUNNING;
-    m->code = -1;
+    memset(u, 0, sizeof(*u));
+    u->code = -1;
     if (!params->name || upload_name_check(params->name, msg, msg_size) != 0)
         return -1;
     if (params->size == 0 || !params->read || params->module_timeout_s == 0 ||
@@ -151,336 +22,279 @@ int upload_init(struct upload *m, const struct upload_params *params, char *msg,
                  "callback and both timeouts must be set");
         return -1;
     }
-    m->p = *params;
-    snprintf(m->name, sizeof(m->name), "%s", params->name);
-    m->p.name = m->name;
+    u->p = *params;
     return 0;
 }
 
-void upload_begin(struct upload *m)
+void upload_cancel(struct upload *u)
 {
-    if (m->state != UPLOAD_IDLE)
-        return;
-    if (m->cancelled) {
-        upload_say(m, "cancelled before the upload began");
-        upload_finish(m, UPLOAD_CANCELLED, -1);
-        return;
+    u->cancelled = true;
+}
+
+void upload_end(struct upload *u, enum upload_verdict verdict, enum at_result result, int code)
+{
+    u->verdict = (uint8_t)verdict;
+    u->result = (uint8_t)result;
+    u->code = code;
+}
+
+bool upload_stops(struct upload *u, enum at_result result)
+{
+    if (result == AT_RESULT_HANGUP)
+        upload_end(u, UPLOAD_PORT, result, -1);
+    else if (result == AT_RESULT_TIMEOUT)
+        upload_end(u, UPLOAD_TIMEOUT, result, -1);
+    else if (u->cancelled)
+        upload_end(u, UPLOAD_CANCELLED, result, -1);
+    else
+        return false;
+    return true;
+}
+
+/* The engine pulls the package through here: a cancel or a failed source stops it. */
+static size_t upload_raw_read(void *user, size_t offset, uint8_t *buf, size_t len)
+{
+    struct upload *u = user;
+    enum upload_source_status status;
+    size_t got = 0;
+
+    u->began = true;
+    if (u->cancelled || u->source_failed)
+        return 0;
+    status = u->p.read(u->p.read_user, offset, buf, len, &got);
+    if (status == UPLOAD_SOURCE_OK && (got == 0 || got > len))
+        status = got == 0 ? UPLOAD_SOURCE_CHANGED : UPLOAD_SOURCE_ERROR;
+    if (status != UPLOAD_SOURCE_OK) {
+        u->source_failed = true;
+        u->source_status = (uint8_t)status;
+        return 0;
     }
-    upload_send_space(m);
+    return got;
 }
 
-void upload_cancel(struct upload *m)
+static void upload_raw_sent(void *user, size_t offset, const uint8_t *data, size_t len)
 {
-    m->cancelled = true;
-    if (m->state == UPLOAD_IDLE)
-        upload_begin(m);
+    struct upload *u = user;
+
+    qfupl_sum_update(&u->sum, data, len);
+    u->sent = offset + len;
+    u->last_percent = (uint8_t)((uint64_t)u->sent * 100u / u->p.size);
+    u->progress_pending = true;
 }
 
-/* "+QFLDS: <free>,<total>" */
-static void upload_read_space(struct upload *m, struct fields *it)
+void upload_attempt(struct upload *u, char *line, size_t size, struct at_cmd *cmd)
 {
-    uint32_t free_bytes, total;
-
-    if (fields_next_number(it, UINT32_MAX, &free_bytes) &&
-        fields_next_number(it, UINT32_MAX, &total)) {
-        m->ufs_free = free_bytes;
-        m->ufs_total = total;
-        m->have_space = true;
-    }
+    snprintf(line, size, "AT+QFUPL=\"%s\",%zu,%u,%d", u->p.name, u->p.size,
+             (unsigned)u->p.module_timeout_s, u->p.ack_block > 0 ? 1 : 0);
+    u->attempt++;
+    qfupl_sum_init(&u->sum);
+    u->sent = 0;
+    u->began = false;
+    u->have_count = false;
+    u->last_percent = 0;
+    memset(cmd, 0, sizeof(*cmd));
+    cmd->text = line;
+    cmd->resp = AT_RESP_PREFIX;
+    cmd->prefix = "+QFUPL:";
+    /* Long enough for the module to give up on a stalled transfer and say so first. */
+    cmd->timeout_ms = (uint32_t)u->p.module_timeout_s * 1000u + u->p.command_ms;
+    cmd->raw.read = upload_raw_read;
+    cmd->raw.sent = upload_raw_sent;
+    cmd->raw.user = u;
+    cmd->raw.len = u->p.size;
+    cmd->raw.ack_block = u->p.ack_block;
+    cmd->raw.ack_byte = UPLOAD_ACK_BYTE;
 }
 
-/* "+QFLST: "UFS:<name>",<size>" (or without "UFS:"): the stale file's size. */
-static void upload_read_listing(struct upload *m, struct fields *it)
-{
-    struct fields_span name = fields_next(it);
-    uint32_t size;
-
-    if (fields_starts_nocase(name.begin, "UFS:") && name.end - name.begin >= 4)
-        name.begin += 4;
-    if (fields_is(name, m->name) && fields_next_number(it, UINT32_MAX, &size))
-        m->stale_size = (size_t)size;
-}
-
-/* "+QFUPL: <count>,<checksum>" */
-static void upload_read_result(struct upload *m, struct fields *it)
-{
-    uint32_t count;
-    struct fields_span sum;
-
-    if (!fields_next_number(it, UINT32_MAX, &count) || !fields_more(it))
-        return;
-    sum = fields_next(it);
-    if (!qfupl_sum_parse(sum.begin, (size_t)(sum.end - sum.begin), &m->module_sum))
-        return;
-    m->module_count = (size_t)count;
-    m->have_count = true;
-}
-
-void upload_on_response(struct upload *m, const char *line)
+void upload_read_count(struct upload *u, const char *line)
 {
     const char *colon = strchr(line, ':');
     struct fields it;
+    uint32_t count;
+    struct fields_span sum;
 
     fields_start(&it, colon ? colon + 1 : line);
-    switch (m->state) {
-    case UPLOAD_SPACE:
-        upload_read_space(m, &it);
-        break;
-    case UPLOAD_LIST_STALE:
-        upload_read_listing(m, &it);
-        break;
-    case UPLOAD_SENDING:
-        upload_read_result(m, &it);
-        break;
-    default:
-        break;
-    }
+    if (!fields_next_number(&it, UINT32_MAX, &count) || !fields_more(&it))
+        return;
+    sum = fields_next(&it);
+    if (!qfupl_sum_parse(sum.begin, (size_t)(sum.end - sum.begin), &u->module_sum))
+        return;
+    u->module_count = (size_t)count;
+    u->have_count = true;
 }
 
-/* The module's failure as words: "ERROR" or "+CME ERROR: 407". */
-static void upload_result_words(enum at_result result, int code, char *out, size_t size)
+/* The module answered OK to the transfer: its count and checksum against ours. A mismatch
+ * with an attempt left keeps the verdict open (UPLOAD_RUNNING): the file goes, and the
+ * upload runs once more. */
+static void upload_verify(struct upload *u)
 {
-    if ((result == AT_RESULT_CME || result == AT_RESULT_CMS) && code >= 0)
-        snprintf(out, size, "%s: %d", at_result_name(result), code);
+    bool short_count = u->have_count && u->module_count != u->p.size;
+
+    if (u->have_count && !short_count && u->module_sum == qfupl_sum_value(&u->sum))
+        upload_end(u, UPLOAD_OK, AT_RESULT_OK, -1);
+    else if (u->attempt >= UPLOAD_ATTEMPTS)
+        upload_end(u, short_count ? UPLOAD_SHORT : UPLOAD_CHECKSUM, AT_RESULT_OK, -1);
+    u->cleanup = u->verdict != UPLOAD_OK && u->verdict != UPLOAD_RUNNING;
+}
+
+bool upload_answer(struct upload *u, enum at_result result, int code)
+{
+    bool stopped = u->began && (u->cancelled || u->source_failed); /* the module ended it */
+
+    if (result == AT_RESULT_HANGUP || (result == AT_RESULT_TIMEOUT && !u->began)) {
+        (void)upload_stops(u, result);
+        return false;
+    }
+    if (result == AT_RESULT_OK && !stopped) {
+        upload_verify(u);
+        return true;
+    }
+    u->cleanup = u->began; /* data went out: a partial file may be on the module */
+    if (stopped)
+        upload_end(u, u->cancelled ? UPLOAD_CANCELLED : UPLOAD_SOURCE, result, -1);
+    else if (result == AT_RESULT_TIMEOUT) /* it began: the module stopped acknowledging */
+        upload_end(u, UPLOAD_TIMEOUT, result, -1);
+    else
+        upload_end(u, UPLOAD_REFUSED, result, code);
+    return false;
+}
+
+bool upload_take_progress(struct upload *u)
+{
+    bool pending = u->progress_pending;
+
+    u->progress_pending = false;
+    return pending;
+}
+
+/* ---- the verdicts in words ----------------------------------------------------------- */
+
+/* The module's failure as words: "ERROR" or "+CME ERROR: 407". */
+static void upload_words(const struct upload *u, char *out, size_t size)
+{
+    enum at_result result = (enum at_result)u->result;
+
+    if ((result == AT_RESULT_CME || result == AT_RESULT_CMS) && u->code >= 0)
+        snprintf(out, size, "%s: %d", at_result_name(result), u->code);
     else
         snprintf(out, size, "%s", at_result_name(result));
 }
 
-static bool upload_is_module_error(enum at_result result)
-{
-    return result == AT_RESULT_ERROR || result == AT_RESULT_CME || result == AT_RESULT_CMS;
-}
-
-/* A command before or after the transfer got no answer, or the port went. */
-static bool upload_lost_module(struct upload *m, enum at_result result)
-{
-    if (result == AT_RESULT_HANGUP) {
-        upload_say(m, "the port went away during %s", m->command);
-        upload_finish(m, UPLOAD_PORT, -1);
-        return true;
-    }
-    if (result == AT_RESULT_TIMEOUT) {
-        upload_say(m, "no answer to %s", m->command);
-        upload_finish(m, UPLOAD_TIMEOUT, -1);
-        return true;
-    }
-    return false;
-}
-
-static void upload_space_result(struct upload *m, enum at_result result, int code)
+/* Before the transfer, AT+QFLDS's error; then AT+QFUPL's, before or during its data. */
+static void upload_text_refused(const struct upload *u, char *out, size_t size)
 {
     char words[48];
 
-    if (upload_lost_module(m, result))
-        return;
-    if (m->cancelled) {
-        upload_say(m, "cancelled before anything was written");
-        upload_finish(m, UPLOAD_CANCELLED, -1);
-    } else if (result != AT_RESULT_OK || !m->have_space) {
-        upload_result_words(result, code, words, sizeof(words));
-        upload_say(m, "the module did not tell its free space (AT+QFLDS=\"UFS\": %s)",
-                   result == AT_RESULT_OK ? "no +QFLDS line" : words);
-        upload_finish(m, UPLOAD_REFUSED, upload_is_module_error(result) ? code : -1);
-    } else if ((uint64_t)m->p.size <= m->ufs_free) {
-        upload_send_delete(m, UPLOAD_DELETE_STALE);
-    } else {
-        upload_send_list(m);
-    }
+    upload_words(u, words, sizeof(words));
+    if (u->attempt == 0)
+        snprintf(out, size, "the module did not tell its free space (AT+QFLDS=\"UFS\": %s)",
+                 u->result == AT_RESULT_OK ? "no +QFLDS line" : words);
+    else if (u->cleanup)
+        snprintf(out, size, "the module ended the upload after %zu of %zu bytes (%s)", u->sent,
+                 u->p.size, words);
+    else
+        snprintf(out, size, "the module refused the upload (%s)%s", words,
+                 u->code == 407 ? ": a file of that name exists and could not be deleted" : "");
 }
 
-static void upload_list_result(struct upload *m, enum at_result result)
-{
-    if (upload_lost_module(m, result))
-        return;
-    if (m->cancelled) {
-        upload_say(m, "cancelled before anything was written");
-        upload_finish(m, UPLOAD_CANCELLED, -1);
-    } else if (result == AT_RESULT_OK && m->stale_size > 0 &&
-               (uint64_t)m->p.size <= m->ufs_free + m->stale_size) {
-        upload_send_delete(m, UPLOAD_DELETE_STALE);
-    } else {
-        upload_say(m,
-                   "not enough space on the module: the package needs %zu bytes, "
-                   "%llu of %llu are free",
-                   m->p.size, (unsigned long long)(m->ufs_free + m->stale_size),
-                   (unsigned long long)m->ufs_total);
-        upload_finish(m, UPLOAD_NO_SPACE, -1);
-    }
-}
-
-/* Before an upload: an error to AT+QFDEL (no such file) is fine. */
-static void upload_delete_result(struct upload *m, enum at_result result)
-{
-    if (upload_lost_module(m, result))
-        return;
-    if (m->cancelled) {
-        if (m->state == UPLOAD_DELETE_STALE)
-            upload_say(m, "cancelled before anything was written");
-        else
-            upload_say(m, "cancelled after a failed attempt; its file was deleted");
-        upload_finish(m, UPLOAD_CANCELLED, -1);
-        return;
-    }
-    upload_send_file(m);
-}
-
-/* Deletes what the failed transfer left, then gives the verdict. */
-static void upload_clean_up(struct upload *m, enum upload_verdict verdict, int code)
-{
-    m->pending_verdict = verdict;
-    m->code = code;
-    upload_send_delete(m, UPLOAD_CLEANUP);
-}
-
-static void upload_cleanup_result(struct upload *m, enum at_result result)
-{
-    size_t used = strlen(m->text);
-
-    if (result != AT_RESULT_OK)
-        snprintf(m->text + used, sizeof(m->text) - used, "; deleting the partial file: %s",
-                 at_result_name(result));
-    upload_finish(m, m->pending_verdict, m->code);
-}
-
-static void upload_push_end(struct upload *m, bool ok)
-{
-    struct upload_out out;
-
-    memset(&out, 0, sizeof(out));
-    out.kind = UPLOAD_OUT_END;
-    out.bytes = m->have_count ? m->module_count : m->sent;
-    out.checksum = qfupl_sum_value(&m->sum);
-    out.ok = ok;
-    upload_push(m, &out);
-}
-
-/* The module answered OK to the transfer: compare its count and checksum with ours. */
-static void upload_verify(struct upload *m)
+static void upload_text_mismatch(const struct upload *u, char *out, size_t size)
 {
     char ours[QFUPL_SUM_TEXT_MAX], theirs[QFUPL_SUM_TEXT_MAX];
-    uint16_t sum = qfupl_sum_value(&m->sum);
-    bool short_count = m->have_count && m->module_count != m->p.size;
-    bool ok = m->have_count && !short_count && m->module_sum == sum;
 
-    upload_push_end(m, ok);
-    qfupl_sum_format(sum, ours);
-    qfupl_sum_format(m->have_count ? m->module_sum : 0, theirs);
-    if (ok) {
-        upload_say(m, "uploaded %zu bytes as %s, checksum %s", m->p.size, m->name, ours);
-        upload_finish(m, UPLOAD_OK, -1);
-        return;
-    }
-    if (short_count)
-        upload_say(m, "short count twice: the module stored %zu of %zu bytes", m->module_count,
-                   m->p.size);
-    else if (m->have_count)
-        upload_say(m, "checksum mismatch twice: sent %s, the module computed %s", ours, theirs);
+    qfupl_sum_format(qfupl_sum_value(&u->sum), ours);
+    qfupl_sum_format(u->module_sum, theirs);
+    if (u->verdict == UPLOAD_SHORT)
+        snprintf(out, size, "short count twice: the module stored %zu of %zu bytes",
+                 u->module_count, u->p.size);
+    else if (u->have_count)
+        snprintf(out, size, "checksum mismatch twice: sent %s, the module computed %s", ours,
+                 theirs);
     else
-        upload_say(m, "checksum mismatch twice: the module's answer had no +QFUPL line");
-    if (m->attempt < UPLOAD_ATTEMPTS)
-        upload_send_delete(m, UPLOAD_DELETE_BAD);
+        snprintf(out, size, "checksum mismatch twice: the module's answer had no +QFUPL line");
+}
+
+/* Before anything was written; after an attempt whose file was deleted; or mid-transfer. */
+static void upload_text_cancelled(const struct upload *u, char *out, size_t size)
+{
+    if (u->cleanup)
+        snprintf(out, size, "cancelled after %zu of %zu bytes; the partial file was deleted",
+                 u->sent, u->p.size);
+    else if (u->attempt > 0)
+        snprintf(out, size, "cancelled after a failed attempt; its file was deleted");
     else
-        upload_clean_up(m, short_count ? UPLOAD_SHORT : UPLOAD_CHECKSUM, -1);
+        snprintf(out, size, "cancelled before anything was written");
 }
 
-/* The transfer stopped on our side (a cancel, a failed source); the module has ended it. */
-static void upload_stopped(struct upload *m)
+static void upload_text_source(const struct upload *u, char *out, size_t size)
 {
-    if (m->cancelled) {
-        upload_say(m, "cancelled after %zu of %zu bytes; the partial file was deleted", m->sent,
-                   m->p.size);
-        upload_clean_up(m, UPLOAD_CANCELLED, -1);
-    } else if (m->source_status == UPLOAD_SOURCE_CHANGED) {
-        upload_say(m, "the package changed size while it was read (after %zu of %zu bytes)",
-                   m->sent, m->p.size);
-        upload_clean_up(m, UPLOAD_SOURCE, -1);
-    } else {
-        upload_say(m, "the package could not be read after %zu of %zu bytes", m->sent, m->p.size);
-        upload_clean_up(m, UPLOAD_SOURCE, -1);
-    }
+    if (u->source_status == UPLOAD_SOURCE_CHANGED)
+        snprintf(out, size, "the package changed size while it was read (after %zu of %zu bytes)",
+                 u->sent, u->p.size);
+    else
+        snprintf(out, size, "the package could not be read after %zu of %zu bytes", u->sent,
+                 u->p.size);
 }
 
-static void upload_file_result(struct upload *m, enum at_result result, int code)
+/* The verdicts that need the command: the module lost, or one that stopped acknowledging. */
+static void upload_text_lost(const struct upload *u, const char *command, char *out, size_t size)
 {
-    char words[48];
-
-    if (result == AT_RESULT_HANGUP) {
-        upload_lost_module(m, result);
-    } else if (m->began && (m->cancelled || m->source_failed)) {
-        upload_stopped(m);
-    } else if (result == AT_RESULT_OK) {
-        upload_verify(m);
-    } else if (result == AT_RESULT_TIMEOUT && !m->began) {
-        upload_lost_module(m, result);
-    } else if (result == AT_RESULT_TIMEOUT) {
-        upload_say(m, "the module stopped acknowledging after %zu of %zu bytes", m->sent,
-                   m->p.size);
-        upload_clean_up(m, UPLOAD_TIMEOUT, -1);
-    } else {
-        upload_result_words(result, code, words, sizeof(words));
-        if (!m->began) {
-            upload_say(m, "the module refused the upload (%s)%s", words,
-                       code == 407 ? ": a file of that name exists and could not be deleted" : "");
-            upload_finish(m, UPLOAD_REFUSED, code);
-        } else {
-            upload_say(m, "the module ended the upload after %zu of %zu bytes (%s)", m->sent,
-                       m->p.size, words);
-            upload_clean_up(m, UPLOAD_REFUSED, code);
-        }
-    }
+    if (u->verdict == UPLOAD_PORT)
+        snprintf(out, size, "the port went away during %s", command);
+    else if (u->cleanup)
+        snprintf(out, size, "the module stopped acknowledging after %zu of %zu bytes", u->sent,
+                 u->p.size);
+    else
+        snprintf(out, size, "no answer to %s", command);
 }
 
-void upload_on_result(struct upload *m, enum at_result result, int code)
+static void upload_text_done(const struct upload *u, char *out, size_t size)
 {
-    switch (m->state) {
-    case UPLOAD_SPACE:
-        upload_space_result(m, result, code);
+    char sum[QFUPL_SUM_TEXT_MAX];
+
+    qfupl_sum_format(qfupl_sum_value(&u->sum), sum);
+    snprintf(out, size, "uploaded %zu bytes as %s, checksum %s", u->p.size, u->p.name, sum);
+}
+
+void upload_text(const struct upload *u, const char *command, char *out, size_t size)
+{
+    size_t used;
+
+    switch ((enum upload_verdict)u->verdict) {
+    case UPLOAD_OK:
+        upload_text_done(u, out, size);
         break;
-    case UPLOAD_LIST_STALE:
-        upload_list_result(m, result);
+    case UPLOAD_NO_SPACE:
+        snprintf(out, size,
+                 "not enough space on the module: the package needs %zu bytes, "
+                 "%llu of %llu are free",
+                 u->p.size, (unsigned long long)u->ufs_free + u->stale_size,
+                 (unsigned long long)u->ufs_total);
         break;
-    case UPLOAD_DELETE_STALE:
-    case UPLOAD_DELETE_BAD:
-        upload_delete_result(m, result);
+    case UPLOAD_REFUSED:
+        upload_text_refused(u, out, size);
         break;
-    case UPLOAD_SENDING:
-        upload_file_result(m, result, code);
+    case UPLOAD_CHECKSUM:
+    case UPLOAD_SHORT:
+        upload_text_mismatch(u, out, size);
         break;
-    case UPLOAD_CLEANUP:
-        upload_cleanup_result(m, result);
+    case UPLOAD_SOURCE:
+        upload_text_source(u, out, size);
         break;
-    case UPLOAD_IDLE:
-    case UPLOAD_DONE:
+    case UPLOAD_CANCELLED:
+        upload_text_cancelled(u, out, size);
+        break;
+    case UPLOAD_TIMEOUT:
+    case UPLOAD_PORT:
+        upload_text_lost(u, command, out, size);
+        break;
+    case UPLOAD_RUNNING:
+        snprintf(out, size, "under way");
         break;
     }
-}
-
-bool upload_next_output(struct upload *m, struct upload_out *out)
-{
-    if (m->progress_pending) {
-        memset(out, 0, sizeof(*out));
-        out->kind = UPLOAD_OUT_PROGRESS;
-        out->bytes = m->sent;
-        out->percent = m->last_percent;
-        m->progress_pending = false;
-        return true;
-    }
-    if (m->out_count == 0)
-        return false;
-    *out = m->out[m->out_head];
-    m->out_head = (m->out_head + 1) % UPLOAD_OUT_MAX;
-    m->out_count--;
-    return true;
-}
-
-bool upload_done(const struct upload *m)
-{
-    return m->state == UPLOAD_DONE;
-}
-
-enum upload_verdict upload_verdict(const struct upload *m)
-{
-    return m->verdict;
+    used = strlen(out);
+    if (u->cleanup && u->deleted != AT_RESULT_OK)
+        snprintf(out + used, size - used, "; deleting the partial file: %s",
+                 at_result_name((enum at_result)u->deleted));
 }
 
 const char *upload_verdict_name(enum upload_verdict verdict)

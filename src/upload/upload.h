@@ -1,8 +1,9 @@
-/* Uploading a package into the module's file system (UFS) over the AT port, as a pure
- * state machine: no I/O, no clock reads, no allocation. It is driven by the AT engine's
- * answers and says what to send; the AT engine (at.h) does the sending and keeps the
- * deadlines. The package comes from a read callback, so neither a 30 MB file nor a
- * package in flash ever needs to be in memory whole.
+/* Uploading a package into the module's file system (UFS) over the AT port: the transfer
+ * itself, as pure functions over one state: no I/O, no clock reads, no allocation. The
+ * dialogue around it is rows of the state machine's one runner (fsm/phase_upload.c),
+ * which sends what this says and hands it the answers. The package comes from a read
+ * callback, so neither a 30 MB file nor a package in flash ever needs to be in memory
+ * whole.
  *
  * The dialogue:
  *   1. AT+QFLDS="UFS"  -> +QFLDS: <free>,<total>. A package larger than the free space
@@ -21,35 +22,32 @@
  *   gave out, a cancel, no acknowledgement) the partial file is deleted (AT+QFDEL) before
  *   the verdict, where the module still answers.
  *
- * How a caller drives it (one phase of the session):
+ * What the runner's rows do with it (one phase of the session):
  *   struct upload up;                       // must not move while a transfer runs
  *   if (upload_init(&up, &params, msg, sizeof msg) != 0) refuse (msg: the broken rule)
- *   upload_begin(&up);
- *   loop:
- *     while (upload_next_output(&up, &out)) switch (out.kind) {
- *       case UPLOAD_OUT_SEND:     at_send(at, &out.cmd, now); on failure:
- *                                 upload_on_result(&up, AT_RESULT_HANGUP, -1)
- *       case UPLOAD_OUT_PROGRESS: report out.bytes, out.percent
- *       case UPLOAD_OUT_END:      report out.bytes, out.checksum, out.ok (one per attempt)
- *       case UPLOAD_OUT_DONE:     out.verdict, out.code, out.text: the phase is over
- *     }
- *     the AT engine's callbacks, while the upload phase owns the engine:
- *       response(line)        -> upload_on_response(&up, line)
- *       final(result, code)   -> upload_on_result(&up, result, code)
- *       urc(line)             -> not the upload's business (the session's)
- *     a cancel (may come at any time) -> upload_cancel(&up), then keep driving until DONE:
- *       no more data goes out; the module ends its transfer after params.module_timeout_s
- *       without data, then the partial file is deleted. A caller that cannot wait may
- *       drop the phase instead (at_abort()): the module then answers AT again once its
- *       own data timeout has passed.
- *   The outputs come in order; there is at most one command in flight, and a SEND comes
- *   only after the previous command's result was given. Progress is coalesced: only the
- *   latest is kept until taken, so a whole transfer in one engine call (ack mode off)
- *   cannot overflow the queue. The raw transfer's callbacks (in out.cmd.raw) point at the
- *   machine and call params.read from inside at_feed(). Time never enters here: every
- *   deadline is the engine's (params.command_ms for short commands; for AT+QFUPL, until
- *   CONNECT, per ack block and for the final answer, the module's own data timeout plus
- *   params.command_ms, so that a module that gave up on its transfer has answered first).
+ *   AT+QFLDS, AT+QFLST: their rows keep what the lines say (ufs_free, ufs_total,
+ *     have_space, stale_size) and judge; a judge that ends the upload: upload_end()
+ *   each answer before or after the transfer: upload_stops() (port, timeout, cancel)
+ *   AT+QFUPL: upload_attempt() writes the command, whole with its raw transfer, to send;
+ *     its "+QFUPL:" line -> upload_read_count(); its answer -> upload_answer(), true
+ *     when the module's count and checksum were compared (the attempt's end: ok when
+ *     verdict is UPLOAD_OK); verdict UPLOAD_RUNNING then: the file is deleted and the
+ *     next attempt runs; cleanup: the partial file is deleted (deleted: that answer)
+ *     before the verdict
+ *   while the transfer runs: upload_take_progress() -> sent, last_percent
+ *   the verdict: upload_text() says it in words
+ *   a cancel (may come at any time) -> upload_cancel(&up), then keep driving to the
+ *     verdict: no more data goes out; the module ends its transfer after
+ *     params.module_timeout_s without data, then the partial file is deleted. A caller
+ *     that cannot wait may drop the phase instead (at_abort()): the module then answers
+ *     AT again once its own data timeout has passed.
+ *   Progress is coalesced: only the latest is kept until taken, so a whole transfer in
+ *   one engine call (ack mode off) is one report. The raw transfer's callbacks (in the
+ *   command's raw) point at the state and call params.read from inside at_feed(). Time
+ *   never enters here: every deadline is the engine's (params.command_ms for short
+ *   commands; for AT+QFUPL, until CONNECT, per ack block and for the final answer, the
+ *   module's own data timeout plus params.command_ms, so that a module that gave up on
+ *   its transfer has answered first).
  *
  * Names and paths (upload_name_*) are checked apart, before anything is sent. */
 #ifndef DFOTA_UPLOAD_H
@@ -71,8 +69,7 @@
 #define UPLOAD_PATH_MAX 100
 #define UPLOAD_TEXT_MAX 160
 #define UPLOAD_ACK_BLOCK 1024 /* the module's block in ack mode */
-#define UPLOAD_OUT_MAX 4
-#define UPLOAD_ATTEMPTS 2 /* the first upload and one retry */
+#define UPLOAD_ATTEMPTS 2     /* the first upload and one retry */
 
 /* What the package source says of a read. */
 enum upload_source_status {
@@ -88,12 +85,12 @@ typedef enum upload_source_status (*upload_read_fn)(void *user, size_t offset, u
                                                     size_t len, size_t *got);
 
 struct upload_params {
-    const char *name;          /* the file name on the module (upload_name_check); copied */
+    const char *name;          /* the file name on the module (upload_name_check) */
     size_t size;               /* the package's size in bytes, > 0 */
     upload_read_fn read;       /* the package */
     void *read_user;           /* for read */
     uint16_t module_timeout_s; /* AT+QFUPL's <timeout>: the module's wait for data, 1.. */
-    uint32_t command_ms;       /* each short command's answer */
+    uint32_t command_ms;       /* a short command's answer; AT+QFUPL's adds module_timeout_s */
     size_t ack_block;          /* UPLOAD_ACK_BLOCK; 0: ack mode off (",0", no acks) */
 };
 
@@ -110,85 +107,66 @@ enum upload_verdict {
     UPLOAD_PORT,      /* the port went away */
 };
 
-enum upload_out_kind { UPLOAD_OUT_SEND, UPLOAD_OUT_PROGRESS, UPLOAD_OUT_END, UPLOAD_OUT_DONE };
-
-struct upload_out {
-    enum upload_out_kind kind;
-    struct at_cmd cmd;           /* SEND: text points into the machine, valid until the result */
-    size_t bytes;                /* PROGRESS: sent so far; END: the module's count */
-    unsigned percent;            /* PROGRESS: 0..100 */
-    uint16_t checksum;           /* END: the one computed while sending */
-    bool ok;                     /* END: count and checksum match */
-    enum upload_verdict verdict; /* DONE */
-    int code;                    /* DONE: the module's CME code, or -1 */
-    const char *text;            /* DONE: why, in words (the machine's, valid while it is) */
-};
-
-enum upload_state {
-    UPLOAD_IDLE,
-    UPLOAD_SPACE,        /* AT+QFLDS */
-    UPLOAD_LIST_STALE,   /* AT+QFLST: does a stale file hold the missing space? */
-    UPLOAD_DELETE_STALE, /* AT+QFDEL before the upload */
-    UPLOAD_SENDING,      /* AT+QFUPL and its transfer */
-    UPLOAD_DELETE_BAD,   /* AT+QFDEL after a mismatch, then the retry */
-    UPLOAD_CLEANUP,      /* AT+QFDEL of a partial file, then the stored verdict */
-    UPLOAD_DONE,
-};
-
 struct upload {
     struct upload_params p;
-    char name[UPLOAD_NAME_MAX + 1];
-    char command[UPLOAD_CMD_MAX + 1]; /* the command in flight */
-    enum upload_state state;
-    int attempt; /* 1-based AT+QFUPL attempt */
+    uint8_t attempt; /* of AT+QFUPL, from 1; 0: none yet */
     bool cancelled;
+    bool cleanup;          /* the partial file is deleted before the verdict */
+    uint8_t verdict;       /* enum upload_verdict */
+    uint8_t result;        /* enum at_result: the answer the verdict comes from */
+    uint8_t deleted;       /* enum at_result: the partial file's AT+QFDEL */
+    uint8_t source_status; /* enum upload_source_status, once the source failed */
+    uint8_t last_percent;  /* of the transfer, 0..100 */
+    bool progress_pending; /* sent moved since the last upload_take_progress() */
+    bool began;            /* CONNECT came: the engine asked for data */
+    bool source_failed;
     /* what the answers said */
-    uint64_t ufs_free, ufs_total;
     bool have_space;
-    size_t stale_size;
     bool have_count;
-    size_t module_count;
     uint16_t module_sum;
+    uint32_t ufs_free, ufs_total;
+    size_t stale_size;
+    size_t module_count;
     /* the transfer */
     struct qfupl_sum sum;
     size_t sent;
-    bool began; /* CONNECT came: the engine asked for data */
-    bool source_failed;
-    enum upload_source_status source_status;
-    unsigned last_percent;
-    bool progress_pending;
-    /* the end */
-    enum upload_verdict verdict;
-    enum upload_verdict pending_verdict; /* CLEANUP: the verdict after the delete */
-    int code;
-    char text[UPLOAD_TEXT_MAX];
-    struct upload_out out[UPLOAD_OUT_MAX];
-    size_t out_head, out_count;
+    int code; /* the module's CME code, or -1 */
 };
 
-/* Sets the machine up, idle. Returns 0, or -1 with the broken rule in msg when params
- * are unusable (a bad name, size 0, no read callback, timeout 0); nothing is sent then. */
-int upload_init(struct upload *m, const struct upload_params *params, char *msg, size_t msg_size);
-
-/* Starts the dialogue: the first SEND is queued. */
-void upload_begin(struct upload *m);
-
-/* A response line of the command in flight (+QFLDS:, +QFLST:, +QFUPL:). */
-void upload_on_response(struct upload *m, const char *line);
-
-/* The command in flight ended (the AT engine's final callback, or a failed at_send as
- * AT_RESULT_HANGUP). */
-void upload_on_result(struct upload *m, enum at_result result, int code);
+/* Sets the state up, before the first command. Returns 0, or -1 with the broken rule in
+ * msg when params are unusable (a bad name, size 0, no read callback, timeout 0); nothing
+ * is sent then. params->name is not copied: it must outlive the upload. */
+int upload_init(struct upload *u, const struct upload_params *params, char *msg, size_t msg_size);
 
 /* Stops as soon as it can: no more data goes out (the module times out its transfer and
  * answers), the partial file is deleted, and the verdict is UPLOAD_CANCELLED. */
-void upload_cancel(struct upload *m);
+void upload_cancel(struct upload *u);
 
-/* Takes the oldest output; false when there is none. */
-bool upload_next_output(struct upload *m, struct upload_out *out);
+/* The upload ends with verdict, from an answer (result, code: the module's CME code, or
+ * -1); upload_text() says why. */
+void upload_end(struct upload *u, enum upload_verdict verdict, enum at_result result, int code);
 
-bool upload_done(const struct upload *m);
-enum upload_verdict upload_verdict(const struct upload *m);
+/* An answer to a command before or after the transfer: whether it ends the upload (the
+ * port went, no answer came, or a cancel), with that verdict. */
+bool upload_stops(struct upload *u, enum at_result result);
+
+/* The next attempt's AT+QFUPL into line (UPLOAD_CMD_MAX + 1 bytes at least), and the
+ * command to send, whole: its answer, its timeout and its raw transfer. */
+void upload_attempt(struct upload *u, char *line, size_t size, struct at_cmd *cmd);
+
+/* "+QFUPL: <count>,<checksum>", the module's answer to the transfer. */
+void upload_read_count(struct upload *u, const char *line);
+
+/* The answer to AT+QFUPL: what it means is in verdict and cleanup (see the top).
+ * Returns whether the module's count and checksum were compared with ours. */
+bool upload_answer(struct upload *u, enum at_result result, int code);
+
+/* Whether the transfer moved since the last call (sent, last_percent). */
+bool upload_take_progress(struct upload *u);
+
+/* The verdict in words into out (UPLOAD_TEXT_MAX bytes say it whole); command: the one
+ * whose answer the verdict comes from. */
+void upload_text(const struct upload *u, const char *command, char *out, size_t size);
 
 /* A short constant name of a verdict ("ok", "no_space", ...). */
 const char *upload_verdict_name(enum upload_verdict verdict);

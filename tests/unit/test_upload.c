@@ -1,5 +1,7 @@
-/* The upload dialogue (src/upload.c) with the real AT engine on the fake port and the
- * fake clock, against a scripted module file system with every fault (fake_ufs). */
+/* The upload phase (src/fsm/phase_upload.c: rows of the runner around the transfer of
+ * src/upload/upload.c) with the real AT engine on the fake port and the fake clock,
+ * against a scripted module file system with every fault (fake_ufs). The machine runs the
+ * upload mode's plan: the identification before the upload is answered OK at once. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,18 +15,28 @@
 #include "at/at.h"
 #include "fake_port.h"
 #include "fake_ufs.h"
-#include "upload/upload.h"
+#include "fsm/fsm.h"
 
 #define PAYLOAD_MAX 8192
 #define NAME "pkg.bin"
 #define TIMEOUT_S 5
 #define COMMAND_MS 3000
+#define FAILED "upload failed: "
+
+/* The upload's verdict, its code and its words, as the session's end gives them. */
+struct rig_done {
+    enum upload_verdict verdict;
+    int code;
+    char text[CORE_DONE_MAX];
+};
 
 struct rig {
     struct fake_port fp;
     struct fake_ufs mod;
+    fake_responder ufs_respond;
+    bool ufs_silent; /* the file commands get no answer at all */
     struct at_engine at;
-    struct upload up;
+    struct fsm m;
     uint8_t payload[PAYLOAD_MAX];
     size_t size;
     /* source faults */
@@ -37,7 +49,7 @@ struct rig {
     size_t last_bytes;
     unsigned last_percent;
     char ends[256];
-    struct upload_out done;
+    struct rig_done done;
     int done_count;
     uint64_t done_at;
     char urcs[256];
@@ -67,13 +79,13 @@ static int rig_write(void *user, const uint8_t *buf, size_t len)
 static void rig_response(void *user, const char *line)
 {
     struct rig *r = user;
-    upload_on_response(&r->up, line);
+    fsm_on_response(&r->m, line);
 }
 
 static void rig_final(void *user, enum at_result result, int code)
 {
     struct rig *r = user;
-    upload_on_result(&r->up, result, code);
+    fsm_on_result(&r->m, result, code, (uint32_t)r->fp.now);
 }
 
 static void rig_urc(void *user, const char *line)
@@ -83,11 +95,28 @@ static void rig_urc(void *user, const char *line)
     snprintf(r->urcs + used, sizeof(r->urcs) - used, "%s|", line);
 }
 
+/* The module: its file system hears the file commands and the transfer; anything else
+ * (the identification) is answered OK. */
+static void rig_respond(struct fake_port *fp, const char *data, size_t len, void *user)
+{
+    struct rig *r = user;
+
+    if (ufs_model_takes_input(&r->mod.model) || (len >= 5 && memcmp(data, "AT+QF", 5) == 0)) {
+        if (!r->ufs_silent)
+            r->ufs_respond(fp, data, len, &r->mod);
+    } else {
+        fake_port_push(fp, "\r\nOK\r\n");
+    }
+}
+
 static struct rig *rig_new(size_t size, uint64_t free_bytes, size_t ack_block)
 {
     struct rig *r = calloc(1, sizeof(*r));
     struct at_callbacks cb = {rig_write, rig_response, rig_final, rig_urc, NULL, r};
+    struct fsm_settings set;
+    struct fsm_upload_job job;
     struct upload_params p = {NAME, size, rig_read, r, TIMEOUT_S, COMMAND_MS, ack_block};
+    struct upload probe;
     char msg[128];
 
     assert_true(size <= PAYLOAD_MAX);
@@ -98,66 +127,121 @@ static struct rig *rig_new(size_t size, uint64_t free_bytes, size_t ack_block)
     fake_port_init(&r->fp);
     assert_int_equal(fake_port_ops.open(&r->fp), DFOTA_PORT_OK);
     fake_ufs_init(&r->mod, &r->fp, free_bytes, 1u << 20);
+    r->ufs_respond = r->fp.responder;
+    r->fp.responder = rig_respond;
+    r->fp.responder_user = r;
     at_init(&r->at, &cb);
-    assert_int_equal(upload_init(&r->up, &p, msg, sizeof(msg)), 0);
+    memset(&set, 0, sizeof(set));
+    set.timing.command_ms = COMMAND_MS;
+    fsm_init(&r->m, &set);
+    memset(&job, 0, sizeof(job));
+    snprintf(job.name, sizeof(job.name), "%s", NAME);
+    job.size = size;
+    job.read = rig_read;
+    job.read_user = r;
+    job.module_timeout_s = TIMEOUT_S;
+    job.no_ack = ack_block == 0;
+    fsm_set_upload(&r->m, &job);
+    /* what the phase makes of the job and the machine's timing is an upload it takes */
+    assert_int_equal(upload_init(&probe, &p, msg, sizeof(msg)), 0);
     return r;
 }
 
-static void rig_output(struct rig *r, const struct upload_out *out)
+static void rig_port_lost(struct rig *r)
 {
+    at_port_lost(&r->at);
+    fsm_on_port_lost(&r->m, (uint32_t)r->fp.now);
+}
+
+static void rig_progress(struct rig *r, const struct dfota_event *e)
+{
+    /* progress never goes backwards within an attempt, and never past the size */
+    assert_true(e->bytes <= r->size);
+    assert_int_equal(e->percent, (unsigned)(e->bytes * 100 / r->size));
+    r->progress_count++;
+    r->last_bytes = (size_t)e->bytes;
+    r->last_percent = (unsigned)e->percent;
+    if (e->bytes >= r->cancel_at) {
+        r->cancel_at = SIZE_MAX;
+        upload_cancel(&r->m.own.up);
+        if (r->hangup_at_cancel)
+            rig_port_lost(r);
+    }
+}
+
+/* The verdict: a success's words are the upload's own (the session says where the file
+ * went), a failure's follow "upload failed: " in the session's end. */
+static void rig_done(struct rig *r, const struct dfota_event *e)
+{
+    r->done.verdict = (enum upload_verdict)r->m.own.up.verdict;
+    r->done.code = e->code;
+    if (r->done.verdict == UPLOAD_OK) {
+        assert_int_equal(e->result, DFOTA_OK);
+        upload_text(&r->m.own.up, "", r->done.text, sizeof(r->done.text));
+    } else {
+        assert_memory_equal(e->text, FAILED, strlen(FAILED));
+        snprintf(r->done.text, sizeof(r->done.text), "%s", e->text + strlen(FAILED));
+    }
+    r->done_count++;
+    r->done_at = r->fp.now;
+}
+
+static void rig_output(struct rig *r, const struct core_out *out)
+{
+    const struct dfota_event *e = &out->event;
     size_t used = strlen(r->ends);
 
     switch (out->kind) {
-    case UPLOAD_OUT_SEND:
-        if (at_send(&r->at, &out->cmd, (uint32_t)r->fp.now) != DFOTA_OK)
-            upload_on_result(&r->up, AT_RESULT_HANGUP, -1);
+    case CORE_OUT_SEND:
+        if (at_send(&r->at, &out->u.cmd, (uint32_t)r->fp.now) != DFOTA_OK)
+            rig_port_lost(r);
         break;
-    case UPLOAD_OUT_PROGRESS:
-        /* progress never goes backwards within an attempt, and never past the size */
-        assert_true(out->bytes <= r->size);
-        assert_int_equal(out->percent, (unsigned)((uint64_t)out->bytes * 100 / r->size));
-        r->progress_count++;
-        r->last_bytes = out->bytes;
-        r->last_percent = out->percent;
-        if (out->bytes >= r->cancel_at) {
-            r->cancel_at = SIZE_MAX;
-            upload_cancel(&r->up);
-            if (r->hangup_at_cancel)
-                at_port_lost(&r->at);
-        }
+    case CORE_OUT_EVENT:
+        if (e->type == DFOTA_EVENT_UPLOAD_PROGRESS)
+            rig_progress(r, e);
+        else if (e->type == DFOTA_EVENT_UPLOAD_END) /* the text: our checksum in hex */
+            snprintf(r->ends + used, sizeof(r->ends) - used, "%llu,%s,%s|",
+                     (unsigned long long)e->bytes, e->text, e->ok ? "ok" : "bad");
         break;
-    case UPLOAD_OUT_END:
-        snprintf(r->ends + used, sizeof(r->ends) - used, "%zu,%x,%s|", out->bytes,
-                 (unsigned)out->checksum, out->ok ? "ok" : "bad");
+    case CORE_OUT_DONE:
+        rig_done(r, e);
         break;
-    case UPLOAD_OUT_DONE:
-        r->done = *out;
-        r->done_count++;
-        r->done_at = r->fp.now;
+    case CORE_OUT_REOPEN:
+    case CORE_OUT_WARN:
         break;
     }
 }
 
-/* Runs the dialogue to its verdict: outputs, the port's bytes, and time, which jumps to
- * the next deadline (the engine's or the module's) when nothing comes. */
+static void rig_drain(struct rig *r)
+{
+    struct core_out out;
+
+    while (fsm_next_output(&r->m, &out))
+        rig_output(r, &out);
+}
+
+/* Runs the plan to its verdict: outputs, the port's bytes, and time, which jumps to the
+ * next deadline (the engine's, the machine's or the module's) when nothing comes. */
 static void rig_run(struct rig *r)
 {
-    struct upload_out out;
+    struct core_out out;
     uint8_t buf[512];
 
-    upload_begin(&r->up);
+    fsm_begin(&r->m, FSM_MODE_UPLOAD, NULL, false, DFOTA_VIA_NONE, (uint32_t)r->fp.now);
     for (int guard = 0; guard < 100000; guard++) {
-        while (upload_next_output(&r->up, &out))
-            rig_output(r, &out);
-        if (upload_done(&r->up))
+        rig_drain(r);
+        if (fsm_done(&r->m))
             break;
         int n = fake_port_ops.read(&r->fp, buf, sizeof(buf));
         if (n > 0) {
             at_feed(&r->at, buf, (size_t)n, (uint32_t)r->fp.now);
+            fsm_on_tick(&r->m, (uint32_t)r->fp.now); /* the transfer's progress */
             continue;
         }
         /* the engine's time is 32 bits (at.h), the fake module's the clock's 64 */
         uint64_t next = at_deadline(&r->at) == AT_NEVER ? UINT64_MAX : at_deadline(&r->at);
+        if (fsm_deadline(&r->m) != AT_NEVER && fsm_deadline(&r->m) < next)
+            next = fsm_deadline(&r->m);
         if (fake_ufs_deadline(&r->mod) < next)
             next = fake_ufs_deadline(&r->mod);
         assert_true(next != UINT64_MAX);
@@ -165,13 +249,15 @@ static void rig_run(struct rig *r)
             fake_port_ops.wait(&r->fp, (uint32_t)(next - r->fp.now));
         fake_ufs_tick(&r->mod);
         at_tick(&r->at, (uint32_t)r->fp.now);
+        fsm_on_tick(&r->m, (uint32_t)r->fp.now);
     }
-    assert_true(upload_done(&r->up));
+    assert_true(fsm_done(&r->m));
+    assert_int_not_equal(r->m.own.up.verdict, UPLOAD_RUNNING);
     assert_int_equal(r->done_count, 1);
     if (getenv("UPLOAD_TRACE"))
         fprintf(stderr, "verdict %s: %s\nlog %s\nends %s\n", upload_verdict_name(r->done.verdict),
                 r->done.text, r->mod.log, r->ends);
-    assert_false(upload_next_output(&r->up, &out));
+    assert_false(fsm_next_output(&r->m, &out));
     assert_false(at_busy(&r->at));
 }
 
@@ -461,23 +547,39 @@ static void test_cancel_mid_transfer(void **state)
     free(r);
 }
 
+/* The machine's next command or its end: the events between are not this test's. */
+static void rig_next(struct rig *r, struct core_out *out)
+{
+    while (fsm_next_output(&r->m, out)) {
+        if (out->kind == CORE_OUT_SEND || out->kind == CORE_OUT_DONE)
+            return;
+    }
+    fail_msg("no command and no end");
+}
+
 /* A cancel before the transfer: nothing is written. */
 static void test_cancel_before_transfer(void **state)
 {
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
-    struct upload_out out;
+    struct core_out out;
 
     (void)state;
-    upload_begin(&r->up);
-    assert_true(upload_next_output(&r->up, &out));
-    assert_int_equal(out.kind, UPLOAD_OUT_SEND);
-    upload_cancel(&r->up);
-    upload_on_response(&r->up, "+QFLDS: 100000,1048576");
-    upload_on_result(&r->up, AT_RESULT_OK, -1);
-    assert_true(upload_next_output(&r->up, &out));
-    assert_int_equal(out.kind, UPLOAD_OUT_DONE);
-    assert_int_equal(out.verdict, UPLOAD_CANCELLED);
-    assert_string_equal(out.text, "cancelled before anything was written");
+    fsm_begin(&r->m, FSM_MODE_UPLOAD, NULL, false, DFOTA_VIA_NONE, 0);
+    for (int i = 0; i < 4; i++) { /* AT, ATE0, ATI, AT+QGMR: the module as it is */
+        rig_next(r, &out);
+        fsm_on_result(&r->m, AT_RESULT_OK, -1, 0);
+    }
+    rig_next(r, &out);
+    assert_int_equal(out.kind, CORE_OUT_SEND);
+    assert_string_equal(out.u.cmd.text, "AT+QFLDS=\"UFS\"");
+    upload_cancel(&r->m.own.up);
+    fsm_on_response(&r->m, "+QFLDS: 100000,1048576");
+    fsm_on_result(&r->m, AT_RESULT_OK, -1, 0);
+    rig_next(r, &out);
+    assert_int_equal(out.kind, CORE_OUT_DONE);
+    assert_int_equal(r->m.own.up.verdict, UPLOAD_CANCELLED);
+    assert_int_equal(out.event.result, DFOTA_ERR_CANCELLED);
+    assert_string_equal(out.event.text, FAILED "cancelled before anything was written");
     free(r);
 }
 
@@ -501,7 +603,7 @@ static void test_no_answer(void **state)
     struct rig *r = rig_new(5000, 100000, UPLOAD_ACK_BLOCK);
 
     (void)state;
-    r->fp.responder = NULL;
+    r->ufs_silent = true;
     rig_run(r);
     assert_int_equal(r->done.verdict, UPLOAD_TIMEOUT);
     assert_int_equal(r->done_at, COMMAND_MS);
