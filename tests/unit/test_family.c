@@ -112,7 +112,7 @@ static void test_url_limit_at_its_boundary(void **state)
         const struct family *f = &family_table[i];
         url_of(url, f->url_max);
         if (check(f, url, msg, sizeof(msg)) != DFOTA_OK)
-            fail_msg("%s: a %zu-byte URL refused: %s", f->name, f->url_max, msg);
+            fail_msg("%s: a %zu-byte URL refused: %s", f->name, (size_t)f->url_max, msg);
         url_of(url, f->url_max + 1);
         assert_int_equal(check(f, url, msg, sizeof(msg)), DFOTA_ERR_INVALID);
         assert_non_null(strstr(msg, "this family accepts at most"));
