@@ -309,6 +309,29 @@ static void test_write_failure_leaves_idle(void **state)
     free(r);
 }
 
+/* Deadlines count in 32 bits from the session's start and stop short of "never": a
+ * timeout of UINT32_MAX ms, or one that would pass the end of the count, is still a
+ * deadline, and a command sent then ends by it. */
+static void test_deadlines_stop_short_of_never(void **state)
+{
+    struct at_rig *r = at_rig_new();
+    struct at_cmd cmd = {.text = "AT", .timeout_ms = UINT32_MAX};
+
+    (void)state;
+    assert_int_equal(at_after(1000, 300), 1300);
+    assert_int_equal(at_after(0, AT_NEVER - 1), AT_NEVER - 1);
+    assert_int_equal(at_after(0, UINT32_MAX), AT_NEVER - 1);
+    assert_int_equal(at_after(AT_NEVER - 10, 300), AT_NEVER - 1);
+    assert_int_equal(at_send(&r->at, &cmd, 5000), DFOTA_OK);
+    assert_int_equal(at_deadline(&r->at), AT_NEVER - 1);
+    at_tick(&r->at, AT_NEVER - 2);
+    assert_true(at_busy(&r->at));
+    at_tick(&r->at, AT_NEVER - 1); /* the last time the session counts (session.c) */
+    assert_false(at_busy(&r->at));
+    assert_string_equal(r->trace, "F:timeout,-1|");
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_hangup_mid_command),
         cmocka_unit_test(test_busy_and_invalid_commands),
         cmocka_unit_test(test_write_failure_leaves_idle),
+        cmocka_unit_test(test_deadlines_stop_short_of_never),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
