@@ -55,6 +55,23 @@ static void test_http_ok(void **state)
     rig_destroy(r);
 }
 
+/* The session counts from dfota_open(): a clock far past 32 bits of milliseconds (a
+ * clock of the epoch), whose low 32 bits wrap a second into the session, gives the same
+ * upgrade, to the event. */
+static void test_http_ok_on_a_clock_past_32_bits(void **state)
+{
+    struct session_rig *r = rig_create();
+
+    (void)state;
+    r->clock_base = (411ULL << 32) - 1000; /* late 2025 in milliseconds since 1970 */
+    script_http_download(&r->fm);
+    script_update_ok(&r->fm, 8100);
+    assert_int_equal(rig_upgrade(r, URL), DFOTA_OK);
+    assert_string_equal(r->trace, ID0 "DL_START:http DL_END:0 " OK_TAIL);
+    assert_string_equal(dfota_error_text(r->s), "upgraded " V0 " -> " V1);
+    rig_destroy(r);
+}
+
 #if DFOTA_WITH_FTP
 static void test_ftp_ok_password_never_written(void **state)
 {
@@ -709,6 +726,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_ok),
+        cmocka_unit_test(test_http_ok_on_a_clock_past_32_bits),
 #if DFOTA_WITH_FTP
         cmocka_unit_test(test_ftp_ok_password_never_written),
 #endif

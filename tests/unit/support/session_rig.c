@@ -108,7 +108,9 @@ static void rig_on_log(void *user, enum dfota_log_level level, const char *text)
 
 static uint64_t rig_now(void *user)
 {
-    return ((struct session_rig *)user)->fp.now;
+    const struct session_rig *r = user;
+
+    return r->clock_base + r->fp.now;
 }
 
 struct session_rig *rig_create(void)

@@ -25,6 +25,7 @@ struct session_rig {
     int done_events;
     int phase_events;
     uint64_t done_at;
+    uint64_t clock_base; /* what the session's clock reads at the fake port's time 0 */
 };
 
 /* Allocates a rig with the library's defaults and the fake port; not yet opened. */
