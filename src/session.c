@@ -527,15 +527,13 @@ static void session_init_engines(struct dfota *s)
     set.values.pid = s->cfg.fota_pid;
     set.values.asr_mode = s->cfg.asr_mode;
     set.values.asr_timeout = s->cfg.asr_timeout;
-    snprintf(set.expect_version, sizeof(set.expect_version), "%s",
-             s->cfg.expect_version ? s->cfg.expect_version : "");
+    set.expect_version = s->cfg.expect_version;
     if (DFOTA_WITH_UPLOAD) /* where local packages are */
-        snprintf(set.ufs_prefix, sizeof(set.ufs_prefix), "%s",
-                 s->cfg.ufs_prefix ? s->cfg.ufs_prefix : "");
+        set.ufs_prefix = s->cfg.ufs_prefix;
     set.no_preflight = s->cfg.no_preflight;
     set.set_urcport = s->cfg.set_urcport;
     if (DFOTA_WITH_PREFLIGHT) /* the checks ask where URCs go */
-        snprintf(set.urcport, sizeof(set.urcport), "%s", session_urcport(s));
+        set.urcport = session_urcport(s);
     at_init(&s->at, &cb);
     fsm_init(&s->fota, &set);
 #if DFOTA_WITH_TEXTS

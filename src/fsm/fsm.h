@@ -45,16 +45,19 @@ struct fsm_timing {
     uint32_t download_ms;  /* from the command's OK to the download's end */
 };
 
-/* What the session configures. A timing of 0 takes the family's, else the library's. */
+/* What the session configures. A timing of 0 takes the family's, else the library's.
+ * The strings are the session's configuration's, which outlive the machine (dfota.h:
+ * dfota_open()); NULL: none (urcport: where the checks run, the session always names
+ * one). */
 struct fsm_settings {
     struct fsm_timing timing;
     const struct family *family; /* forced; NULL: by the model */
     struct family_values values;
-    char expect_version[FSM_ID_MAX]; /* success needs the version after to hold it */
-    char ufs_prefix[FSM_ID_MAX];     /* overrides the family's local prefix */
+    const char *expect_version; /* success needs the version after to hold it */
+    const char *ufs_prefix;     /* overrides the family's local prefix */
     bool no_preflight;
-    char urcport[FSM_URCPORT_MAX]; /* the port we listen on, as the module names it */
-    bool set_urcport;              /* route URCs to it for the upgrade */
+    const char *urcport; /* the port we listen on, as the module names it */
+    bool set_urcport;    /* route URCs to it for the upgrade */
 };
 
 enum fsm_mode {

@@ -262,7 +262,9 @@ static enum fsm_verdict upload_phase_refuse(struct fsm *m, const char *why)
 /* Where the package goes: the user's prefix, else the family's first. */
 static const char *upload_phase_prefix(const struct fsm *m)
 {
-    return m->set.ufs_prefix[0] ? m->set.ufs_prefix : m->family->local_prefixes[0];
+    const char *prefix = m->set.ufs_prefix;
+
+    return prefix && prefix[0] ? prefix : m->family->local_prefixes[0];
 }
 
 static enum fsm_verdict upload_phase_enter(struct fsm *m, uint32_t now)

@@ -35,7 +35,9 @@ static enum fsm_verdict verify_succeed(struct fsm *m, const char *text)
 
 static bool verify_expected(const struct fsm *m, const char *after)
 {
-    return !m->set.expect_version[0] || strstr(after, m->set.expect_version) != NULL;
+    const char *want = m->set.expect_version;
+
+    return !want || !want[0] || strstr(after, want) != NULL;
 }
 
 static enum fsm_verdict verify_judge(struct fsm *m)

@@ -156,7 +156,7 @@ static void drive_story(const struct story *s)
     memset(&set, 0, sizeof(set));
     set.no_preflight = !s->checks;
     set.set_urcport = s->checks;
-    snprintf(set.urcport, sizeof(set.urcport), "usbat");
+    set.urcport = "usbat";
     fsm_init(&d.m, &set);
     fsm_begin(&d.m, FSM_MODE_UPGRADE, s->target, false, DFOTA_VIA_HTTP, d.now);
     drive_take(&d);
