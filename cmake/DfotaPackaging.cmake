@@ -128,7 +128,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 # The shared library's shlibs file, so that packages built against it get
 # "libdfota0 (>= version)" from dpkg-shlibdeps, and its ldconfig trigger. (CPack also
-# writes postinst/postrm scripts calling ldconfig: see README.md, "Lintian".)
+# writes postinst/postrm scripts calling ldconfig: see cmake/README.md, "Lintian".)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 file(WRITE ${PROJECT_BINARY_DIR}/deb-control/runtime/triggers "activate-noawait ldconfig\n")

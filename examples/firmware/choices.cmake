@@ -1,5 +1,5 @@
-# The library's build choices (src/build_config.h, README "Build options") as this
-# firmware for one board makes them; each can be turned back on with -D...=ON.
+# The library's build choices (src/build_config.h, cmake/README.md "Build options") as
+# this firmware for one board makes them; each can be turned back on with -D...=ON.
 #   The board carries one module, an EM060K (the simulator's): one family row besides
 #   the generic one, and URLs of up to 255 bytes (the Unisoc and most Qualcomm families;
 #   EM060K's own is 100).

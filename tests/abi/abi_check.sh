@@ -1,5 +1,5 @@
 #!/bin/sh
-# The ABI check of README.md "Versioning", with libabigail:
+# The ABI check of tests/abi/README.md, with libabigail:
 #   abi_check.sh BASELINE.abi LIBRARY HEADER-DIR...
 # Dumps LIBRARY's ABI (the types of the public headers in HEADER-DIR only) and compares
 # it with BASELINE, the dump of the last release. Added functions and enumerators added
@@ -40,5 +40,5 @@ if [ "$old" != "$new" ]; then
     exit 0
 fi
 echo "abi: incompatible with the release but the SONAME is still $new: the policy wants" \
-     "DFOTA_SOVERSION raised in CMakeLists.txt (README.md, Versioning)" >&2
+     "DFOTA_SOVERSION raised in CMakeLists.txt (tests/abi/README.md)" >&2
 exit 1

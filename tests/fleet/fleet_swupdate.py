@@ -361,7 +361,7 @@ def check_hostile(name, installed, dialogue, mark, work):
         if "dfota handler: " not in log:
             fail("swupdate -v did not log the handler's command (no debug lines to check)")
         # SWUpdate's own parser traces every property of sw-description at -l 6, the url
-        # as written (README.md "Fleet rollouts" says so); the handlers' lines, never.
+        # as written (examples/fleet/README.md says so); the handlers' lines, never.
         ours = [l for l in log.splitlines() if "[add_properties_cb]" not in l]
         if any(FTP_PASSWORD in l for l in ours):
             fail("the FTP password is in SWUpdate's log: %s" %
