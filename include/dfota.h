@@ -69,7 +69,7 @@ DFOTA_API const char *dfota_strerror(int result);
 /** Returns the meaning of a module error code (505, 601, 701, ...) in the application
  *  note's table (the EG06xK/Ex120K/EM060K family), or NULL if it has none. A session's
  *  messages use the meanings of the module's own family. A library built without the
- *  meanings (DFOTA_WITH_TEXTS=0, README "Build options") returns NULL for every
+ *  meanings (DFOTA_WITH_TEXTS=0, cmake/README.md "Build options") returns NULL for every
  *  code but 0, and its messages give the bare code. */
 DFOTA_API const char *dfota_code_meaning(int code);
 

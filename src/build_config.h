@@ -1,7 +1,7 @@
 /* What a build of the library chooses at compile time, in one place: the size limits the
  * session's buffers derive from, and the parts a firmware may leave out. Each is a
- * compile definition (CMake: -DDFOTA_URL_MAX=255 and the like, see README "Build
- * options"); what is not defined takes the default below, which is what every family
+ * compile definition (CMake: -DDFOTA_URL_MAX=255 and the like, see cmake/README.md
+ * "Build options"); what is not defined takes the default below, which is what every family
  * needs. Library and users of the private headers (the tests) must see the same values:
  * the build passes them to both. */
 #ifndef DFOTA_BUILD_CONFIG_H
@@ -21,7 +21,7 @@
 #endif
 
 /* A build chooses the URL limit above, the parts below and the family rows further down
- * (README "Build options"). Every other part is always in. */
+ * (cmake/README.md "Build options"). Every other part is always in. */
 
 /* 1: the host-side upload of a package into the module's file system (upload/), and
  * with it targets already in that file system (/usrdata/cache/ufs/pkg.zip, UFS:pkg.zip)

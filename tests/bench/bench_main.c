@@ -1,5 +1,5 @@
 /* dfota-bench [--quick] [parse|reopen|idle|footprint|upload ...]: prints the figures the
- * README's Performance section shows. dfota-bench check: checks the parse stream (a test),
+ * tests/bench/README.md shows. dfota-bench check: checks the parse stream (a test),
  * exit 1 if it is not the stream it claims to be. */
 #define _GNU_SOURCE
 #include <stdio.h>

@@ -298,7 +298,7 @@ def build_firmware(where, options):
 
 def run_choice_costs(scratch):
     """What each build choice costs in the core's flash: the firmware built as it is, then
-    once for each choice turned back on (not a test: figures for the README)."""
+    once for each choice turned back on (not a test: figures for tests/bench/README.md)."""
     build_firmware(os.path.join(scratch, "as-is"), [])
     base = core_flash_of(os.path.join(scratch, "as-is"))[0]
     print("the core as the firmware builds it: %d bytes" % base)

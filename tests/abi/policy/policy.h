@@ -1,5 +1,5 @@
 /* A tiny library in the shape of dfota.h, built in variants, on which the ABI check's
- * verdicts are tested: what README.md "Versioning" allows within one SONAME and what
+ * verdicts are tested: what tests/abi/README.md allows within one SONAME and what
  * needs a new one. */
 #ifndef POLICY_H
 #define POLICY_H
