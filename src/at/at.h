@@ -95,8 +95,9 @@ enum at_frame { AT_FRAME_IDLE, AT_FRAME_LINE, AT_FRAME_DISCARD };
 enum at_mode { AT_MODE_LINE, AT_MODE_RAW };
 
 /* The time of the engine and of the machine above it: milliseconds since the session
- * began (session.c), in 32 bits, which a Cortex-M adds and compares in one instruction
- * and a session never outlives. AT_NEVER is no deadline at all. */
+ * began (session.c), in 32 bits, which a Cortex-M adds and compares in one instruction.
+ * A session lasts hours at the most; one left open for 49.7 days stops its count there,
+ * and every deadline is then due. AT_NEVER is no deadline at all. */
 #define AT_NEVER UINT32_MAX
 
 /* The deadline ms after now, held short of AT_NEVER (a timeout of UINT32_MAX ms is a

@@ -213,11 +213,16 @@ static uint32_t family_value_of(const struct family_values *v, enum family_value
     return which == FAMILY_VALUE_CID ? v->cid : which == FAMILY_VALUE_PID ? v->pid : 0;
 }
 
-bool family_setup_command(const struct family *f, const struct family_values *v, size_t i,
-                          const char *target, bool local, char *out, size_t size)
+static enum family_setup_result family_setup_fits(int n, size_t size)
+{
+    return n > 0 && (size_t)n < size ? FAMILY_SETUP_WRITTEN : FAMILY_SETUP_TOO_LONG;
+}
+
+enum family_setup_result family_setup_command(const struct family *f, const struct family_values *v,
+                                              size_t i, const char *target, bool local, char *out,
+                                              size_t size)
 {
     size_t rows = 0;
-    int n;
 
     while (rows < FAMILY_SETUP_MAX && f->setup[rows].format)
         rows++;
@@ -225,20 +230,19 @@ bool family_setup_command(const struct family *f, const struct family_values *v,
         const struct family_setup *s = &f->setup[i];
         uint32_t value = family_value_of(v, s->value);
         if (s->only_if_set && value == 0)
-            return false;
-        n = snprintf(out, size, s->format, (unsigned)value);
-        return n > 0 && (size_t)n < size;
+            return FAMILY_SETUP_SKIP;
+        return family_setup_fits(snprintf(out, size, s->format, (unsigned)value), size);
     }
 #if DFOTA_WITH_UPLOAD
-    if (i == rows && local && f->local_form == FAMILY_LOCAL_QCFG) {
-        n = snprintf(out, size, "AT+QCFG=\"fota/path\",\"UFS:%s\"", family_local_file(f, target));
-        return n > 0 && (size_t)n < size;
-    }
+    if (i == rows && local && f->local_form == FAMILY_LOCAL_QCFG)
+        return family_setup_fits(
+            snprintf(out, size, "AT+QCFG=\"fota/path\",\"UFS:%s\"", family_local_file(f, target)),
+            size);
 #else
     (void)target;      /* no local package in this build: URLs only */
     (void)local;
 #endif
-    return false;
+    return FAMILY_SETUP_SKIP;
 }
 
 size_t family_setup_count(const struct family *f)

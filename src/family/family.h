@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #define FAMILY_SETUP_MAX 3
+/* The longest local path of a family that names it in a setup command (AT+QCFG="fota/path"):
+ * a row's local_max, where its local_form is FAMILY_LOCAL_QCFG, is at most this. */
+#define FAMILY_LOCAL_MAX 255
 #define FAMILY_NAME_MAX 16
 
 /* How a URL target is put on the command line. */
@@ -145,10 +148,17 @@ bool family_command(const struct family *f, const struct family_values *v, const
 /* How many setup commands the family may send before AT+QFOTADL (some may be skipped). */
 size_t family_setup_count(const struct family *f);
 
-/* Writes the i-th setup command (i < family_setup_count()) for this target into out;
- * false when that one is skipped (a value left at 0). local: the target is a local
- * package. */
-bool family_setup_command(const struct family *f, const struct family_values *v, size_t i,
-                          const char *target, bool local, char *out, size_t size);
+/* What family_setup_command() did. */
+enum family_setup_result {
+    FAMILY_SETUP_SKIP,    /* this one is not sent: a value left at 0 */
+    FAMILY_SETUP_WRITTEN, /* out holds it */
+    FAMILY_SETUP_TOO_LONG /* it does not fit out: the command must not go without it */
+};
+
+/* Writes the i-th setup command (i < family_setup_count()) for this target into out.
+ * local: the target is a local package. */
+enum family_setup_result family_setup_command(const struct family *f, const struct family_values *v,
+                                              size_t i, const char *target, bool local, char *out,
+                                              size_t size);
 
 #endif

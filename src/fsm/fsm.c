@@ -239,7 +239,7 @@ void fsm_on_tick(struct fsm *m, uint32_t now)
     while (!m->core.done && (t = core_take_due(&m->core, now)) != CORE_TIMERS) {
         const struct fsm_phase *p = fsm_current(m);
         if (t == CORE_TIMER_PAUSE) /* the dialogue's own (runner.h) */
-            runner_on_pause(m);
+            (void)fsm_advance(m, runner_on_pause(m), now);
         else if (p && p->on_timer)
             (void)fsm_advance(m, p->on_timer(m, t, now), now);
     }

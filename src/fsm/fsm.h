@@ -32,9 +32,14 @@
 #define FSM_TARGET_MAX DFOTA_URL_MAX          /* build_config.h */
 #define FSM_MAX_ATTEMPTS 6                    /* the first attempt and the module's five retries */
 #define FSM_CMDLINE_MAX (FSM_TARGET_MAX + 40) /* AT+QFOTADL with the target in it */
-/* The other commands (checks, setup, cleanup): a local path of up to 63 + 64 bytes in
- * AT+QCFG="fota/path" is the longest. */
-#define FSM_SHORT_MAX 160
+/* The other commands (checks, setup, the upload's, cleanup). The longest is Unisoc's
+ * AT+QCFG="fota/path","UFS:<file>" for a local package of up to FAMILY_LOCAL_MAX bytes
+ * (test_family checks every row against it); a build without local packages has none. */
+#if DFOTA_WITH_UPLOAD
+#define FSM_SHORT_MAX (32 + FAMILY_LOCAL_MAX)
+#else
+#define FSM_SHORT_MAX 64
+#endif
 #define FSM_URCPORT_MAX 16
 
 struct fsm_timing {
@@ -115,7 +120,8 @@ enum fsm_follow_state {
     FOLLOW_AWAY,      /* the port is away at a reboot */
     FOLLOW_WINDOW,    /* the first-URC window after a reboot */
     FOLLOW_UPDATING,  /* an attempt under way */
-    FOLLOW_FINAL,     /* END,0 seen: waiting for the final reboot */
+    /* After END,0, the last two (phase_follow.c tests them as one): */
+    FOLLOW_FINAL,     /* waiting for the final reboot */
     FOLLOW_FINAL_AWAY /* the port is away at the final reboot */
 };
 
@@ -131,6 +137,8 @@ struct fsm_follow {
 
 /* The checks before the command (phase_preflight.c). */
 struct fsm_preflight {
+    uint32_t row_since;     /* when the row in flight was first asked */
+    uint32_t now;           /* of the answer being judged */
     bool cereg_unsupported; /* AT+CEREG? answered ERROR: ask AT+CGREG? */
     bool route;             /* URCs go elsewhere: AT+QURCCFG="urcport",<ours> next */
     bool package_found;

@@ -21,17 +21,27 @@ static bool command_target_fits(struct fsm *m)
     return false;
 }
 
-/* The family's setup command runner_index(), skipped when it keeps a value of 0. */
+/* The family's setup command runner_index(), skipped when it keeps a value of 0. One
+ * that does not fit ends the session: AT+QFOTADL must not go without it. */
 static enum runner_build command_build_setup(struct fsm *m, const struct runner_row *row, char *out,
                                              size_t size)
 {
     unsigned i = runner_index(m);
 
     (void)row;
-    if (i >= family_setup_count(m->family) ||
-        !family_setup_command(m->family, &m->set.values, i, fsm_target(m), m->local, out, size))
+    if (i >= family_setup_count(m->family))
         return RUNNER_SKIP;
-    return RUNNER_BUILT;
+    switch (
+        family_setup_command(m->family, &m->set.values, i, fsm_target(m), m->local, out, size)) {
+    case FAMILY_SETUP_WRITTEN:
+        return RUNNER_BUILT;
+    case FAMILY_SETUP_SKIP:
+        return RUNNER_SKIP;
+    case FAMILY_SETUP_TOO_LONG:
+        break;
+    }
+    core_finish(&m->core, DFOTA_ERR_INVALID, -1, "a setup command is too long");
+    return RUNNER_FAILED;
 }
 
 /* The longest AT+QFOTADL fits, so building it cannot fail: the head goes into the short

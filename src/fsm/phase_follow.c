@@ -56,6 +56,12 @@ static enum fsm_verdict follow_enter_phase(struct fsm *m, uint32_t now)
     return FSM_STAY;
 }
 
+/* END,0 was seen: the final reboot's two states, the last of the enum (fsm.h). */
+static bool follow_after_end(const struct fsm *m)
+{
+    return m->own.follow.state >= FOLLOW_FINAL;
+}
+
 /* Whether percent moves *last forward (duplicates, regressions and junk do not). */
 static bool follow_advances(int *last, int percent)
 {
@@ -203,16 +209,25 @@ static enum fsm_verdict follow_update_urc(struct fsm *m, const struct qind *urc,
     }
 }
 
+/* The kinds as bits: a set of kinds is one mask, and a test one instruction. */
+#define FOLLOW_KIND(kind) (1u << (kind))
+#define FOLLOW_DOWNLOAD_KINDS                                                                      \
+    (FOLLOW_KIND(QIND_FTPSTART) | FOLLOW_KIND(QIND_FTPEND) | FOLLOW_KIND(QIND_HTTPSTART) |         \
+     FOLLOW_KIND(QIND_HTTPEND) | FOLLOW_KIND(QIND_DOWNLOADING) | FOLLOW_KIND(QIND_FILESTART) |     \
+     FOLLOW_KIND(QIND_FILEEND))
+#define FOLLOW_END_KINDS                                                                           \
+    (FOLLOW_KIND(QIND_END) | FOLLOW_KIND(QIND_FTPEND) | FOLLOW_KIND(QIND_HTTPEND) |                \
+     FOLLOW_KIND(QIND_FILEEND))
+_Static_assert(QIND_RESUME < 32, "every kind has its bit");
+
 static bool follow_is_download_urc(enum qind_kind kind)
 {
-    return kind == QIND_FTPSTART || kind == QIND_FTPEND || kind == QIND_HTTPSTART ||
-           kind == QIND_HTTPEND || kind == QIND_DOWNLOADING || kind == QIND_FILESTART ||
-           kind == QIND_FILEEND;
+    return (FOLLOW_KIND(kind) & FOLLOW_DOWNLOAD_KINDS) != 0;
 }
 
 static bool follow_is_end_urc(enum qind_kind kind)
 {
-    return kind == QIND_END || kind == QIND_FTPEND || kind == QIND_HTTPEND || kind == QIND_FILEEND;
+    return (FOLLOW_KIND(kind) & FOLLOW_END_KINDS) != 0;
 }
 
 /* Download URCs count before the first attempt only (a late duplicate changes nothing). */
@@ -234,7 +249,7 @@ static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint32
             follow_window(m, now, false); /* rebooted on a UART: the window starts again */
         return FSM_STAY;
     }
-    if (m->own.follow.state == FOLLOW_FINAL || m->own.follow.state == FOLLOW_FINAL_AWAY)
+    if (follow_after_end(m))
         return FSM_STAY; /* after END,0 (a power cut replays START, END,0: same end) */
     m->own.follow.any_urc = true;
     if (follow_is_download_urc(urc->kind))
@@ -245,8 +260,7 @@ static enum fsm_verdict follow_urc(struct fsm *m, const struct qind *urc, uint32
 static enum fsm_verdict follow_port(struct fsm *m, bool lost, uint32_t now)
 {
     if (lost) {
-        bool final =
-            m->own.follow.state == FOLLOW_FINAL || m->own.follow.state == FOLLOW_FINAL_AWAY;
+        bool final = follow_after_end(m);
         core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
         follow_enter(m, final ? FOLLOW_FINAL_AWAY : FOLLOW_AWAY, CORE_TIMER_PORT, now,
                      m->timing.port_ms, final ? DFOTA_PHASE_FINAL_REBOOT : DFOTA_PHASE_REBOOTING);

@@ -11,8 +11,8 @@
 
 #if DFOTA_WITH_PREFLIGHT
 
+#define PREFLIGHT_WAIT_MS 30000     /* how long a busy SIM or a searching network is waited for */
 #define PREFLIGHT_AGAIN_MS 1000     /* between two questions while waiting */
-#define PREFLIGHT_TRIES 30          /* a busy SIM or a searching network: some 30 s in all */
 #define PREFLIGHT_NUMBER_MAX 100000 /* larger than any status, mode or rssi */
 
 enum preflight_verdict { PRE_OK, PRE_WARN, PRE_FAIL, PRE_AGAIN, PRE_ROUTE };
@@ -260,6 +260,14 @@ static const struct preflight_check preflight_checks[] = {
 /* ---- the rows ----------------------------------------------------------------------------- */
 
 /* The row's check judges the answer; the CHECK event says it. */
+/* Whether a row asked again would be asked past its wait, which runs from its first
+ * question: the bound is time, however long the module takes to answer. */
+static bool preflight_waited_out(const struct fsm *m)
+{
+    return at_after(m->own.pre.now, PREFLIGHT_AGAIN_MS) >=
+           at_after(m->own.pre.row_since, PREFLIGHT_WAIT_MS);
+}
+
 static enum runner_verdict preflight_judge(struct fsm *m, enum at_result r, int code, bool last)
 {
     const struct preflight_check *check = &preflight_checks[runner_current(m)->arg];
@@ -267,7 +275,7 @@ static enum runner_verdict preflight_judge(struct fsm *m, enum at_result r, int 
     enum preflight_verdict v = check->judge(m, r, code, detail, sizeof(detail));
 
     m->own.pre.line[0] = '\0'; /* the next answer's */
-    if (v == PRE_AGAIN && !last)
+    if (v == PRE_AGAIN && !last && !preflight_waited_out(m))
         return RUNNER_AGAIN;
     if (v == PRE_ROUTE) { /* the route row applies next */
         m->own.pre.route = true;
@@ -323,7 +331,7 @@ static enum runner_verdict preflight_judge_routed(struct fsm *m, enum at_result 
 #define PREFLIGHT_ROW(check, text, answer, when)                                                   \
     {                                                                                              \
         .command = text, .resp = AT_RESP_PREFIX, .prefix = answer, .pause_ms = PREFLIGHT_AGAIN_MS, \
-        .tries = PREFLIGHT_TRIES, .arg = check, .applies = when, .judge = preflight_judge          \
+        .arg = check, .applies = when, .judge = preflight_judge                                    \
     }
 
 static const struct runner_row preflight_rows[] = {
@@ -342,12 +350,26 @@ static const struct runner_row preflight_rows[] = {
 
 static enum fsm_verdict preflight_enter(struct fsm *m, uint32_t now)
 {
-    (void)now;
     memset(&m->own.pre, 0, sizeof(m->own.pre));
     if (m->set.no_preflight)
         return FSM_NEXT;
+    m->own.pre.row_since = now;
     return runner_start(m, preflight_rows, sizeof(preflight_rows) / sizeof(preflight_rows[0]),
                         NULL);
+}
+
+/* The runner's answer, with the time for the judge; a row that went out now starts its
+ * wait now (the next row goes out on the answer of the last). */
+static enum fsm_verdict preflight_answer(struct fsm *m, enum at_result r, int code, uint32_t now)
+{
+    const struct runner_row *asked = runner_current(m);
+    enum fsm_verdict v;
+
+    m->own.pre.now = now;
+    v = runner_on_answer(m, r, code, now);
+    if (runner_current(m) != asked)
+        m->own.pre.row_since = now;
+    return v;
 }
 
 static void preflight_on_line(struct fsm *m, const char *line)
@@ -370,6 +392,7 @@ static void preflight_on_line(struct fsm *m, const char *line)
 const struct fsm_phase phase_preflight = {
     .enter = preflight_enter,
     .on_line = preflight_on_line,
+    .on_answer = preflight_answer,
 };
 
 #endif

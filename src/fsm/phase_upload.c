@@ -10,7 +10,7 @@
 
 #if DFOTA_WITH_UPLOAD
 
-_Static_assert(FSM_CMDLINE_MAX >= UPLOAD_CMD_MAX, "AT+QFUPL is built into the command line");
+_Static_assert(FSM_SHORT_MAX > UPLOAD_CMD_MAX, "AT+QFUPL is built into the short commands' room");
 _Static_assert(UPLOAD_ATTEMPTS == 2, "the rows hold the first upload and one retry");
 
 /* What an upload's failure is, as a session result. */

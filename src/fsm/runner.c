@@ -125,8 +125,9 @@ enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uin
     return runner_next(m);
 }
 
-void runner_on_pause(struct fsm *m)
+enum fsm_verdict runner_on_pause(struct fsm *m)
 {
-    if (runner_current(m))
-        (void)runner_send(m);
+    /* A row asked again goes out as it went before, or ends the session saying why; one
+     * is never asked again only to be skipped (a value left at 0 skips it the first time). */
+    return runner_current(m) && runner_send(m) == RUNNER_FAILED ? FSM_DONE : FSM_STAY;
 }

@@ -82,8 +82,9 @@ void runner_clear(struct fsm *m);
 void runner_on_line(struct fsm *m, const char *line);
 /* The answer of the row in flight, as runner_start() says; STAY when none is. */
 enum fsm_verdict runner_on_answer(struct fsm *m, enum at_result r, int code, uint32_t now);
-/* The pause is over (CORE_TIMER_PAUSE): the row is asked again. */
-void runner_on_pause(struct fsm *m);
+/* The pause is over (CORE_TIMER_PAUSE): the row is asked again. The phase's verdict, as
+ * runner_start() gives it (a row built anew may fail or be skipped). */
+enum fsm_verdict runner_on_pause(struct fsm *m);
 /* The row in flight, or NULL when the dialogue is over. */
 const struct runner_row *runner_current(const struct fsm *m);
 /* Which of the row's commands is in flight (its count). */

@@ -153,6 +153,29 @@ static void test_unisoc_setup_and_form(void **state)
     rig_destroy(r);
 }
 
+#if DFOTA_WITH_UPLOAD
+/* A package already on the module, with a name as long as the family takes: its path is
+ * set first (AT+QCFG="fota/path"), never left out for its length. */
+static void test_unisoc_long_local_package_sets_its_path(void **state)
+{
+    struct session_rig *r = rig_model("EC200U-CN");
+    char target[256], want[700];
+
+    (void)state;
+    memset(target, 'a', 255);
+    memcpy(target, "UFS:", 4);
+    memcpy(target + 251, ".pac", 4);
+    target[255] = '\0';
+    r->cfg.no_preflight = true;
+    r->fm.dl_answer = "ERROR"; /* the dialogue up to AT+QFOTADL is what is asked */
+    assert_int_equal(rig_upgrade(r, target), DFOTA_ERR_REJECTED);
+    snprintf(want, sizeof(want), "\rAT+QCFG=\"fota/path\",\"%s\"\rAT+QFOTADL=\"%s\",1,50,100\r",
+             target, target);
+    assert_non_null(strstr(r->fp.out, want));
+    rig_destroy(r);
+}
+#endif
+
 /* Unisoc's HTTPEND codes have no published meaning: never another family's label. */
 static void test_unisoc_code_has_no_borrowed_label(void **state)
 {
@@ -471,6 +494,9 @@ int main(void)
         cmocka_unit_test(test_ec800k_reboot_inside_the_attempt),
         cmocka_unit_test(test_rdy_inside_the_attempt_resumes_it),
         cmocka_unit_test(test_unisoc_setup_and_form),
+#if DFOTA_WITH_UPLOAD
+        cmocka_unit_test(test_unisoc_long_local_package_sets_its_path),
+#endif
         cmocka_unit_test(test_unisoc_code_has_no_borrowed_label),
         cmocka_unit_test(test_rm500q_profile_only_when_set),
         cmocka_unit_test(test_eg18_takes_a_long_url),

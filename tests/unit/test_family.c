@@ -11,6 +11,7 @@
 
 #include "build_config.h"
 #include "family/family.h"
+#include "fsm/fsm.h"
 #include "at/target.h"
 
 struct model_case {
@@ -246,19 +247,54 @@ static void test_setup_commands(void **state)
     assert_int_equal(family_setup_count(family_by_name("em060k")), 0);
     /* cid, and fota/path for a local one in a build that has them */
     assert_int_equal(family_setup_count(unisoc), DFOTA_WITH_UPLOAD ? 2 : 1);
-    assert_true(family_setup_command(unisoc, &values, 0, "http://h/f", false, out, sizeof(out)));
+    assert_int_equal(
+        family_setup_command(unisoc, &values, 0, "http://h/f", false, out, sizeof(out)),
+        FAMILY_SETUP_WRITTEN);
     assert_string_equal(out, "AT+QCFG=\"fota/cid\",3");
-    assert_false(family_setup_command(unisoc, &values, 1, "http://h/f", false, out, sizeof(out)));
+    assert_int_equal(
+        family_setup_command(unisoc, &values, 1, "http://h/f", false, out, sizeof(out)),
+        FAMILY_SETUP_SKIP);
 #if DFOTA_WITH_UPLOAD
-    assert_true(family_setup_command(unisoc, &values, 1, "UFS:f.pac", true, out, sizeof(out)));
+    assert_int_equal(family_setup_command(unisoc, &values, 1, "UFS:f.pac", true, out, sizeof(out)),
+                     FAMILY_SETUP_WRITTEN);
     assert_string_equal(out, "AT+QCFG=\"fota/path\",\"UFS:f.pac\"");
+    /* One that does not fit is said so, never skipped: AT+QFOTADL must not go without it. */
+    assert_int_equal(family_setup_command(unisoc, &values, 1, "UFS:f.pac", true, out, 20),
+                     FAMILY_SETUP_TOO_LONG);
 #endif
     /* The 5G profile only when the user set one: else the module keeps its own. */
-    assert_false(family_setup_command(fiveg, &values, 0, "http://h/f", false, out, sizeof(out)));
+    assert_int_equal(family_setup_command(fiveg, &values, 0, "http://h/f", false, out, sizeof(out)),
+                     FAMILY_SETUP_SKIP);
     with_pid.pid = 2;
-    assert_true(family_setup_command(fiveg, &with_pid, 0, "http://h/f", false, out, sizeof(out)));
+    assert_int_equal(
+        family_setup_command(fiveg, &with_pid, 0, "http://h/f", false, out, sizeof(out)),
+        FAMILY_SETUP_WRITTEN);
     assert_string_equal(out, "AT+QFOTAPID=2");
 }
+
+#if DFOTA_WITH_UPLOAD
+/* Every family's setup commands fit the machine's room for them with the longest local
+ * package the family takes (fsm.h: FSM_SHORT_MAX, from FAMILY_LOCAL_MAX). */
+static void test_setup_commands_fit_the_line(void **state)
+{
+    char target[FAMILY_LOCAL_MAX + 1], out[FSM_SHORT_MAX];
+
+    (void)state;
+    for (size_t i = 0; i < family_count; i++) {
+        const struct family *f = &family_table[i];
+        if (f->local_form != FAMILY_LOCAL_QCFG)
+            continue;
+        assert_true(f->local_max <= FAMILY_LOCAL_MAX);
+        memset(target, 'a', f->local_max);
+        memcpy(target, "UFS:", 4);
+        target[f->local_max] = '\0';
+        for (size_t k = 0; k < family_setup_count(f); k++)
+            assert_int_not_equal(
+                family_setup_command(f, &values, k, target, true, out, sizeof(out)),
+                FAMILY_SETUP_TOO_LONG);
+    }
+}
+#endif
 
 #if DFOTA_WITH_TEXTS /* the meanings' texts */
 static void test_code_meanings(void **state)
@@ -318,6 +354,9 @@ int main(void)
         cmocka_unit_test(test_family_for_model),
         cmocka_unit_test(test_command_forms),
         cmocka_unit_test(test_setup_commands),
+#if DFOTA_WITH_UPLOAD
+        cmocka_unit_test(test_setup_commands_fit_the_line),
+#endif
 #if DFOTA_WITH_TEXTS
         cmocka_unit_test(test_code_meanings),
 #endif

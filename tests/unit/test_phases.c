@@ -444,10 +444,47 @@ static void test_stories(void **state)
         drive_story(&stories[i]);
 }
 
+#if DFOTA_WITH_PREFLIGHT
+/* A SIM that answers "busy" slowly (4.9 s each time): asked again a second after each
+ * answer, and given up 30 s after its first question, however long it takes to answer. */
+static void test_checks_wait_by_the_clock(void **state)
+{
+    static struct drive d;
+    static const char *const identify[] = {IDENTIFY("EM060K-GL", V1), NULL};
+    struct fsm_settings set;
+    int asked = 0;
+
+    (void)state;
+    memset(&d, 0, sizeof(d));
+    memset(&set, 0, sizeof(set));
+    set.urcport = "usbat";
+    fsm_init(&d.m, &set);
+    fsm_begin(&d.m, FSM_MODE_UPGRADE, "http://10.0.0.1/u.zip", false, DFOTA_VIA_HTTP, d.now);
+    drive_take(&d);
+    for (const char *const *step = identify; *step; step++)
+        drive_step(&d, *step);
+    while (!fsm_done(&d.m) && d.now < 120000) {
+        d.now += 4900;
+        drive_step(&d, "cme 14");
+        if (!fsm_done(&d.m))
+            drive_step(&d, "wait 1000");
+    }
+    for (const char *p = d.trace; (p = strstr(p, "> AT+CPIN?")) != NULL; p++)
+        asked++;
+    assert_true(fsm_done(&d.m));
+    assert_int_equal(asked, 6);
+    assert_in_range(d.now, 30000, 36000);
+    assert_non_null(strstr(d.trace, "check sim 2 "));
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stories),
+#if DFOTA_WITH_PREFLIGHT
+        cmocka_unit_test(test_checks_wait_by_the_clock),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
