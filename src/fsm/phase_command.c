@@ -102,34 +102,34 @@ static enum fsm_verdict command_enter(struct fsm *m, uint32_t now)
     return runner_start(m, command_rows, sizeof(command_rows) / sizeof(command_rows[0]), NULL);
 }
 
+/* what: a command, of which a refusal names the first 40 bytes. */
 static void command_refused(struct fsm *m, const char *what, enum at_result result, int code)
 {
     char text[CORE_DONE_MAX];
 
     if (code >= 0)
-        snprintf(text, sizeof(text), "the module refused %s (%s: %d)", what, at_result_name(result),
-                 code);
+        snprintf(text, sizeof(text), "the module refused %.40s (%s: %d)", what,
+                 at_result_name(result), code);
     else
-        snprintf(text, sizeof(text), "the module refused %s (%s)", what, at_result_name(result));
+        snprintf(text, sizeof(text), "the module refused %.40s (%s)", what, at_result_name(result));
     core_finish(&m->core, DFOTA_ERR_REJECTED, code, text);
 }
 
 static enum runner_verdict command_judge(struct fsm *m, enum at_result result, int code, bool last)
 {
     bool download = command_in_flight(m);
-    char what[48];
+    const char *what = download ? "AT+QFOTADL" : m->run.text;
+    char text[CORE_DONE_MAX];
 
     (void)last;
     if (result == AT_RESULT_OK)
         return RUNNER_GO;
-    snprintf(what, sizeof(what), "%.40s", download ? "AT+QFOTADL" : m->run.text);
     if (result == AT_RESULT_TIMEOUT && download) {
         core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1,
                     "no answer to AT+QFOTADL; the module may be upgrading anyway: "
                     "'dfota watch' can follow it");
     } else if (result == AT_RESULT_TIMEOUT) {
-        char text[CORE_DONE_MAX];
-        snprintf(text, sizeof(text), "no answer to %s", what);
+        snprintf(text, sizeof(text), "no answer to %.40s", what);
         core_finish(&m->core, DFOTA_ERR_TIMEOUT, -1, text);
     } else {
         command_refused(m, what, result, code);
