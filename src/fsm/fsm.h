@@ -149,6 +149,9 @@ struct fsm_preflight {
 /* What the session changed on the module, for the cleanup phase to put back. */
 struct fsm_cleanup {
     char urcport[FSM_URCPORT_MAX]; /* the URC port before the checks routed it; "" none */
+    /* How long the module hears no command after an ending: an upload's transfer cut
+     * short, whose data the module waits for until its own timeout; 0: none. */
+    uint32_t quiet_ms;
 };
 
 /* The state of the phases that keep one, each touched by its phase alone. They never run

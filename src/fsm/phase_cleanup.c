@@ -43,9 +43,12 @@ static enum fsm_verdict cleanup_send(struct fsm *m)
 
 static enum fsm_verdict cleanup_enter(struct fsm *m, uint32_t now)
 {
-    (void)now;
     if (m->port_away) /* the module cannot hear: it keeps dfota's routing */
         return cleanup_give(m, "the port is away: the URC port stays where dfota set it");
+    if (m->clean.quiet_ms) { /* it still takes an upload's data: after that, not into it */
+        core_arm(&m->core, CORE_TIMER_WINDOW, now, m->clean.quiet_ms);
+        return FSM_STAY;
+    }
     return cleanup_send(m);
 }
 
@@ -54,6 +57,7 @@ static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint32_t now)
 {
     if (lost) {
         core_emit(&m->core, DFOTA_EVENT_PORT_LOST, -1, -1, NULL);
+        core_disarm(&m->core, CORE_TIMER_WINDOW); /* back from a reboot, it hears at once */
         core_arm(&m->core, CORE_TIMER_PORT, now, m->timing.port_ms);
         core_reopen(&m->core);
         return FSM_STAY;
@@ -66,6 +70,8 @@ static enum fsm_verdict cleanup_port(struct fsm *m, bool lost, uint32_t now)
 static enum fsm_verdict cleanup_timer(struct fsm *m, enum core_timer t, uint32_t now)
 {
     (void)now;
+    if (t == CORE_TIMER_WINDOW) /* the module's own data timeout is over */
+        return cleanup_send(m);
     if (t != CORE_TIMER_PORT)
         return FSM_STAY;
     return cleanup_give(m, "the port did not come back: the URC port stays where dfota set it");

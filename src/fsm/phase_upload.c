@@ -175,6 +175,8 @@ static enum runner_build upload_phase_send_file(struct fsm *m, const struct runn
     (void)row;
     upload_attempt(&m->own.up, out, size, &cmd);
     core_send_cmd(&m->core, &cmd);
+    /* Until it answers, the module takes what comes as the file's data. */
+    m->clean.quiet_ms = (uint32_t)m->job.module_timeout_s * 1000u + m->timing.command_ms;
     return RUNNER_SENT;
 }
 
@@ -187,6 +189,7 @@ static enum runner_verdict upload_phase_file_judge(struct fsm *m, enum at_result
                                                    bool last)
 {
     (void)last;
+    m->clean.quiet_ms = 0;    /* the transfer is over */
     upload_phase_progress(m); /* the last of it comes before the attempt's end */
     if (upload_answer(&m->own.up, r, code))
         upload_phase_end(m);

@@ -80,6 +80,16 @@ static int up_read(void *user, size_t offset, uint8_t *buf, size_t len, size_t *
     return 0;
 }
 
+static uint64_t up_ufs_due(void *user)
+{
+    return fake_ufs_deadline(user);
+}
+
+static void up_ufs_tick(void *user)
+{
+    fake_ufs_tick(user);
+}
+
 static struct up_rig *up_create(const char *family)
 {
     struct up_rig *u = calloc(1, sizeof(*u));
@@ -92,6 +102,9 @@ static struct up_rig *up_create(const char *family)
     u->ufs_respond = u->r->fp.responder;
     u->r->fp.responder = up_respond;
     u->r->fp.responder_user = u;
+    u->r->fp.timer_due = up_ufs_due; /* the module's data timeout ends a transfer on time */
+    u->r->fp.timer_tick = up_ufs_tick;
+    u->r->fp.timer_user = &u->ufs;
     for (size_t i = 0; i < PKG_SIZE; i++)
         u->data[i] = (uint8_t)(i * 7 % 255 + 1); /* no NUL: the port's output is a string */
     u->pkg.read = up_read;
@@ -341,6 +354,26 @@ static void test_cancel_mid_transfer(void **state)
     up_destroy(u);
 }
 
+#if DFOTA_WITH_PREFLIGHT
+/* A cancel in the middle of the transfer after the checks routed the URCs: the module
+ * still takes the file's data until its own timeout, so the URC port is put back after
+ * it, not into the file. */
+static void test_cancel_mid_transfer_puts_the_urc_port_back_after_the_data(void **state)
+{
+    struct up_rig *u = up_create(NULL);
+
+    (void)state;
+    u->r->cfg.set_urcport = true;
+    u->r->fm.urcport = "+QURCCFG: \"urcport\",\"uart1\"";
+    u->cancel_at = 2048;
+    assert_failed(u, up_run(u, false), DFOTA_ERR_CANCELLED, -1, "");
+    assert_int_equal(u->ufs.model.data_bytes, 3072); /* no command went into the file */
+    assert_non_null(strstr(u->r->fp.out, "AT+QURCCFG=\"urcport\",\"uart1\"\r"));
+    assert_null(strstr(u->r->log, "could not put the URC port back"));
+    up_destroy(u);
+}
+#endif
+
 static void test_port_lost_mid_transfer(void **state)
 {
     struct up_rig *u = up_create(NULL);
@@ -446,6 +479,9 @@ int main(void)
         cmocka_unit_test(test_package_that_shrinks_fails),
         cmocka_unit_test(test_package_read_error_fails),
         cmocka_unit_test(test_cancel_mid_transfer),
+#if DFOTA_WITH_PREFLIGHT
+        cmocka_unit_test(test_cancel_mid_transfer_puts_the_urc_port_back_after_the_data),
+#endif
         cmocka_unit_test(test_port_lost_mid_transfer),
         cmocka_unit_test(test_name_refused_before_anything_is_sent),
         cmocka_unit_test(test_family_local_paths),

@@ -110,6 +110,11 @@ static void fake_port_apply(struct fake_port *fp, const struct fake_step *step)
 }
 
 /* Applies every step due by now. */
+static uint64_t fake_port_timer_due(const struct fake_port *fp)
+{
+    return fp->timer_due ? fp->timer_due(fp->timer_user) : UINT64_MAX;
+}
+
 static void fake_port_run_due(struct fake_port *fp)
 {
     while (fp->step_count > 0 && fp->steps[0].at_ms <= fp->now) {
@@ -118,6 +123,18 @@ static void fake_port_run_due(struct fake_port *fp)
         fp->step_count--;
         fake_port_apply(fp, &step);
     }
+    if (fake_port_timer_due(fp) <= fp->now)
+        fp->timer_tick(fp->timer_user);
+}
+
+/* The next time something happens on its own: a scripted step or the device's timer. */
+static uint64_t fake_port_next_due(const struct fake_port *fp)
+{
+    uint64_t next = fake_port_timer_due(fp);
+
+    if (fp->step_count > 0 && fp->steps[0].at_ms < next)
+        next = fp->steps[0].at_ms;
+    return next;
 }
 
 static int fake_open(void *ctx)
@@ -231,8 +248,8 @@ static int fake_wait(void *ctx, uint32_t timeout_ms)
     fake_port_flush_held(fp);
     fp->wait_calls++;
     fake_port_run_due(fp);
-    while (!fake_port_ready(fp) && fp->step_count > 0 && fp->steps[0].at_ms <= until) {
-        fp->now = fp->steps[0].at_ms;
+    while (!fake_port_ready(fp) && fake_port_next_due(fp) <= until) {
+        fp->now = fake_port_next_due(fp);
         fake_port_run_due(fp);
     }
     if (!fake_port_ready(fp)) {

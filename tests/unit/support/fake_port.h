@@ -28,7 +28,8 @@ struct fake_port;
 /* Called with each write (a whole command line or raw block); may push input. */
 typedef void (*fake_responder)(struct fake_port *fp, const char *data, size_t len, void *user);
 
-#define FAKE_PORT_HELD_MAX 4096 /* above the longest command of any build (DFOTA_URL_MAX <= 4000) */
+#define FAKE_PORT_HELD_MAX 4096 /* above the longest command of any build (DFOTA_URL_MAX <= 4000)  \
+                                 */
 
 struct fake_port {
     uint64_t now;
@@ -48,6 +49,12 @@ struct fake_port {
     uint32_t min_write_timeout_ms; /* the shortest timeout a write was given; UINT32_MAX: none */
     fake_responder responder;
     void *responder_user;
+    /* Optional: a fake device's own timer (the module's data timeout of an upload):
+     * wait() wakes at timer_due() (UINT64_MAX: none) as at a scripted step, and calls
+     * timer_tick() once that time has come. */
+    uint64_t (*timer_due)(void *user);
+    void (*timer_tick)(void *user);
+    void *timer_user;
     /* A command written without its CR, held until the CR comes (the AT engine writes
      * them apart), so that the responder hears one line as a module reads it. */
     char held[FAKE_PORT_HELD_MAX];
