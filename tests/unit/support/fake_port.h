@@ -28,8 +28,9 @@ struct fake_port;
 /* Called with each write (a whole command line or raw block); may push input. */
 typedef void (*fake_responder)(struct fake_port *fp, const char *data, size_t len, void *user);
 
-#define FAKE_PORT_HELD_MAX 4096 /* above the longest command of any build (DFOTA_URL_MAX <= 4000)  \
-                                 */
+#define FAKE_PORT_HELD_MAX                                                                         \
+    4096 /* above the longest command of any build (DFOTA_URL_MAX <= 4000)                         \
+          */
 
 struct fake_port {
     uint64_t now;
