@@ -20,7 +20,7 @@ static enum runner_build cleanup_build(struct fsm *m, const struct runner_row *r
                                        size_t size)
 {
     (void)row;
-    snprintf(out, size, "AT+QURCCFG=\"urcport\",\"%s\"", m->clean.urcport);
+    snprintf(out, size, PHASES_SET_URCPORT, m->clean.urcport);
     return RUNNER_BUILT;
 }
 

@@ -259,7 +259,6 @@ static const struct preflight_check preflight_checks[] = {
 
 /* ---- the rows ----------------------------------------------------------------------------- */
 
-/* The row's check judges the answer; the CHECK event says it. */
 /* Whether a row asked again would be asked past its wait, which runs from its first
  * question: the bound is time, however long the module takes to answer. */
 static bool preflight_waited_out(const struct fsm *m)
@@ -268,6 +267,7 @@ static bool preflight_waited_out(const struct fsm *m)
            at_after(m->own.pre.row_since, PREFLIGHT_WAIT_MS);
 }
 
+/* The row's check judges the answer; the CHECK event says it. */
 static enum runner_verdict preflight_judge(struct fsm *m, enum at_result r, int code, bool last)
 {
     const struct preflight_check *check = &preflight_checks[runner_current(m)->arg];
@@ -298,7 +298,7 @@ static enum runner_build preflight_build_route(struct fsm *m, const struct runne
                                                char *out, size_t size)
 {
     (void)row;
-    snprintf(out, size, "AT+QURCCFG=\"urcport\",\"%s\"", m->set.urcport);
+    snprintf(out, size, PHASES_SET_URCPORT, m->set.urcport);
     return RUNNER_BUILT;
 }
 

@@ -72,22 +72,14 @@ static enum runner_verdict upload_phase_go(struct fsm *m)
 
 /* ---- the rows' lines and judges ---------------------------------------------------------- */
 
-/* The fields after an answer line's "+NAME:". */
-static void upload_phase_fields(struct fields *it, const char *line)
-{
-    const char *colon = strchr(line, ':');
-
-    fields_start(it, colon ? colon + 1 : line);
-}
-
 /* "+QFLDS: <free>,<total>" */
 static void upload_phase_space_line(struct fsm *m, const char *line)
 {
     struct fields it;
     uint32_t free_bytes, total;
 
-    upload_phase_fields(&it, line);
-    if (fields_next_number(&it, UINT32_MAX, &free_bytes) &&
+    fields_start(&it, line);
+    if (fields_after(&it, "+QFLDS") && fields_next_number(&it, UINT32_MAX, &free_bytes) &&
         fields_next_number(&it, UINT32_MAX, &total)) {
         m->own.up.ufs_free = free_bytes;
         m->own.up.ufs_total = total;
@@ -126,7 +118,9 @@ static void upload_phase_list_line(struct fsm *m, const char *line)
     struct fields_span name;
     uint32_t size;
 
-    upload_phase_fields(&it, line);
+    fields_start(&it, line);
+    if (!fields_after(&it, "+QFLST"))
+        return;
     name = fields_next(&it);
     if (fields_starts_nocase(name.begin, "UFS:") && name.end - name.begin >= 4)
         name.begin += 4;

@@ -4,6 +4,10 @@
 
 #include "fsm/fsm.h"
 
+/* Where the module sends its URCs: the checks route them to dfota's port, the cleanup
+ * puts them back (one %s: the port's name). */
+#define PHASES_SET_URCPORT "AT+QURCCFG=\"urcport\",\"%s\""
+
 /* AT, ATE0, the model and the version; then the family. */
 extern const struct fsm_phase phase_identify;
 #if DFOTA_WITH_PREFLIGHT
